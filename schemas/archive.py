@@ -1,0 +1,24 @@
+"""Archive resources: an indexed article, import receipts and statistics."""
+
+import marshmallow as ma
+
+
+class ArchivedArticleSchema(ma.Schema):
+    id = ma.fields.String()
+    title = ma.fields.String()
+    url = ma.fields.String(allow_none=True)
+    published_at = ma.fields.String()
+    text = ma.fields.String(metadata={"description": "Normalised plain text; spans point into it."})
+    indexed_at = ma.fields.String()
+
+
+class ImportReceiptSchema(ma.Schema):
+    accepted = ma.fields.Integer()
+    ids = ma.fields.List(ma.fields.String())
+    status = ma.fields.String()
+
+
+class ArchiveStatsSchema(ma.Schema):
+    articles = ma.fields.Integer()
+    retracted = ma.fields.Integer()
+    features = ma.fields.Integer()

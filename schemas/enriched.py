@@ -1,0 +1,108 @@
+"""The enriched document that a callback delivers and a finished job holds.
+
+The assemble stage loads every result through this schema, so a document that breaks the
+contract fails the job instead of reaching a newsroom.
+"""
+
+import marshmallow as ma
+from marshmallow import validate
+
+def span() -> ma.fields.List:
+    """A [start, end] pair of character offsets."""
+    return ma.fields.List(ma.fields.Integer(validate=validate.Range(min=0)),
+                          validate=validate.Length(equal=2), required=True)
+
+
+class ParagraphSchema(ma.Schema):
+    start = ma.fields.Integer(required=True)
+    end = ma.fields.Integer(required=True)
+    text = ma.fields.String(required=True)
+
+
+class EnrichedArticleSchema(ma.Schema):
+    id = ma.fields.String(allow_none=True)
+    title = ma.fields.String(required=True)
+    body = ma.fields.String(required=True)
+    url = ma.fields.String(allow_none=True)
+    published_at = ma.fields.String(required=True)
+    language = ma.fields.String(required=True)
+    section = ma.fields.String(allow_none=True)
+    tags = ma.fields.List(ma.fields.String())
+    text = ma.fields.String(required=True)
+    paragraphs = ma.fields.List(ma.fields.Nested(ParagraphSchema), required=True)
+
+
+class EntitySchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    type = ma.fields.String(required=True, validate=validate.OneOf(["PER", "ORG", "LOC", "MISC"]))
+    key = ma.fields.String(required=True)
+    mentions = ma.fields.List(span(), required=True)
+    salience = ma.fields.Float(required=True, validate=validate.Range(0, 1))
+
+
+class AlsoReadSchema(ma.Schema):
+    archive_id = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    url = ma.fields.String(allow_none=True)
+    published_at = ma.fields.String(required=True)
+    score = ma.fields.Float(required=True)
+    reason = ma.fields.String(required=True)
+    insert_after_paragraph = ma.fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+class SourceSchema(ma.Schema):
+    archive_id = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    url = ma.fields.String(allow_none=True)
+    published_at = ma.fields.String(required=True)
+    span = span()
+
+
+class BackgroundSchema(ma.Schema):
+    date = ma.fields.String(required=True)
+    text = ma.fields.String(required=True)
+    entities = ma.fields.List(ma.fields.String(), required=True)
+    source = ma.fields.Nested(SourceSchema, required=True)
+
+
+class EvidenceSchema(ma.Schema):
+    source = ma.fields.String(required=True, metadata={"description": "'article' or an archive id."})
+    span = span()
+    text = ma.fields.String(required=True)
+
+
+class ImplicationSchema(ma.Schema):
+    category = ma.fields.String(required=True)
+    label = ma.fields.String(required=True)
+    text = ma.fields.String(required=True)
+    confidence = ma.fields.Float(required=True, validate=validate.Range(0, 1))
+    evidence = ma.fields.List(ma.fields.Nested(EvidenceSchema), required=True,
+                              validate=validate.Length(min=1))
+
+
+class KeyPointSchema(ma.Schema):
+    text = ma.fields.String(required=True)
+    span = span()
+
+
+class RenderedSchema(ma.Schema):
+    markdown = ma.fields.String(required=True)
+    html = ma.fields.String(required=True)
+
+
+class MetaSchema(ma.Schema):
+    pipeline_version = ma.fields.String(required=True)
+    timings_ms = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Float(), required=True)
+    archive_size = ma.fields.Integer(required=True)
+
+
+class EnrichedDocumentSchema(ma.Schema):
+    id = ma.fields.String(required=True)
+    article = ma.fields.Nested(EnrichedArticleSchema, required=True)
+    entities = ma.fields.List(ma.fields.Nested(EntitySchema), required=True)
+    also_read = ma.fields.List(ma.fields.Nested(AlsoReadSchema), required=True)
+    background = ma.fields.List(ma.fields.Nested(BackgroundSchema), required=True)
+    implications = ma.fields.List(ma.fields.Nested(ImplicationSchema), required=True)
+    key_points = ma.fields.List(ma.fields.Nested(KeyPointSchema), required=True)
+    rendered = ma.fields.Nested(RenderedSchema, required=True)
+    meta = ma.fields.Nested(MetaSchema, required=True)

@@ -1,0 +1,45 @@
+"""The HTTP service: `create_app()` wires settings, Redis, Celery, the API and the CLI."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+import redis
+from flask import Flask
+
+from service.api import EnrichmentApi
+from workers.celery_app import create_celery
+from workers.settings import ConfigError, Settings
+
+
+def create_app(config: Mapping[str, str] | None = None) -> Flask:
+    """Build the app from the environment, overridden by `config` (same variable names)."""
+    settings = Settings.from_env({**os.environ, **(config or {})})
+    if not settings.api_keys and not settings.auth_disabled:
+        raise ConfigError("No API keys: set API_KEYS=client:key[,client:key] "
+                          "(or AUTH_DISABLED=1 for a closed network)")
+    app = Flask(__name__)
+    app.config.from_mapping(
+        API_TITLE="Newsroom enrichment",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        MAX_CONTENT_LENGTH=settings.max_import_bytes,
+    )
+    app.extensions["settings"] = settings
+    app.extensions["redis"] = redis.Redis.from_url(settings.redis_url, socket_timeout=5,
+                                                   socket_connect_timeout=2)
+    app.extensions["celery"] = create_celery(settings)
+
+    from service import archive, auth, enrichments, ops
+    from service.cli import archive_cli
+
+    api = EnrichmentApi(app, spec_kwargs={"components": {"securitySchemes": {
+        "bearer": {"type": "http", "scheme": "bearer"}}}, "security": [{"bearer": []}]})
+    for blueprint in (enrichments.blp, archive.blp, ops.blp):
+        api.register_blueprint(blueprint)
+    app.before_request(auth.require_client)
+    app.cli.add_command(archive_cli)
+    return app

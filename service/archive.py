@@ -1,0 +1,118 @@
+"""The archive: the newsroom's earlier articles, source of "also read" and background."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import marshmallow as ma
+from flask import current_app, request
+from flask_smorest import Blueprint, abort
+
+from schemas.archive import ArchivedArticleSchema, ArchiveStatsSchema, ImportReceiptSchema
+from schemas.article import ArchiveArticleSchema
+from workers import archive_index
+from workers.pipeline import enqueue_indexing
+
+blp = Blueprint("archive", __name__, url_prefix="/v1/archive",
+                description="Add, read and retract archive articles.")
+NDJSON = "application/x-ndjson"
+
+
+def validated(records: list[Any], where: str = "line") -> list[dict[str, Any]]:
+    """Load records through the archive schema; one bad record rejects the whole batch."""
+    schema = ArchiveArticleSchema()
+    articles, errors = [], {}
+    for number, record in enumerate(records, start=1):
+        try:
+            article = schema.load(record)
+        except ma.ValidationError as exc:
+            errors[f"{where} {number}"] = exc.messages
+            continue
+        published = article["published_at"]
+        if published.tzinfo is None:
+            published = published.replace(tzinfo=UTC)
+        articles.append({**article, "published_at": published.isoformat()})
+    if errors:
+        shown = dict(list(errors.items())[:50])
+        abort(422, message=f"{len(errors)} invalid article(s); nothing was imported.", errors=shown)
+    return articles
+
+
+def _records() -> list[Any]:
+    mimetype = request.mimetype
+    if mimetype == NDJSON:
+        records = []
+        for number, line in enumerate(request.get_data(as_text=True).splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                abort(400, message=f"line {number} is not valid JSON: {exc}; nothing was imported.")
+        return records
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if body is None:
+            abort(400, message="The body is not valid JSON.")
+        return [body]
+    abort(415, message=f"Send one article as application/json or many as {NDJSON}.")
+
+
+@blp.route("/articles", methods=["POST"])
+@blp.response(202, ImportReceiptSchema)
+@blp.doc(requestBody={"content": {
+    "application/json": {"schema": ArchiveArticleSchema},
+    NDJSON: {"schema": {"type": "string", "description": "One article JSON object per line."}}}})
+def add_articles() -> dict[str, Any]:
+    """Add articles to the archive (indexed by the workers)"""
+    records = _records()
+    if not records:
+        abort(422, message="No articles in the body.")
+    articles = validated(records)
+    r = current_app.extensions["redis"]
+    retracted = [a["id"] for a in articles if archive_index.is_retracted(r, a["id"])]
+    if retracted:
+        abort(409, message="These articles were retracted and cannot be re-imported: "
+                           + ", ".join(retracted[:20]))
+    archive_index.stage_pending(r, articles)
+    ids = [a["id"] for a in articles]
+    enqueue_indexing(current_app.extensions["celery"], ids)
+    return {"accepted": len(ids), "ids": ids, "status": "indexing"}
+
+
+@blp.route("/articles/<article_id>", methods=["GET"])
+@blp.response(200, ArchivedArticleSchema)
+def get_article(article_id: str) -> dict[str, Any]:
+    """Get an indexed archive article and its normalised text"""
+    r = current_app.extensions["redis"]
+    doc = archive_index.get(r, article_id, ("id", "title", "url", "published_at", "text",
+                                            "indexed_at"))
+    if doc is None:
+        if archive_index.is_pending(r, article_id):
+            abort(404, message=f"Archive article {article_id!r} is queued and not indexed yet.")
+        abort(404, message=f"No archive article {article_id!r}.")
+    doc["url"] = doc["url"] or None
+    doc["indexed_at"] = datetime.fromtimestamp(float(doc["indexed_at"]), UTC).isoformat()
+    return doc
+
+
+@blp.route("/articles/<article_id>", methods=["DELETE"])
+@blp.response(204)
+def delete_article(article_id: str) -> None:
+    """Retract an archive article: it is never suggested again"""
+    r = current_app.extensions["redis"]
+    known = archive_index.is_pending(r, article_id) or archive_index.get(r, article_id, ("id",))
+    if not known:
+        abort(404, message=f"No archive article {article_id!r}.")
+    archive_index.delete(r, article_id)
+
+
+@blp.route("/stats", methods=["GET"])
+@blp.response(200, ArchiveStatsSchema)
+def stats() -> dict[str, int]:
+    """Count archive articles, retractions and indexed features"""
+    r = current_app.extensions["redis"]
+    return {"articles": archive_index.size(r), "retracted": int(r.scard(archive_index.RETRACTED)),
+            "features": int(r.hlen(archive_index.DF))}

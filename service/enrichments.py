@@ -1,0 +1,120 @@
+"""Enrichment jobs: accept an article, report the job, send its callback again."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import current_app, g, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_smorest import Blueprint, abort
+
+from schemas.enrichment import AcceptedSchema, EnrichmentRequestSchema, JobSchema
+from service.job_view import job_view
+from workers import delivery_tasks, jobs
+from workers.pipeline import enqueue_enrichment
+from workers.url_guard import CallbackRefused, check_callback_url
+
+blp = Blueprint("enrichments", __name__, url_prefix="/v1/enrichments",
+                description="Enrich an article; poll it or receive a signed callback.")
+PREFER_WAIT = re.compile(r"\bwait\s*=\s*(\d+)")
+MAX_WAIT = 30
+
+
+@blp.before_request
+def require_json() -> None:
+    settings = current_app.extensions["settings"]
+    if request.method != "POST" or request.endpoint != "enrichments.create":
+        return
+    if (request.content_length or 0) > settings.max_request_bytes:
+        abort(413, message=f"Request body over {settings.max_request_bytes} bytes.")
+    if not request.is_json:
+        abort(415, message="Send the request as JSON with 'Content-Type: application/json'.")
+
+
+def _stored_article(article: dict[str, Any]) -> dict[str, Any]:
+    published = article.get("published_at") or datetime.now(UTC)
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    return {**article, "published_at": published.isoformat()}
+
+
+def _wait_seconds() -> int:
+    match = PREFER_WAIT.search(request.headers.get("Prefer", ""))
+    return min(int(match.group(1)), MAX_WAIT) if match else 0
+
+
+def _owned_job(job_id: str) -> dict[str, str]:
+    job = jobs.get_job(current_app.extensions["redis"], job_id)
+    if not job or job["client"] != g.client:
+        abort(404, message=f"No enrichment job {job_id!r} for this API key.")
+    return job
+
+
+@blp.route("", methods=["POST"], endpoint="create")
+@blp.arguments(EnrichmentRequestSchema)
+@blp.response(202, AcceptedSchema)
+@blp.alt_response(200, schema=JobSchema, description="Finished within the Prefer: wait time.")
+def create(payload: dict[str, Any]) -> ResponseReturnValue:
+    """Accept an article for enrichment"""
+    settings = current_app.extensions["settings"]
+    r = current_app.extensions["redis"]
+    body_chars = len(payload["article"]["body"])
+    if body_chars > settings.max_body_chars:
+        abort(413, message=f"article.body has {body_chars} characters; "
+                           f"the limit is {settings.max_body_chars}.")
+    callback_url = payload.get("callback_url")
+    if callback_url:
+        try:
+            check_callback_url(callback_url, settings.callback_allow_http,
+                               settings.callback_allow_hosts)
+        except CallbackRefused as exc:
+            abort(422, message=f"callback_url refused: {exc}", errors={"callback_url": [str(exc)]})
+    idem_key = request.headers.get("Idempotency-Key", "").strip() or None
+    if idem_key and len(idem_key) > 200:
+        abort(422, message="Idempotency-Key must be at most 200 characters.")
+    job_id, created = jobs.create_job(
+        r, client=g.client, article=_stored_article(payload["article"]), callback_url=callback_url,
+        options=payload["options"], ttl=settings.job_ttl, idempotency_key=idem_key)
+    if created:
+        enqueue_enrichment(current_app.extensions["celery"], job_id, deliver=bool(callback_url))
+    return _accepted(r, job_id, _wait_seconds())
+
+
+def _accepted(r: Any, job_id: str, wait: int) -> ResponseReturnValue:
+    location = url_for("enrichments.get", job_id=job_id)
+    deadline = time.monotonic() + wait
+    job = jobs.get_job(r, job_id) or {}
+    while wait and job.get("status") not in jobs.TERMINAL and time.monotonic() < deadline:
+        time.sleep(0.05)
+        job = jobs.get_job(r, job_id) or {}
+    headers = {"Location": location}
+    if wait:
+        headers["Preference-Applied"] = f"wait={wait}"
+    if job.get("status") in jobs.TERMINAL:
+        return jsonify(JobSchema().dump(job_view(r, job))), 200, headers
+    body = {"id": job_id, "status": job.get("status", "queued"), "links": {"self": location}}
+    return jsonify(AcceptedSchema().dump(body)), 202, headers
+
+
+@blp.route("/<job_id>", methods=["GET"], endpoint="get")
+@blp.response(200, JobSchema)
+def get(job_id: str) -> dict[str, Any]:
+    """Get a job: status, timings, result and callback delivery"""
+    return job_view(current_app.extensions["redis"], _owned_job(job_id))
+
+
+@blp.route("/<job_id>/redeliver", methods=["POST"], endpoint="redeliver")
+@blp.response(202, JobSchema)
+def redeliver(job_id: str) -> dict[str, Any]:
+    """Send the job's callback again (a new cycle of attempts, same webhook id)"""
+    r = current_app.extensions["redis"]
+    job = _owned_job(job_id)
+    if not job.get("callback_url"):
+        abort(409, message="This job has no callback_url to deliver to.")
+    if job["status"] not in jobs.TERMINAL:
+        abort(409, message=f"The job is {job['status']}; its callback goes out when it finishes.")
+    delivery_tasks.redeliver(r, job_id)
+    return job_view(r, jobs.get_job(r, job_id) or job)

@@ -1,0 +1,93 @@
+"""Ops: liveness, readiness, and the queues' health at a glance."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import redis
+from flask import current_app, g
+from flask_smorest import Blueprint, abort
+
+from workers import jobs
+from workers.celery_app import QUEUES
+from workers.delivery_tasks import redeliver
+
+blp = Blueprint("ops", __name__, description="Health and queue state for operators.")
+
+
+@blp.route("/healthz", methods=["GET"])
+def healthz() -> dict[str, str]:
+    """The process is up"""
+    return {"status": "ok"}
+
+
+@blp.route("/readyz", methods=["GET"])
+def readyz() -> tuple[dict[str, Any], int]:
+    """Redis answers and at least one worker replies"""
+    r = current_app.extensions["redis"]
+    try:
+        r.ping()
+    except redis.RedisError as exc:
+        return {"status": "unavailable", "redis": f"down: {exc}", "workers": 0}, 503
+    replies = current_app.extensions["celery"].control.ping(timeout=1.0)
+    status = 200 if replies else 503
+    return {"status": "ready" if replies else "no workers", "redis": "ok",
+            "workers": len(replies)}, status
+
+
+def _oldest_age(r: redis.Redis, queue: str, now: float) -> float | None:
+    # kombu pushes on the left and pops from the right: the oldest message is the last one.
+    raw = r.lindex(queue, -1)
+    if raw is None:
+        return None
+    enqueued = json.loads(raw).get("headers", {}).get("enqueued_at")
+    return round(now - float(enqueued), 3) if enqueued else None
+
+
+def _jobs_last_hour(r: redis.Redis, now: float) -> dict[str, int]:
+    ids = r.zrangebyscore(jobs.RECENT_JOBS, now - 3600, "+inf")
+    pipe = r.pipeline(transaction=False)
+    for job_id in ids:
+        pipe.hget(jobs.job_key(job_id.decode()), "status")
+    counts: dict[str, int] = {}
+    for status in pipe.execute():
+        name = status.decode() if status else "expired"
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+@blp.route("/v1/ops/queues", methods=["GET"])
+def queues() -> dict[str, Any]:
+    """Queue depth and oldest message age, workers, jobs of the last hour, dead letters"""
+    r = current_app.extensions["redis"]
+    now = time.time()
+    inspect = current_app.extensions["celery"].control.inspect(timeout=1.0)
+    active, reserved = inspect.active() or {}, inspect.reserved() or {}
+    return {
+        "queues": {q: {"depth": int(r.llen(q)), "oldest_age_s": _oldest_age(r, q, now)}
+                   for q in QUEUES},
+        "workers": [{"name": name, "active": len(active.get(name, [])),
+                     "reserved": len(reserved.get(name, []))}
+                    for name in sorted(set(active) | set(reserved))],
+        "jobs_last_hour": _jobs_last_hour(r, now),
+        "deliveries_due": int(r.zcard(jobs.DELIVERIES_DUE)),
+        "dead_letters": int(r.zcard(jobs.DEAD_LETTERS)),
+    }
+
+
+@blp.route("/v1/ops/dead-letters/replay", methods=["POST"])
+def replay_dead_letters() -> tuple[dict[str, Any], int]:
+    """Redeliver every dead-lettered callback of the calling client"""
+    r = current_app.extensions["redis"]
+    replayed = []
+    for raw in r.zrange(jobs.DEAD_LETTERS, 0, -1):
+        job_id = raw.decode()
+        job = jobs.get_job(r, job_id)
+        if job and job["client"] == g.client:
+            redeliver(r, job_id)
+            replayed.append(job_id)
+    if not replayed:
+        abort(404, message="No dead-lettered callbacks for this API key.")
+    return {"replayed": replayed}, 202

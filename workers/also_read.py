@@ -1,0 +1,89 @@
+"""Rank archive candidates as "also read" links: why each was chosen and where it fits."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime
+from typing import Any
+
+from workers.features import label
+
+RECENCY_DAYS = 30.0
+TITLE_NOISE = re.compile(r"[^a-z0-9]+")
+
+
+def idf(df: int, n: int) -> float:
+    return math.log((n + 1) / (df + 0.5))
+
+
+def _age_days(published: str, as_of: float) -> float:
+    ts = datetime.fromisoformat(published.replace("Z", "+00:00")).timestamp()
+    return max(0.0, (as_of - ts) / 86400)
+
+
+def score(query: dict[str, float], weights: dict[str, float], doc: dict[str, Any]) -> float:
+    """Idf-weighted cosine of the shared features, gently favouring recent articles."""
+    feats: dict[str, float] = doc["features"]
+    shared = query.keys() & feats.keys()
+    if not shared:
+        return 0.0
+    dot = sum(weights[f] * weights[f] * query[f] * feats[f] for f in shared)
+    qnorm = math.sqrt(sum((weights.get(f, 0.0) * w) ** 2 for f, w in query.items()))
+    mean_idf = sum(weights.values()) / len(weights)
+    return dot / (qnorm * float(doc["norm"]) * mean_idf)
+
+
+def reason(shared: list[str], names: dict[str, str]) -> str:
+    entities = [names.get(f, label(f)) for f in shared if f.startswith("e:")][:3]
+    terms = [label(f) for f in shared if f.startswith("t:")][:3]
+    parts = []
+    if entities:
+        parts.append("mentions " + ", ".join(entities))
+    if terms:
+        parts.append("shares the topics " + ", ".join(terms))
+    return "Also " + " and ".join(parts) + "." if parts else "Related coverage."
+
+
+def placement(shared: list[str], mentions: dict[str, list[list[int]]],
+              paragraphs: list[list[int]], weights: dict[str, float]) -> int:
+    """Index of the paragraph with the most weight of shared entity mentions (0 if none)."""
+    best, best_score = 0, 0.0
+    for index, (start, end) in enumerate(paragraphs):
+        total = sum(weights[f] for f in shared for s, _ in mentions.get(f, []) if start <= s < end)
+        if total > best_score:
+            best, best_score = index, total
+    return best
+
+
+def rank(query: dict[str, float], weights: dict[str, float], docs: dict[str, dict[str, Any]],
+         prepared: dict[str, Any], as_of: float, limit: int) -> list[dict[str, Any]]:
+    """Score candidates, drop repeats of the same title, and explain each link kept."""
+    names = {"e:" + e["key"]: e["name"] for e in prepared["entities"]}
+    mentions = {"e:" + e["key"]: e["mentions"] for e in prepared["entities"]}
+    scored = []
+    for doc_id, doc in docs.items():
+        value = score(query, weights, doc)
+        if value <= 0:
+            continue
+        value *= 0.9 + 0.1 * math.exp(-_age_days(doc["published_at"], as_of) / RECENCY_DAYS)
+        scored.append((value, doc_id, doc))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    seen_titles: set[str] = set()
+    out: list[dict[str, Any]] = []
+    for value, doc_id, doc in scored:
+        title_key = TITLE_NOISE.sub(" ", doc["title"].lower()).strip()
+        if title_key in seen_titles:
+            continue
+        seen_titles.add(title_key)
+        shared = sorted(query.keys() & doc["features"].keys(),
+                        key=lambda f: -weights[f] * query[f] * doc["features"][f])
+        out.append({
+            "archive_id": doc_id, "title": doc["title"], "url": doc.get("url") or None,
+            "published_at": doc["published_at"], "score": round(min(value, 1.0), 4),
+            "reason": reason(shared, names),
+            "insert_after_paragraph": placement(shared, mentions, prepared["paragraphs"], weights),
+        })
+        if len(out) == limit:
+            break
+    return out

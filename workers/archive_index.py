@@ -1,0 +1,153 @@
+"""The newsroom archive in Redis: documents, an inverted index dated by publication, retractions.
+
+Postings are sorted sets (article id -> published epoch), so any number of workers share one
+index, a newly indexed article is searchable at once, and every lookup can be cut "as of" a date.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections import defaultdict
+from typing import Any
+
+import redis
+
+from workers.jobs import PREFIX
+
+DOC = PREFIX + "arc:doc:"
+POST = PREFIX + "arc:post:"
+PENDING = PREFIX + "arc:pending:"
+DF = PREFIX + "arc:df"
+IDS = PREFIX + "arc:ids"
+RETRACTED = PREFIX + "arc:retracted"
+PENDING_TTL = 7 * 24 * 3600
+POSTINGS_PER_FEATURE = 400
+
+
+def stage_pending(r: redis.Redis, articles: list[dict[str, Any]]) -> None:
+    """Keep validated articles until a worker indexes them."""
+    pipe = r.pipeline()
+    for article in articles:
+        pipe.set(PENDING + article["id"], json.dumps(article), ex=PENDING_TTL)
+    pipe.execute()
+
+
+def load_pending(r: redis.Redis, ids: list[str]) -> list[dict[str, Any]]:
+    raws = r.mget([PENDING + i for i in ids]) if ids else []
+    return [json.loads(raw) for raw in raws if raw is not None]
+
+
+def is_pending(r: redis.Redis, article_id: str) -> bool:
+    return bool(r.exists(PENDING + article_id))
+
+
+def is_retracted(r: redis.Redis, article_id: str) -> bool:
+    return bool(r.sismember(RETRACTED, article_id))
+
+
+def store(r: redis.Redis, doc: dict[str, Any]) -> None:
+    """Index one prepared document, replacing an earlier version with the same id."""
+    doc_id = doc["id"]
+    old = r.hget(DOC + doc_id, "features")
+    pipe = r.pipeline(transaction=True)
+    if old is not None:
+        _unpost(pipe, doc_id, json.loads(old))
+    feats: dict[str, float] = doc["features"]
+    for feature in feats:
+        pipe.zadd(POST + feature, {doc_id: doc["ts"]})
+        pipe.hincrby(DF, feature, 1)
+    pipe.hset(DOC + doc_id, mapping={
+        "id": doc_id, "title": doc["title"], "url": doc.get("url") or "",
+        "published_at": doc["published_at"], "ts": doc["ts"], "text": doc["text"],
+        "features": json.dumps(feats), "sentences": json.dumps(doc["sentences"]),
+        "names": json.dumps(doc["names"]), "norm": math.sqrt(sum(w * w for w in feats.values())),
+        "indexed_at": time.time(),
+    })
+    pipe.sadd(IDS, doc_id)
+    pipe.delete(PENDING + doc_id)
+    pipe.execute()
+
+
+def _unpost(pipe: redis.client.Pipeline, doc_id: str, feats: dict[str, float]) -> None:
+    for feature in feats:
+        pipe.zrem(POST + feature, doc_id)
+        pipe.hincrby(DF, feature, -1)
+
+
+def delete(r: redis.Redis, doc_id: str) -> bool:
+    """Retract an article: it leaves the index and is never suggested again."""
+    old = r.hget(DOC + doc_id, "features")
+    pipe = r.pipeline(transaction=True)
+    pipe.sadd(RETRACTED, doc_id)
+    pipe.delete(PENDING + doc_id)
+    if old is not None:
+        _unpost(pipe, doc_id, json.loads(old))
+        pipe.delete(DOC + doc_id)
+        pipe.srem(IDS, doc_id)
+    pipe.execute()
+    return old is not None
+
+
+def get(r: redis.Redis, doc_id: str, fields: tuple[str, ...] | None = None) -> dict[str, Any] | None:
+    if fields is None:
+        raw = r.hgetall(DOC + doc_id)
+        return _decode(raw) if raw else None
+    values = r.hmget(DOC + doc_id, list(fields))
+    if values[0] is None:
+        return None
+    return _decode(dict(zip(fields, values, strict=True)))
+
+
+def _decode(raw: dict[Any, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        k = key.decode() if isinstance(key, bytes) else key
+        v = value.decode() if isinstance(value, bytes) else value
+        out[k] = json.loads(v) if k in {"features", "sentences", "names"} and v else v
+    return out
+
+
+def size(r: redis.Redis) -> int:
+    return int(r.scard(IDS))
+
+
+def document_frequencies(r: redis.Redis, feats: list[str]) -> dict[str, int]:
+    values = r.hmget(DF, feats) if feats else []
+    return {f: int(v or 0) for f, v in zip(feats, values, strict=True)}
+
+
+def postings(r: redis.Redis, feats: list[str], until: float, exclusive: bool = False,
+             per_feature: int = POSTINGS_PER_FEATURE) -> dict[str, list[str]]:
+    """Newest ids published at or before `until` (strictly before, if exclusive) per feature."""
+    pipe = r.pipeline(transaction=False)
+    upper = f"({until}" if exclusive else until
+    for feature in feats:
+        pipe.zrevrangebyscore(POST + feature, upper, "-inf", start=0, num=per_feature)
+    return {f: [i.decode() for i in ids] for f, ids in zip(feats, pipe.execute(), strict=True)}
+
+
+def fetch_many(r: redis.Redis, ids: list[str], fields: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    pipe = r.pipeline(transaction=False)
+    for doc_id in ids:
+        pipe.hmget(DOC + doc_id, list(fields))
+    retracted = r.smismember(RETRACTED, ids) if ids else []
+    out: dict[str, dict[str, Any]] = {}
+    for doc_id, values, gone in zip(ids, pipe.execute(), retracted, strict=True):
+        if values[0] is not None and not gone:
+            out[doc_id] = _decode(dict(zip(fields, values, strict=True)))
+    return out
+
+
+def candidate_overlap(found: dict[str, list[str]], weights: dict[str, float]) -> dict[str, float]:
+    """Sum the query weight of every feature each candidate shares."""
+    scores: dict[str, float] = defaultdict(float)
+    for feature, ids in found.items():
+        for doc_id in ids:
+            scores[doc_id] += weights[feature]
+    return scores
+
+
+def indexed_count(r: redis.Redis, ids: list[str]) -> int:
+    return sum(r.smismember(IDS, ids)) if ids else 0

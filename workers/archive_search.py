@@ -1,0 +1,39 @@
+"""Look-ups against the archive index that the enrichment stages need."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+
+from workers import archive_index as index
+from workers.also_read import idf
+
+MAX_QUERY_FEATURES = 30
+MAX_CANDIDATES = 80
+SOURCES_PER_ENTITY = 12
+
+
+def related(r: redis.Redis, query: dict[str, float], as_of: float, exclude_id: str | None
+            ) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
+    """Return idf weights of the query's known features and the best-overlapping archive docs
+    published at or before `as_of`, never `exclude_id`."""
+    n = index.size(r)
+    df = index.document_frequencies(r, list(query))
+    weights = {f: idf(count, n) for f, count in df.items() if count > 0}
+    chosen = sorted(weights, key=lambda f: (-weights[f] * query[f], f))[:MAX_QUERY_FEATURES]
+    found = index.postings(r, chosen, as_of)
+    overlap = index.candidate_overlap(found, {f: weights[f] * query[f] for f in chosen})
+    overlap.pop(exclude_id or "", None)
+    top = sorted(overlap, key=lambda i: (-overlap[i], i))[:MAX_CANDIDATES]
+    docs = index.fetch_many(r, top, ("title", "url", "published_at", "features", "norm"))
+    return weights, docs
+
+
+def entity_sources(r: redis.Redis, entity_keys: list[str], before: float,
+                   exclude_id: str | None) -> dict[str, dict[str, Any]]:
+    """Archive docs published strictly before `before` that mention any of the entities."""
+    found = index.postings(r, ["e:" + k for k in entity_keys], before, exclusive=True,
+                           per_feature=SOURCES_PER_ENTITY)
+    ids = sorted({i for ids in found.values() for i in ids} - {exclude_id or ""})
+    return index.fetch_many(r, ids, ("title", "url", "published_at", "text", "sentences"))

@@ -1,0 +1,44 @@
+"""Weighted features of an analysed text: the shared vocabulary of indexing and retrieval."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+MAX_TERMS = 40
+
+
+def features(analysis: dict[str, Any], max_terms: int = MAX_TERMS) -> dict[str, float]:
+    """Entity features ('e:PER:john smith') and the most frequent terms ('t:oil'), log-weighted."""
+    out: dict[str, float] = {}
+    for ent in analysis["entities"]:
+        out["e:" + ent["key"]] = 1.0 + math.log(max(1, len(ent["mentions"])))
+    top_terms = sorted(analysis["terms"].items(), key=lambda kv: (-kv[1], kv[0]))[:max_terms]
+    for term, count in top_terms:
+        out["t:" + term] = 1.0 + math.log(count)
+    return out
+
+
+def sentence_entities(analysis: dict[str, Any]) -> list[list[Any]]:
+    """Each sentence that mentions an entity, as [start, end, [entity keys]]."""
+    mentions = sorted((start, ent["key"]) for ent in analysis["entities"]
+                      for start, _ in ent["mentions"])
+    out: list[list[Any]] = []
+    i = 0
+    for start, end in analysis["sentences"]:
+        while i < len(mentions) and mentions[i][0] < start:
+            i += 1
+        keys: list[str] = []
+        j = i
+        while j < len(mentions) and mentions[j][0] < end:
+            if mentions[j][1] not in keys:
+                keys.append(mentions[j][1])
+            j += 1
+        if keys:
+            out.append([start, end, keys])
+    return out
+
+
+def label(feature: str) -> str:
+    """Human name of a feature key: 'e:ORG:opec' -> 'opec', 't:oil' -> 'oil'."""
+    return feature.rsplit(":", 1)[1]

@@ -1,0 +1,128 @@
+"""Job records in Redis: the article, each stage's output, status, timings and delivery state.
+
+Every key of a job expires after the job TTL; the broker carries only the job id.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import redis
+
+PREFIX = "enr:"
+RECENT_JOBS = PREFIX + "jobs:recent"  # zset: job id -> created (epoch), for ops stats
+DEAD_LETTERS = PREFIX + "deliveries:dead"  # zset: job id -> time it died
+DELIVERIES_DUE = PREFIX + "deliveries:due"  # zset: job id -> when the next attempt is due
+TERMINAL = {"succeeded", "failed"}
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def job_key(job_id: str, *parts: str) -> str:
+    return ":".join([PREFIX + "job", job_id, *parts])
+
+
+def new_job_id() -> str:
+    return "enr_" + uuid.uuid4().hex
+
+
+def create_job(
+    r: redis.Redis,
+    *,
+    client: str,
+    article: dict[str, Any],
+    callback_url: str | None,
+    options: dict[str, Any],
+    ttl: int,
+    idempotency_key: str | None = None,
+) -> tuple[str, bool]:
+    """Store a new queued job; return (job id, created). An idempotency key seen before for
+    this client returns the first job's id and created=False."""
+    job_id = new_job_id()
+    if idempotency_key:
+        idem = f"{PREFIX}idem:{client}:{idempotency_key}"
+        if not r.set(idem, job_id, nx=True, ex=ttl):
+            existing = r.get(idem)
+            return (existing.decode() if existing else job_id), False
+    created = time.time()
+    record = {
+        "id": job_id,
+        "client": client,
+        "status": "queued",
+        "created_at": now_iso(),
+        "callback_url": callback_url or "",
+        "delivery_state": "pending" if callback_url else "none",
+        "webhook_id": "msg_" + job_id.removeprefix("enr_"),
+        "options": json.dumps(options),
+        "idempotency_key": idempotency_key or "",
+    }
+    pipe = r.pipeline()
+    pipe.hset(job_key(job_id), mapping=record)
+    pipe.expire(job_key(job_id), ttl)
+    pipe.set(job_key(job_id, "article"), json.dumps(article), ex=ttl)
+    pipe.zadd(RECENT_JOBS, {job_id: created})
+    pipe.zremrangebyscore(RECENT_JOBS, "-inf", created - 2 * 3600)
+    pipe.execute()
+    return job_id, True
+
+
+def get_job(r: redis.Redis, job_id: str) -> dict[str, str] | None:
+    raw = r.hgetall(job_key(job_id))
+    if not raw:
+        return None
+    return {k.decode(): v.decode() for k, v in raw.items()}
+
+
+def update_job(r: redis.Redis, job_id: str, **fields: Any) -> None:
+    """Set fields on an existing job (never recreates an expired one)."""
+    values = {k: json.dumps(v) if isinstance(v, (dict, list)) else str(v) for k, v in fields.items()}
+    if r.exists(job_key(job_id)):
+        r.hset(job_key(job_id), mapping=values)
+
+
+def mark_running(r: redis.Redis, job_id: str) -> None:
+    """Move a queued job to running; a re-run of a finished job leaves it as it is."""
+    job = get_job(r, job_id)
+    if job and job["status"] == "queued":
+        update_job(r, job_id, status="running", started_at=now_iso())
+
+
+def record_timing(r: redis.Redis, job_id: str, stage: str, ms: float) -> None:
+    update_job(r, job_id, **{f"t_ms:{stage}": round(ms, 2)})
+
+
+def timings(job: dict[str, str]) -> dict[str, float]:
+    return {k.split(":", 1)[1]: float(v) for k, v in job.items() if k.startswith("t_ms:")}
+
+
+def load_json(r: redis.Redis, job_id: str, *parts: str) -> Any:
+    raw = r.get(job_key(job_id, *parts))
+    if raw is None:
+        raise LookupError(f"job {job_id}: no {'/'.join(parts)} stored (expired or never written)")
+    return json.loads(raw)
+
+
+def store_json(r: redis.Redis, job_id: str, value: Any, ttl: int, *parts: str) -> None:
+    r.set(job_key(job_id, *parts), json.dumps(value), ex=ttl)
+
+
+def has(r: redis.Redis, job_id: str, *parts: str) -> bool:
+    return bool(r.exists(job_key(job_id, *parts)))
+
+
+def add_attempt(r: redis.Redis, job_id: str, attempt: dict[str, Any], ttl: int) -> int:
+    key = job_key(job_id, "attempts")
+    pipe = r.pipeline()
+    pipe.rpush(key, json.dumps(attempt))
+    pipe.expire(key, ttl)
+    return int(pipe.execute()[0])
+
+
+def attempts(r: redis.Redis, job_id: str) -> list[dict[str, Any]]:
+    return [json.loads(a) for a in r.lrange(job_key(job_id, "attempts"), 0, -1)]

@@ -1,0 +1,115 @@
+"""spaCy analysis: sentences, canonical entities with mention spans, and key terms."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+ENTITY_TYPES = {
+    "PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC",
+    "NORP": "MISC", "EVENT": "MISC", "PRODUCT": "MISC", "LAW": "MISC", "WORK_OF_ART": "MISC",
+}
+TERM_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
+LEADING = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+TRAILING = re.compile(r"(['’]s|['’])$")
+NON_WORD = re.compile(r"[^\w\s-]")
+ALIASES = {"u.s.": "united states", "us": "united states", "usa": "united states",
+           "u.k.": "united kingdom", "uk": "united kingdom", "britain": "united kingdom",
+           "u.n.": "united nations", "un": "united nations"}
+
+
+@lru_cache(maxsize=2)
+def load(model: str) -> Language:
+    """Load the spaCy model once per process (the parser is swapped for the faster senter)."""
+    nlp = spacy.load(model, exclude=["parser"])
+    nlp.enable_pipe("senter")
+    return nlp
+
+
+def canonical_name(text: str) -> str:
+    """Normalise an entity mention: 'the Taliban's' -> 'taliban', 'U.S.' -> 'united states'."""
+    name = " ".join(text.split())
+    name = TRAILING.sub("", LEADING.sub("", name)).strip().lower()
+    name = ALIASES.get(name, name)
+    return NON_WORD.sub("", name).strip()
+
+
+def _entities(doc: Doc, lead_end: int) -> list[dict[str, Any]]:
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for ent in doc.ents:
+        etype = ENTITY_TYPES.get(ent.label_)
+        key = canonical_name(ent.text)
+        if not etype or len(key) < 2:
+            continue
+        group = groups.setdefault((etype, key), {"name": ent.text.strip(), "type": etype,
+                                                  "key": f"{etype}:{key}", "mentions": []})
+        group["mentions"].append([ent.start_char, ent.end_char])
+        if len(ent.text) > len(group["name"]):
+            group["name"] = " ".join(ent.text.split())
+    _merge_surnames(groups)
+    for group in groups.values():
+        weight = sum(1.5 if start < lead_end else 1.0 for start, _ in group["mentions"])
+        group["weight"] = weight
+    top = max((g["weight"] for g in groups.values()), default=1.0)
+    ordered = sorted(groups.values(), key=lambda g: (-g["weight"], g["mentions"][0][0]))
+    for group in ordered:
+        group["salience"] = round(group.pop("weight") / top, 3)
+        group["mentions"].sort()
+    return ordered
+
+
+def _merge_surnames(groups: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """Fold 'Smith' into 'John Smith' when one full name in the text ends with it."""
+    full_names = defaultdict(list)
+    for (etype, key) in groups:
+        if etype == "PER" and " " in key:
+            full_names[key.rsplit(" ", 1)[1]].append(key)
+    for (etype, key) in list(groups):
+        if etype == "PER" and " " not in key and len(full_names.get(key, [])) == 1:
+            target = groups[("PER", full_names[key][0])]
+            target["mentions"].extend(groups.pop((etype, key))["mentions"])
+
+
+def _terms(doc: Doc) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for tok in doc:
+        if tok.pos_ in TERM_POS and tok.is_alpha and not tok.is_stop and len(tok) > 2:
+            counts[tok.lemma_.lower()] += 1
+    return dict(counts)
+
+
+def _sentence_spans(doc: Doc) -> list[list[int]]:
+    spans = []
+    for sent in doc.sents:
+        raw = sent.text
+        stripped = raw.strip()
+        if stripped:
+            start = sent.start_char + len(raw) - len(raw.lstrip())
+            spans.append([start, start + len(stripped)])
+    return spans
+
+
+def analyse_doc(doc: Doc, lead_end: int | None = None) -> dict[str, Any]:
+    """Sentences, entities and term counts of a parsed document, as plain JSON-able data."""
+    lead = lead_end if lead_end is not None else min(len(doc.text), 600)
+    return {
+        "sentences": _sentence_spans(doc),
+        "entities": _entities(doc, lead),
+        "terms": _terms(doc),
+    }
+
+
+def analyse(model: str, text: str, lead_end: int | None = None) -> dict[str, Any]:
+    return analyse_doc(load(model)(text), lead_end)
+
+
+def analyse_many(model: str, texts: Iterable[str]) -> Iterator[dict[str, Any]]:
+    for doc in load(model).pipe(texts, batch_size=32):
+        yield analyse_doc(doc)

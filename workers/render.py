@@ -1,0 +1,58 @@
+"""Render the enriched article as Markdown and sanitised HTML, like an editor's page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import nh3
+from markdown_it import MarkdownIt
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
+
+
+def escape(text: str) -> str:
+    """Escape Markdown syntax so article text stays text."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _link(title: str, url: str | None) -> str:
+    return f"[{escape(title)}]({url})" if url else f"*{escape(title)}*"
+
+
+def markdown(doc: dict[str, Any]) -> str:
+    """The body with "Also read" blocks in place, then Background and Implications."""
+    article = doc["article"]
+    links_after: dict[int, list[dict[str, Any]]] = {}
+    for link in doc["also_read"]:
+        links_after.setdefault(link["insert_after_paragraph"], []).append(link)
+    lines = [f"# {escape(article['title'])}", ""]
+    for index, para in enumerate(article["paragraphs"]):
+        lines += [escape(para["text"]), ""]
+        if index in links_after:
+            lines.append("> **Also read:**")
+            lines += [f"> - {_link(link['title'], link['url'])}" for link in links_after[index]]
+            lines.append("")
+    if doc["background"]:
+        lines += ["## Background", ""]
+        for item in doc["background"]:
+            source = item["source"]
+            lines.append(f"- **{item['date']}**: {escape(item['text'])} "
+                         f"(source: {_link(source['title'], source['url'])})")
+        lines.append("")
+    if doc["implications"]:
+        lines += ["## Implications", ""]
+        for item in doc["implications"]:
+            lines.append(f"- **{escape(item['label'])}**: {escape(item['text'])}")
+        lines.append("")
+    if doc["key_points"]:
+        lines += ["## Key points", ""]
+        lines += [f"- {escape(point['text'])}" for point in doc["key_points"]]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def html(markdown_text: str) -> str:
+    """Markdown to HTML with raw HTML disabled, then sanitised: no scripts, no handlers."""
+    rendered = MarkdownIt("commonmark", {"html": False}).render(markdown_text)
+    return nh3.clean(rendered, url_schemes={"http", "https"})

