@@ -69,7 +69,8 @@ def rank(query: dict[str, float], weights: dict[str, float], docs: dict[str, dic
         value *= 0.9 + 0.1 * math.exp(-_age_days(doc["published_at"], as_of) / RECENCY_DAYS)
         scored.append((value, doc_id, doc))
     scored.sort(key=lambda item: (-item[0], item[1]))
-    seen_titles: set[str] = set()
+    # A copy of the article itself (a re-post or syndicated copy under another id) is no link.
+    seen_titles = {TITLE_NOISE.sub(" ", prepared.get("title", "").lower()).strip()}
     out: list[dict[str, Any]] = []
     for value, doc_id, doc in scored:
         title_key = TITLE_NOISE.sub(" ", doc["title"].lower()).strip()

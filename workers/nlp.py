@@ -20,9 +20,20 @@ TERM_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
 LEADING = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 TRAILING = re.compile(r"(['’]s|['’])$")
 NON_WORD = re.compile(r"[^\w\s-]")
+PARAGRAPH_GAP = re.compile(r"\n[ \t]*\n|\n[ \t]{2,}")
 ALIASES = {"u.s.": "united states", "us": "united states", "usa": "united states",
            "u.k.": "united kingdom", "uk": "united kingdom", "britain": "united kingdom",
            "u.n.": "united nations", "un": "united nations"}
+
+
+@Language.component("paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after a blank line or an indented line: none runs across paragraphs.
+    (A single line break is a hard wrap inside a sentence, as wire copy has.)"""
+    for token in doc[:-1]:
+        if token.is_space and PARAGRAPH_GAP.search(token.text):
+            doc[token.i + 1].is_sent_start = True
+    return doc
 
 
 @lru_cache(maxsize=2)
@@ -30,6 +41,7 @@ def load(model: str) -> Language:
     """Load the spaCy model once per process (the parser is swapped for the faster senter)."""
     nlp = spacy.load(model, exclude=["parser"])
     nlp.enable_pipe("senter")
+    nlp.add_pipe("paragraph_breaks", after="senter")
     return nlp
 
 
@@ -48,11 +60,12 @@ def _entities(doc: Doc, lead_end: int) -> list[dict[str, Any]]:
         key = canonical_name(ent.text)
         if not etype or len(key) < 2:
             continue
-        group = groups.setdefault((etype, key), {"name": ent.text.strip(), "type": etype,
+        group = groups.setdefault((etype, key), {"name": "", "type": etype,
                                                   "key": f"{etype}:{key}", "mentions": []})
         group["mentions"].append([ent.start_char, ent.end_char])
-        if len(ent.text) > len(group["name"]):
-            group["name"] = " ".join(ent.text.split())
+        display = LEADING.sub("", " ".join(ent.text.split()))
+        if len(display) > len(group["name"]):
+            group["name"] = display
     _merge_surnames(groups)
     for group in groups.values():
         weight = sum(1.5 if start < lead_end else 1.0 for start, _ in group["mentions"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import Celery, chain, group
+from celery.result import denied_join_result
 
 STAGES = "workers.tasks."
 PARALLEL = ("also_read", "background_facts", "implications_and_key_points")
@@ -20,12 +21,15 @@ def enqueue_enrichment(celery: Celery, job_id: str, deliver: bool) -> None:
     ]
     if deliver:
         steps.append(step("workers.delivery_tasks.deliver"))
-    chain(*steps).apply_async()
+    # Callers never wait on Celery results (job state lives in Redis), so don't subscribe to them.
+    with denied_join_result():
+        chain(*steps).apply_async()
 
 
 def enqueue_indexing(celery: Celery, ids: list[str], batch: int = 32) -> int:
     """Queue staged archive articles for indexing in batches; return the number of tasks."""
     batches = [ids[i:i + batch] for i in range(0, len(ids), batch)]
-    for chunk in batches:
-        celery.send_task("workers.index_tasks.index_articles", args=(chunk,))
+    with denied_join_result():
+        for chunk in batches:
+            celery.send_task("workers.index_tasks.index_articles", args=(chunk,))
     return len(batches)

@@ -24,6 +24,7 @@ def prepare_article(article: dict[str, Any], model: str) -> dict[str, Any]:
     lead_end = paragraphs[0][1] if paragraphs else None
     analysis = nlp.analyse(model, text, lead_end)
     return {
+        "title": article["title"],
         "text": text,
         "paragraphs": [list(p) for p in paragraphs],
         **analysis,

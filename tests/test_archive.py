@@ -1,0 +1,110 @@
+"""The archive as the source of links and background: as-of dates, retractions, the article itself."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import auth, wait_for
+
+TOPIC = [
+    {"id": "zx-1", "title": "Zorblax Mining opens copper pit near Quenford",
+     "published_at": "2023-05-02T08:00:00Z",
+     "body": "Zorblax Mining opened a copper pit near Quenford on Tuesday, chief executive Petra "
+             "Lindqvist said.\n\nThe Quenford pit will employ 300 people, Zorblax Mining said."},
+    {"id": "zx-2", "title": "Quenford residents protest Zorblax copper dust",
+     "published_at": "2023-06-10T08:00:00Z",
+     "body": "Residents of Quenford protested on Saturday against dust from the Zorblax Mining "
+             "copper pit.\n\nPetra Lindqvist of Zorblax Mining said the company would cover the trucks."},
+    {"id": "zx-3", "title": "Zorblax Mining fined over Quenford dust",
+     "published_at": "2023-09-01T08:00:00Z",
+     "body": "Regulators fined Zorblax Mining for dust at its Quenford copper pit.\n\n"
+             "Petra Lindqvist said Zorblax Mining would appeal the fine."},
+    {"id": "zx-late", "title": "Zorblax Mining closes Quenford pit",
+     "published_at": "2025-01-01T08:00:00Z",
+     "body": "Zorblax Mining closed its Quenford copper pit, Petra Lindqvist said on Wednesday."},
+]
+
+
+def renamed(record: dict[str, str], company: str) -> dict[str, str]:
+    return {k: v.replace("Zorblax", company) for k, v in record.items()}
+
+
+def topic(prefix: str, company: str) -> list[dict[str, str]]:
+    """The topic under ids and a company name of this test's own, so tests never share state."""
+    return [{**renamed(a, company), "id": f"{prefix}-{a['id']}"} for a in TOPIC]
+
+
+ARTICLE = {"title": "Zorblax Mining plans second Quenford copper pit",
+           "published_at": "2024-02-01T09:00:00Z",
+           "body": "Zorblax Mining plans a second copper pit near Quenford, chief executive Petra "
+                   "Lindqvist said on Thursday.\n\nThe company was fined last year over dust from "
+                   "its first Quenford pit, which residents had protested against."}
+
+
+def _import(client, articles):  # type: ignore[no-untyped-def]
+    body = "\n".join(json.dumps(a) for a in articles)
+    response = client.post("/v1/archive/articles", data=body,
+                           headers={**auth(), "Content-Type": "application/x-ndjson"})
+    assert response.status_code == 202, response.json
+    for article in articles:
+        wait_for(lambda a=article: client.get(f"/v1/archive/articles/{a['id']}",
+                                              headers=auth()).status_code == 200)
+
+
+def _enrich(client, article):  # type: ignore[no-untyped-def]
+    response = client.post("/v1/enrichments", json={"article": article},
+                           headers={**auth(), "Prefer": "wait=30"})
+    assert response.status_code == 200, response.json
+    assert response.json["status"] == "succeeded", response.json
+    return response.json["result"]
+
+
+def _cited(result):  # type: ignore[no-untyped-def]
+    return ({a["archive_id"] for a in result["also_read"]},
+            {b["source"]["archive_id"] for b in result["background"]})
+
+
+def test_get_returns_normalised_text_that_spans_point_into(client, worker):
+    _import(client, topic("get", "Zorblax"))
+    got = client.get("/v1/archive/articles/get-zx-1", headers=auth()).json
+    assert got["title"] == TOPIC[0]["title"]
+    assert got["text"].startswith("Zorblax Mining opened a copper pit")
+    assert "\n\n" in got["text"]  # paragraphs kept apart
+    stats = client.get("/v1/archive/stats", headers=auth()).json
+    assert stats["articles"] >= len(TOPIC)
+
+
+def test_links_are_as_of_the_article_and_never_the_article_itself(client, worker):
+    _import(client, topic("asof", "Quillon"))
+    result = _enrich(client, {**renamed(ARTICLE, "Quillon"), "id": "asof-zx-2"})  # the CMS re-posts asof-zx-2
+    linked, background = _cited(result)
+    assert "asof-zx-late" not in linked | background  # published after the article
+    assert "asof-zx-2" not in linked | background
+    assert {"asof-zx-1", "asof-zx-3"} <= linked
+    for item in result["background"]:
+        assert item["date"] < ARTICLE["published_at"][:10]
+
+
+def test_deleted_article_is_never_suggested_again(client, worker):
+    articles = topic("del", "Marvex")
+    _import(client, articles)
+    before = _cited(_enrich(client, renamed(ARTICLE, "Marvex")))
+    assert "del-zx-3" in before[0] | before[1]
+    assert client.delete("/v1/archive/articles/del-zx-3", headers=auth()).status_code == 204
+    assert client.get("/v1/archive/articles/del-zx-3", headers=auth()).status_code == 404
+    linked, background = _cited(_enrich(client, renamed(ARTICLE, "Marvex")))
+    assert "del-zx-3" not in linked | background
+    assert "del-zx-1" in linked  # the other articles are still suggested
+    again = client.post("/v1/archive/articles", json=articles[2], headers=auth())
+    assert again.status_code == 409 and "retracted" in again.json["message"]
+
+
+def test_background_cites_spans_that_exist(client, worker):
+    _import(client, topic("span", "Tervan")[:3])
+    result = _enrich(client, renamed(ARTICLE, "Tervan"))
+    assert result["background"]
+    for item in result["background"]:
+        source = client.get(f"/v1/archive/articles/{item['source']['archive_id']}", headers=auth()).json
+        start, end = item["source"]["span"]
+        assert source["text"][start:end] == item["text"]
+        assert any(name in item["text"] for name in item["entities"])

@@ -1,0 +1,72 @@
+"""Job lifecycle over HTTP: waiting for a result, idempotent retries, ops views."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+from tests.conftest import auth, wait_for
+
+ARTICLE = {"title": "Harwick port strike talks resume",
+           "body": "Talks between the Harwick Dockers Union and the Harwick Port Authority resumed on "
+                   "Tuesday, union leader Maria Okafor said.\n\nA new strike could halt grain exports."}
+
+
+def test_prefer_wait_returns_the_finished_job(client, sample_archive):
+    response = client.post("/v1/enrichments", json={"article": ARTICLE},
+                           headers={**auth(), "Prefer": "wait=30"})
+    assert response.status_code == 200, response.json
+    assert response.headers["Preference-Applied"] == "wait=30"
+    job = response.json
+    assert job["status"] == "succeeded" and job["result"]["id"] == job["id"]
+    assert job["callback"] is None
+
+
+def test_without_prefer_the_post_answers_202_at_once(client, worker):
+    response = client.post("/v1/enrichments", json={"article": ARTICLE}, headers=auth())
+    assert response.status_code == 202
+    assert response.json["status"] in {"queued", "running"}
+    job_id = response.json["id"]
+    done = wait_for(lambda: (j := client.get(f"/v1/enrichments/{job_id}", headers=auth()).json)
+                    ["status"] == "succeeded" and j)
+    assert done["finished_at"] >= done["created_at"]
+
+
+def test_idempotency_key_returns_the_first_job(client, worker):
+    key = uuid.uuid4().hex
+    first = client.post("/v1/enrichments", json={"article": ARTICLE},
+                        headers={**auth(), "Idempotency-Key": key})
+    second = client.post("/v1/enrichments", json={"article": ARTICLE},
+                         headers={**auth(), "Idempotency-Key": key})
+    other_client = client.post("/v1/enrichments", json={"article": ARTICLE},
+                               headers={**auth("bob"), "Idempotency-Key": key})
+    assert first.status_code == second.status_code == other_client.status_code == 202
+    assert first.json["id"] == second.json["id"]
+    assert other_client.json["id"] != first.json["id"]  # keys are scoped per client
+
+
+def test_simultaneous_posts_with_one_key_make_one_job(app, worker):
+    key = uuid.uuid4().hex
+
+    def post(_: int) -> str:
+        response = app.test_client().post("/v1/enrichments", json={"article": ARTICLE},
+                                          headers={**auth(), "Idempotency-Key": key})
+        assert response.status_code == 202
+        return str(response.json["id"])
+
+    with ThreadPoolExecutor(8) as pool:
+        ids = set(pool.map(post, range(16)))
+    assert len(ids) == 1
+
+
+def test_readyz_and_queue_health(client, worker):
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json["workers"] >= 1
+    assert client.get("/healthz").json == {"status": "ok"}
+    ops = client.get("/v1/ops/queues", headers=auth()).json
+    assert set(ops["queues"]) == {"enrich", "index", "deliver"}
+    for queue in ops["queues"].values():
+        assert queue["depth"] >= 0
+    assert any(w["name"].startswith("main@") for w in ops["workers"])
+    assert sum(ops["jobs_last_hour"].values()) >= 1
+    assert ops["dead_letters"] >= 0
