@@ -74,10 +74,16 @@ def test_a_valid_request_creates_exactly_one_job(client, store, worker):
     assert store.zscore(RECENT_JOBS, response.json["id"]) is not None
 
 
-@pytest.mark.parametrize("data", ['{"article": ', "{'article': {}}", "not json at all", '{"a": 1,}'])
+@pytest.mark.parametrize("data", ['{"article": ', "{'article': {}}"])
 def test_broken_json_is_400(client, store, data):
     response = post_enrichment(client, store, data=data, content_type="application/json")
     assert_error(response, 400)
+
+
+@pytest.mark.parametrize("data", ["null", "[]", "42", '"an article"'])
+def test_json_that_is_not_an_object_is_422(client, store, data):
+    response = post_enrichment(client, store, data=data, content_type="application/json")
+    assert_error(response, 422, "_schema")
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
@@ -228,7 +234,9 @@ def test_archive_validation_message_says_what_to_fix(client):
     ('{"id": "json-c", ', "application/json", 400),
     (ndjson(record("txt-a")), "text/plain", 415),
     ("\n\n", NDJSON, 422),
-], ids=["ndjson-broken-line-2", "broken-json", "text-plain", "empty"])
+    ("[]\n", NDJSON, 422),
+    ("null", "application/json", 422),
+], ids=["ndjson-broken-line-2", "broken-json", "text-plain", "empty", "ndjson-not-object", "json-null"])
 def test_unreadable_archive_body_is_refused(client, data, content_type, status):
     body = assert_error(import_archive(client, data, content_type), status)
     if status == 400 and content_type == NDJSON:
