@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from workers.nlp import STEM
+
 MIN_CHARS = 30
 
 
@@ -18,7 +20,7 @@ def key_points(text: str, sentences: list[list[int]], entities: list[dict[str, A
         if len(sentence) < MIN_CHARS:
             continue
         entity_score = sum(s for at, s in salience_at if start <= at < end)
-        words = [w.strip(".,;:\"'()").lower() for w in sentence.split()]
+        words = STEM.stemWords([w.strip(".,;:\"'()").lower() for w in sentence.split()])
         term_score = sum(terms.get(w, 0) for w in words) / max(len(words), 1)
         lead_bonus = 1.0 / (1 + position)
         scored.append((entity_score + term_score + 2 * lead_bonus, start, end))

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 import spacy
+import Stemmer
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -16,7 +17,7 @@ ENTITY_TYPES = {
     "PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC",
     "NORP": "MISC", "EVENT": "MISC", "PRODUCT": "MISC", "LAW": "MISC", "WORK_OF_ART": "MISC",
 }
-TERM_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
+STEM = Stemmer.Stemmer("english")
 LEADING = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 TRAILING = re.compile(r"(['’]s|['’])$")
 NON_WORD = re.compile(r"[^\w\s-]")
@@ -38,8 +39,9 @@ def paragraph_breaks(doc: Doc) -> Doc:
 
 @lru_cache(maxsize=2)
 def load(model: str) -> Language:
-    """Load the spaCy model once per process (the parser is swapped for the faster senter)."""
-    nlp = spacy.load(model, exclude=["parser"])
+    """Load the spaCy model once per process: NER, and the senter instead of the slower parser.
+    Terms are stemmed word forms, so the tagger and lemmatizer are not needed."""
+    nlp = spacy.load(model, exclude=["parser", "tagger", "attribute_ruler", "lemmatizer"])
     nlp.enable_pipe("senter")
     nlp.add_pipe("paragraph_breaks", after="senter")
     return nlp
@@ -91,11 +93,9 @@ def _merge_surnames(groups: dict[tuple[str, str], dict[str, Any]]) -> None:
 
 
 def _terms(doc: Doc) -> dict[str, int]:
-    counts: Counter[str] = Counter()
-    for tok in doc:
-        if tok.pos_ in TERM_POS and tok.is_alpha and not tok.is_stop and len(tok) > 2:
-            counts[tok.lemma_.lower()] += 1
-    return dict(counts)
+    """Count the stems of content words (alphabetic, not stop words, three letters or more)."""
+    words = [tok.lower_ for tok in doc if tok.is_alpha and not tok.is_stop and len(tok) > 2]
+    return dict(Counter(STEM.stemWords(words)))
 
 
 def _sentence_spans(doc: Doc) -> list[list[int]]:

@@ -1,4 +1,9 @@
-"""Prepare text for enrichment and indexing: clean paragraphs, sentences, entities, features."""
+"""Prepare text for enrichment and indexing: clean paragraphs, sentences, entities, features.
+
+Incoming articles and archive articles go through the same steps, so their features compare:
+the title is analysed with the body (its entities and terms count), then every span is moved
+into the body's text.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from typing import Any
 
 from workers import nlp
 from workers.features import features, sentence_entities
-from workers.text import archive_text, article_text
+from workers.text import Span, archive_text, article_text
 
 
 def epoch(iso: str) -> float:
@@ -18,48 +23,67 @@ def epoch(iso: str) -> float:
     return parsed.timestamp()
 
 
-def prepare_article(article: dict[str, Any], model: str) -> dict[str, Any]:
-    """Analyse an incoming article; every span points into the returned `text`."""
-    text, paragraphs = article_text(article["body"])
-    lead_end = paragraphs[0][1] if paragraphs else None
-    analysis = nlp.analyse(model, text, lead_end)
+def with_title(title: str, text: str) -> str:
+    """The text the NLP reads: the title, a blank line, then the body."""
+    return f"{title}\n\n{text}"
+
+
+def lead_end(title: str, paragraphs: list[Span]) -> int:
+    """Where the lead ends in with_title() coordinates: after the first paragraph."""
+    return len(title) + 2 + (paragraphs[0][1] if paragraphs else 0)
+
+
+def without_title(analysis: dict[str, Any], title: str) -> dict[str, Any]:
+    """Move spans from with_title() coordinates into the body's; title-only mentions drop out."""
+    shift = len(title) + 2
+
+    def move(spans: list[list[int]]) -> list[list[int]]:
+        return [[max(s, shift) - shift, e - shift] for s, e in spans if e > shift]
+
+    return {
+        "sentences": move(analysis["sentences"]),
+        "entities": [{**ent, "mentions": move(ent["mentions"])} for ent in analysis["entities"]],
+        "terms": analysis["terms"],
+    }
+
+
+def article_from_analysis(article: dict[str, Any], text: str, paragraphs: list[Span],
+                          analysis: dict[str, Any]) -> dict[str, Any]:
+    body = without_title(analysis, article["title"])
     return {
         "title": article["title"],
         "text": text,
         "paragraphs": [list(p) for p in paragraphs],
-        **analysis,
-        "features": features(analysis),
+        "sentences": body["sentences"],
+        "entities": [e for e in body["entities"] if e["mentions"]],
+        "terms": body["terms"],
+        "features": features(body),
+    }
+
+
+def prepare_article(article: dict[str, Any], model: str) -> dict[str, Any]:
+    """Analyse an incoming article; every span points into the returned `text`."""
+    text, paragraphs = article_text(article["body"])
+    title = article["title"]
+    analysis = nlp.analyse(model, with_title(title, text), lead_end(title, paragraphs))
+    return article_from_analysis(article, text, paragraphs, analysis)
+
+
+def archive_doc_from_analysis(article: dict[str, Any], text: str,
+                              analysis: dict[str, Any]) -> dict[str, Any]:
+    body = without_title(analysis, article["title"])
+    return {
+        "id": article["id"], "title": article["title"], "url": article.get("url"),
+        "published_at": article["published_at"], "ts": epoch(article["published_at"]),
+        "text": text, "features": features(body),
+        "sentences": sentence_entities(body),
+        "names": {"e:" + e["key"]: e["name"] for e in body["entities"]},
     }
 
 
 def prepare_archive_docs(articles: list[dict[str, Any]], model: str) -> list[dict[str, Any]]:
     """Analyse archive articles in one batch into documents ready for the index."""
-    cleaned = [archive_text(a["body"]) for a in articles]
-    titles = [a["title"] for a in articles]
-    docs = []
-    texts = [f"{title}\n\n{text}" for title, (text, _) in zip(titles, cleaned, strict=True)]
-    for article, (text, _), title, analysis in zip(
-            articles, cleaned, titles, nlp.analyse_many(model, texts), strict=True):
-        shift = len(title) + 2
-        analysis = _drop_title(analysis, shift)
-        docs.append({
-            "id": article["id"], "title": title, "url": article.get("url"),
-            "published_at": article["published_at"], "ts": epoch(article["published_at"]),
-            "text": text, "features": features(analysis),
-            "sentences": sentence_entities(analysis),
-            "names": {"e:" + e["key"]: e["name"] for e in analysis["entities"]},
-        })
-    return docs
-
-
-def _drop_title(analysis: dict[str, Any], shift: int) -> dict[str, Any]:
-    """Keep the title's entities and terms as features, but move spans into the body's text
-    (an entity named only in the title keeps no mention)."""
-    def move(spans: list[list[int]]) -> list[list[int]]:
-        return [[max(s, shift) - shift, e - shift] for s, e in spans if e > shift]
-    entities = [{**ent, "mentions": move(ent["mentions"])} for ent in analysis["entities"]]
-    return {
-        "sentences": move(analysis["sentences"]),
-        "entities": entities,
-        "terms": analysis["terms"],
-    }
+    texts = [archive_text(a["body"])[0] for a in articles]
+    combined = [with_title(a["title"], t) for a, t in zip(articles, texts, strict=True)]
+    return [archive_doc_from_analysis(a, t, analysis) for a, t, analysis in
+            zip(articles, texts, nlp.analyse_many(model, combined), strict=True)]
