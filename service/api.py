@@ -12,13 +12,13 @@ from werkzeug.exceptions import HTTPException, ServiceUnavailable
 from schemas.errors import ErrorSchema
 
 
-def _summarise(errors: Any, prefix: str = "") -> list[str]:
+def summarise(errors: Any, prefix: str = "") -> list[str]:
     """Flatten marshmallow's nested messages into 'field.sub: message' lines."""
     if isinstance(errors, dict):
         lines = []
         for key, value in errors.items():
             name = f"{prefix}.{key}" if prefix else str(key)
-            lines += _summarise(value, name)
+            lines += summarise(value, name)
         return lines
     if isinstance(errors, list) and all(isinstance(e, str) for e in errors):
         return [f"{prefix}: {' '.join(errors)}" if prefix else " ".join(errors)]
@@ -34,11 +34,14 @@ class EnrichmentApi(Api):
 
     def handle_http_exception(self, error: HTTPException) -> tuple[dict[str, Any], int, dict[str, str]]:
         payload, code, headers = super().handle_http_exception(error)
-        if "errors" in payload and "json" in payload["errors"]:
-            payload["errors"] = payload["errors"]["json"]
+        errors = payload.get("errors")
+        if isinstance(errors, dict) and "json" in errors:
+            payload["errors"] = errors = errors["json"]
+        if isinstance(errors, list):
+            payload["errors"] = {"body": errors}
         if "message" not in payload:
             if payload.get("errors"):
-                payload["message"] = "Invalid request: " + "; ".join(_summarise(payload["errors"]))
+                payload["message"] = "Invalid request: " + "; ".join(summarise(payload["errors"]))
             else:
                 payload["message"] = error.description or error.name
         return payload, code, headers

@@ -12,6 +12,7 @@ from flask_smorest import Blueprint, abort
 
 from schemas.archive import ArchivedArticleSchema, ArchiveStatsSchema, ImportReceiptSchema
 from schemas.article import ArchiveArticleSchema
+from service.api import summarise
 from workers import archive_index
 from workers.pipeline import enqueue_indexing
 
@@ -20,15 +21,15 @@ blp = Blueprint("archive", __name__, url_prefix="/v1/archive",
 NDJSON = "application/x-ndjson"
 
 
-def validated(records: list[Any], where: str = "line") -> list[dict[str, Any]]:
-    """Load records through the archive schema; one bad record rejects the whole batch."""
+def validated(records: list[tuple[int, Any]]) -> list[dict[str, Any]]:
+    """Load (line number, record) pairs through the archive schema; one bad record rejects all."""
     schema = ArchiveArticleSchema()
     articles, errors = [], {}
-    for number, record in enumerate(records, start=1):
+    for number, record in records:
         try:
             article = schema.load(record)
         except ma.ValidationError as exc:
-            errors[f"{where} {number}"] = exc.messages
+            errors[f"line {number}"] = exc.messages
             continue
         published = article["published_at"]
         if published.tzinfo is None:
@@ -36,27 +37,30 @@ def validated(records: list[Any], where: str = "line") -> list[dict[str, Any]]:
         articles.append({**article, "published_at": published.isoformat()})
     if errors:
         shown = dict(list(errors.items())[:50])
-        abort(422, message=f"{len(errors)} invalid article(s); nothing was imported.", errors=shown)
+        abort(422, message=f"{len(errors)} invalid article(s); nothing was imported: "
+                           + "; ".join(summarise(shown)[:5]), errors=shown)
     return articles
 
 
-def _records() -> list[Any]:
-    mimetype = request.mimetype
-    if mimetype == NDJSON:
+def _records() -> list[tuple[int, Any]]:
+    """The body's records with their line numbers (one record, line 1, for a JSON body)."""
+    text = request.get_data(as_text=True)
+    if request.mimetype == NDJSON:
         records = []
-        for number, line in enumerate(request.get_data(as_text=True).splitlines(), start=1):
+        # Split on newlines only: U+2028 and friends may stand inside JSON strings.
+        for number, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
                 continue
             try:
-                records.append(json.loads(line))
+                records.append((number, json.loads(line)))
             except json.JSONDecodeError as exc:
                 abort(400, message=f"line {number} is not valid JSON: {exc}; nothing was imported.")
         return records
     if request.is_json:
-        body = request.get_json(silent=True)
-        if body is None:
-            abort(400, message="The body is not valid JSON.")
-        return [body]
+        try:
+            return [(1, json.loads(text))]
+        except json.JSONDecodeError as exc:
+            abort(400, message=f"The body is not valid JSON: {exc}.")
     abort(415, message=f"Send one article as application/json or many as {NDJSON}.")
 
 
@@ -75,7 +79,7 @@ def add_articles() -> dict[str, Any]:
     retracted = [a["id"] for a in articles if archive_index.is_retracted(r, a["id"])]
     if retracted:
         abort(409, message="These articles were retracted and cannot be re-imported: "
-                           + ", ".join(retracted[:20]))
+                           + ", ".join(retracted[:20]), errors={"id": retracted[:20]})
     archive_index.stage_pending(r, articles)
     ids = [a["id"] for a in articles]
     enqueue_indexing(current_app.extensions["celery"], ids)

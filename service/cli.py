@@ -78,8 +78,8 @@ def _wait_for(r: redis.Redis, ids: list[str], timeout: float) -> None:
             if time.monotonic() > deadline:
                 raise click.ClickException(f"Only {done} of {len(ids)} indexed after {timeout}s; "
                                            "are workers consuming the 'index' queue?")
-            now_done = sum(archive_index.indexed_count(r, ids[i:i + 1000])
-                           for i in range(0, len(ids), 1000))
+            now_done = len(ids) - sum(archive_index.pending_count(r, ids[i:i + 1000])
+                                      for i in range(0, len(ids), 1000))
             bar.update(now_done - done)
             done = now_done
             time.sleep(0.5)

@@ -65,6 +65,10 @@ def create(payload: dict[str, Any]) -> ResponseReturnValue:
     if body_chars > settings.max_body_chars:
         abort(413, message=f"article.body has {body_chars} characters; "
                            f"the limit is {settings.max_body_chars}.")
+    idem_key = request.headers.get("Idempotency-Key", "").strip() or None
+    if idem_key and len(idem_key) > 200:
+        abort(422, message="Idempotency-Key must be at most 200 characters.",
+              errors={"Idempotency-Key": ["Must be at most 200 characters."]})
     callback_url = payload.get("callback_url")
     if callback_url:
         try:
@@ -72,9 +76,6 @@ def create(payload: dict[str, Any]) -> ResponseReturnValue:
                                settings.callback_allow_hosts)
         except CallbackRefused as exc:
             abort(422, message=f"callback_url refused: {exc}", errors={"callback_url": [str(exc)]})
-    idem_key = request.headers.get("Idempotency-Key", "").strip() or None
-    if idem_key and len(idem_key) > 200:
-        abort(422, message="Idempotency-Key must be at most 200 characters.")
     job_id, created = jobs.create_job(
         r, client=g.client, article=_stored_article(payload["article"]), callback_url=callback_url,
         options=payload["options"], ttl=settings.job_ttl, idempotency_key=idem_key)

@@ -18,12 +18,14 @@ blp = Blueprint("ops", __name__, description="Health and queue state for operato
 
 
 @blp.route("/healthz", methods=["GET"])
+@blp.doc(security=[])
 def healthz() -> dict[str, str]:
     """The process is up"""
     return {"status": "ok"}
 
 
 @blp.route("/readyz", methods=["GET"])
+@blp.doc(security=[])
 def readyz() -> tuple[dict[str, Any], int]:
     """Redis answers and at least one worker replies"""
     r = current_app.extensions["redis"]
@@ -31,7 +33,7 @@ def readyz() -> tuple[dict[str, Any], int]:
         r.ping()
     except redis.RedisError as exc:
         return {"status": "unavailable", "redis": f"down: {exc}", "workers": 0}, 503
-    replies = current_app.extensions["celery"].control.ping(timeout=1.0)
+    replies = current_app.extensions["celery"].control.ping(timeout=1.0, limit=1)
     status = 200 if replies else 503
     return {"status": "ready" if replies else "no workers", "redis": "ok",
             "workers": len(replies)}, status

@@ -10,6 +10,8 @@ from typing import Any
 from workers.features import label
 
 RECENCY_DAYS = 30.0
+RECENCY_WEIGHT = 0.1
+ENTITY_BOOST = 1.0
 TITLE_NOISE = re.compile(r"[^a-z0-9]+")
 
 
@@ -22,16 +24,23 @@ def _age_days(published: str, as_of: float) -> float:
     return max(0.0, (as_of - ts) / 86400)
 
 
+def _vector(feats: dict[str, float], weights: dict[str, float]) -> dict[str, float]:
+    return {f: w * weights.get(f, 0.0) * (ENTITY_BOOST if f.startswith("e:") else 1.0)
+            for f, w in feats.items()}
+
+
 def score(query: dict[str, float], weights: dict[str, float], doc: dict[str, Any]) -> float:
-    """Idf-weighted cosine of the shared features, gently favouring recent articles."""
-    feats: dict[str, float] = doc["features"]
-    shared = query.keys() & feats.keys()
-    if not shared:
+    """Cosine of the idf-weighted feature vectors (entities count extra)."""
+    q, d = _vector(query, weights), _vector(doc["features"], weights)
+    dot = sum(v * d[f] for f, v in q.items() if f in d)
+    if not dot:
         return 0.0
-    dot = sum(weights[f] * weights[f] * query[f] * feats[f] for f in shared)
-    qnorm = math.sqrt(sum((weights.get(f, 0.0) * w) ** 2 for f, w in query.items()))
-    mean_idf = sum(weights.values()) / len(weights)
-    return dot / (qnorm * float(doc["norm"]) * mean_idf)
+    return dot / (math.sqrt(sum(v * v for v in q.values())) * math.sqrt(sum(v * v for v in d.values())))
+
+
+def recency(age_days: float) -> float:
+    """Coverage of the same story clusters in time: closer earlier articles rank a little higher."""
+    return 1.0 - RECENCY_WEIGHT + RECENCY_WEIGHT * math.exp(-age_days / RECENCY_DAYS)
 
 
 def reason(shared: list[str], names: dict[str, str]) -> str:
@@ -66,11 +75,10 @@ def rank(query: dict[str, float], weights: dict[str, float], docs: dict[str, dic
         value = score(query, weights, doc)
         if value <= 0:
             continue
-        value *= 0.9 + 0.1 * math.exp(-_age_days(doc["published_at"], as_of) / RECENCY_DAYS)
+        value *= recency(_age_days(doc["published_at"], as_of))
         scored.append((value, doc_id, doc))
     scored.sort(key=lambda item: (-item[0], item[1]))
-    # A copy of the article itself (a re-post or syndicated copy under another id) is no link.
-    seen_titles = {TITLE_NOISE.sub(" ", prepared.get("title", "").lower()).strip()}
+    seen_titles: set[str] = set()
     out: list[dict[str, Any]] = []
     for value, doc_id, doc in scored:
         title_key = TITLE_NOISE.sub(" ", doc["title"].lower()).strip()

@@ -149,5 +149,6 @@ def candidate_overlap(found: dict[str, list[str]], weights: dict[str, float]) ->
     return scores
 
 
-def indexed_count(r: redis.Redis, ids: list[str]) -> int:
-    return sum(r.smismember(IDS, ids)) if ids else 0
+def pending_count(r: redis.Redis, ids: list[str]) -> int:
+    """How many of these ids are staged and not indexed yet."""
+    return int(r.exists(*(PENDING + i for i in ids))) if ids else 0

@@ -26,7 +26,9 @@ def related(r: redis.Redis, query: dict[str, float], as_of: float, exclude_id: s
     overlap = index.candidate_overlap(found, {f: weights[f] * query[f] for f in chosen})
     overlap.pop(exclude_id or "", None)
     top = sorted(overlap, key=lambda i: (-overlap[i], i))[:MAX_CANDIDATES]
-    docs = index.fetch_many(r, top, ("title", "url", "published_at", "features", "norm"))
+    docs = index.fetch_many(r, top, ("title", "url", "published_at", "features"))
+    unseen = sorted({f for doc in docs.values() for f in doc["features"]} - weights.keys())
+    weights.update({f: idf(count, n) for f, count in index.document_frequencies(r, unseen).items()})
     return weights, docs
 
 

@@ -8,8 +8,9 @@ from typing import Any
 MAX_TERMS = 40
 
 
-def features(analysis: dict[str, Any], max_terms: int = MAX_TERMS) -> dict[str, float]:
+def features(analysis: dict[str, Any], max_terms: int | None = None) -> dict[str, float]:
     """Entity features ('e:PER:john smith') and the most frequent terms ('t:oil'), log-weighted."""
+    max_terms = MAX_TERMS if max_terms is None else max_terms
     out: dict[str, float] = {}
     for ent in analysis["entities"]:
         out["e:" + ent["key"]] = 1.0 + math.log(max(1, len(ent["mentions"])))

@@ -45,11 +45,11 @@ def create_job(
     """Store a new queued job; return (job id, created). An idempotency key seen before for
     this client returns the first job's id and created=False."""
     job_id = new_job_id()
-    if idempotency_key:
-        idem = f"{PREFIX}idem:{client}:{idempotency_key}"
-        if not r.set(idem, job_id, nx=True, ex=ttl):
-            existing = r.get(idem)
-            return (existing.decode() if existing else job_id), False
+    idem = f"{PREFIX}idem:{client}:{idempotency_key}" if idempotency_key else None
+    if idem:
+        existing = r.get(idem)
+        if existing:
+            return existing.decode(), False
     created = time.time()
     record = {
         "id": job_id,
@@ -62,13 +62,21 @@ def create_job(
         "options": json.dumps(options),
         "idempotency_key": idempotency_key or "",
     }
-    pipe = r.pipeline()
+    pipe = r.pipeline()  # one transaction: a key never points at a job that was not written
+    if idem:
+        pipe.set(idem, job_id, nx=True, ex=ttl)
     pipe.hset(job_key(job_id), mapping=record)
     pipe.expire(job_key(job_id), ttl)
     pipe.set(job_key(job_id, "article"), json.dumps(article), ex=ttl)
     pipe.zadd(RECENT_JOBS, {job_id: created})
     pipe.zremrangebyscore(RECENT_JOBS, "-inf", created - 2 * 3600)
-    pipe.execute()
+    written = pipe.execute()
+    if idem and not written[0]:
+        # A simultaneous request with the same key won: undo this job, answer with that one.
+        r.delete(job_key(job_id), job_key(job_id, "article"))
+        r.zrem(RECENT_JOBS, job_id)
+        winner = r.get(idem)
+        return (winner.decode() if winner else job_id), False
     return job_id, True
 
 

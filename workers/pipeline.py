@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from celery import Celery, chain, group
-from celery.result import denied_join_result
 
 STAGES = "workers.tasks."
 PARALLEL = ("also_read", "background_facts", "implications_and_key_points")
@@ -14,22 +13,20 @@ def enqueue_enrichment(celery: Celery, job_id: str, deliver: bool) -> None:
     def step(name: str):  # type: ignore[no-untyped-def]
         return celery.signature(name, args=(job_id,), immutable=True)
 
-    steps = [
-        step(STAGES + "prepare"),
+    rest = [
         group(*(step(STAGES + name) for name in PARALLEL)),
         step(STAGES + "assemble"),
     ]
     if deliver:
-        steps.append(step("workers.delivery_tasks.deliver"))
-    # Callers never wait on Celery results (job state lives in Redis), so don't subscribe to them.
-    with denied_join_result():
-        chain(*steps).apply_async()
+        rest.append(step("workers.delivery_tasks.deliver"))
+    # Only the first stage is sent from here; the worker that finishes it starts the rest, so the
+    # chord (which needs a result backend) is built on the workers, never in the API.
+    step(STAGES + "prepare").apply_async(link=chain(*rest))
 
 
 def enqueue_indexing(celery: Celery, ids: list[str], batch: int = 32) -> int:
     """Queue staged archive articles for indexing in batches; return the number of tasks."""
     batches = [ids[i:i + batch] for i in range(0, len(ids), batch)]
-    with denied_join_result():
-        for chunk in batches:
-            celery.send_task("workers.index_tasks.index_articles", args=(chunk,))
+    for chunk in batches:
+        celery.send_task("workers.index_tasks.index_articles", args=(chunk,))
     return len(batches)

@@ -24,6 +24,19 @@ def _pairs(raw: str, name: str) -> dict[str, str]:
     return out
 
 
+def _api_keys(raw: str) -> dict[str, str]:
+    """Parse `client:key,...` into key -> client; a client may hold several keys (rotation)."""
+    keys: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        client, sep, key = item.partition(":")
+        if not sep or not client.strip() or not key.strip():
+            raise ConfigError(f"API_KEYS: expected 'client:key' items, got {item!r}")
+        if keys.get(key.strip(), client.strip()) != client.strip():
+            raise ConfigError("API_KEYS: one key is given to two clients")
+        keys[key.strip()] = client.strip()
+    return keys
+
+
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
@@ -60,7 +73,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read settings from `env` (default: the process environment)."""
         env = os.environ if env is None else env
-        keys = _pairs(env.get("API_KEYS", ""), "API_KEYS")
+        keys = _api_keys(env.get("API_KEYS", ""))
         secret = env.get("WEBHOOK_SECRET", "")
         per_client = _pairs(env.get("WEBHOOK_SECRETS", ""), "WEBHOOK_SECRETS")
         for name, value in [("WEBHOOK_SECRET", secret), *per_client.items()]:
@@ -69,7 +82,7 @@ class Settings:
         hosts = env.get("CALLBACK_ALLOW_HOSTS", "")
         return cls(
             redis_url=env.get("REDIS_URL", cls.redis_url),
-            api_keys={key: client for client, key in keys.items()},
+            api_keys=keys,
             webhook_secret=secret,
             webhook_secrets=per_client,
             auth_disabled=_flag(env.get("AUTH_DISABLED")),
@@ -79,6 +92,8 @@ class Settings:
             callback_timeout=float(env.get("CALLBACK_TIMEOUT", cls.callback_timeout)),
             job_ttl=int(env.get("JOB_TTL", cls.job_ttl)),
             max_body_chars=int(env.get("MAX_BODY_CHARS", cls.max_body_chars)),
+            max_request_bytes=int(env.get("MAX_REQUEST_BYTES", cls.max_request_bytes)),
+            max_import_bytes=int(env.get("MAX_IMPORT_BYTES", cls.max_import_bytes)),
             visibility_timeout=int(env.get("BROKER_VISIBILITY_TIMEOUT", cls.visibility_timeout)),
             spacy_model=env.get("SPACY_MODEL", cls.spacy_model),
         )

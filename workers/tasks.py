@@ -143,6 +143,8 @@ def assemble(self: Task, job_id: str) -> str:
     jobs.store_json(r, job_id, document, settings().job_ttl, "result")
     jobs.record_timing(r, job_id, "assemble", timings["assemble"])
     jobs.update_job(r, job_id, status="succeeded", finished_at=jobs.now_iso())
+    # The result holds everything the stages produced; their separate copies are no longer needed.
+    r.delete(*(jobs.job_key(job_id, "out", name) for name in ("also_read", "background", "implications")))
     return job_id
 
 

@@ -1,0 +1,96 @@
+"""Also-read quality on gva_news: the system through the workers' own code, beside TF-IDF and BM25.
+
+An article's gold links are the other articles of its incident dated on or before it; every
+method ranks only articles dated on or before the query, never the query itself.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import redis
+
+from evaluation.baselines import Bm25Ranker, TfidfRanker
+from evaluation.metrics import summarise
+from evaluation.nlp_cache import analyse_cached
+from service.archive_formats import from_gva
+from workers import also_read, archive_index, archive_search
+from workers.prepare import (archive_doc_from_analysis, article_from_analysis, epoch, lead_end,
+                             with_title)
+from workers.text import archive_text, article_text
+
+NEAR_DUPLICATE = 0.8  # TF-IDF cosine at which an article counts as a copy of the query
+
+
+def load(path: Path) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    articles, incident = [], {}
+    for line in path.open(encoding="utf-8"):
+        record = json.loads(line)
+        article = from_gva(record)
+        if article:
+            articles.append(article)
+            incident[article["id"]] = record["incident_id"]
+    return articles, incident
+
+
+def index_archive(r: redis.Redis, articles: list[dict[str, Any]], model: str) -> None:
+    texts = [archive_text(a["body"])[0] for a in articles]
+    analyses = analyse_cached(model, [with_title(a["title"], t) for a, t in zip(articles, texts, strict=True)],
+                              "gva-archive")
+    for article, text, analysis in zip(articles, texts, analyses, strict=True):
+        archive_index.store(r, archive_doc_from_analysis(article, text, analysis))
+
+
+def system_rankings(r: redis.Redis, articles: list[dict[str, Any]], model: str,
+                    queries: list[int]) -> dict[int, list[str]]:
+    prepared_texts = [article_text(articles[i]["body"]) for i in queries]
+    combined = [with_title(articles[i]["title"], t) for i, (t, _) in zip(queries, prepared_texts, strict=True)]
+    analyses = analyse_cached(model, combined, "gva-query")
+    out = {}
+    for i, (text, paragraphs), analysis in zip(queries, prepared_texts, analyses, strict=True):
+        article = articles[i]
+        prepared = article_from_analysis(article, text, paragraphs, analysis)
+        as_of = epoch(article["published_at"])
+        weights, docs = archive_search.related(r, prepared["features"], as_of, article["id"])
+        links = also_read.rank(prepared["features"], weights, docs, prepared, as_of, 10)
+        out[i] = [link["archive_id"] for link in links]
+    return out
+
+
+def evaluate(path: Path, r: redis.Redis, model: str) -> dict[str, dict[str, dict[str, float]]]:
+    """Return {variant: {method: metrics}} for the variants with and without near-duplicates."""
+    articles, incident = load(path)
+    ids = [a["id"] for a in articles]
+    dates = np.array([epoch(a["published_at"]) for a in articles])
+    gold = {}
+    for i, a in enumerate(articles):
+        same = {ids[j] for j in range(len(articles)) if j != i and incident[ids[j]] == incident[a["id"]]
+                and dates[j] <= dates[i]}
+        if same:
+            gold[i] = same
+    queries = sorted(gold)
+    index_archive(r, articles, model)
+    texts = [f"{a['title']}\n\n{a['body']}" for a in articles]
+    tfidf, bm25 = TfidfRanker(ids, texts), Bm25Ranker(ids, texts)
+    rankings: dict[str, dict[int, list[str]]] = {"system": system_rankings(r, articles, model, queries)}
+    for ranker in (tfidf, bm25):
+        rankings[ranker.name] = {}
+        for i in queries:
+            allowed = dates <= dates[i]
+            allowed[i] = False
+            rankings[ranker.name][i] = ranker.rank(i, allowed, 10)
+    duplicates = {}
+    for i in queries:
+        similarity = (tfidf.matrix @ tfidf.matrix[i].T).toarray().ravel()
+        duplicates[i] = {ids[j] for j in np.flatnonzero(similarity >= NEAR_DUPLICATE) if j != i}
+    results: dict[str, dict[str, dict[str, float]]] = {"with near-duplicates": {},
+                                                       "without near-duplicates": {}}
+    for method, ranked in rankings.items():
+        results["with near-duplicates"][method] = summarise([(ranked[i], gold[i]) for i in queries])
+        results["without near-duplicates"][method] = summarise([
+            ([d for d in ranked[i] if d not in duplicates[i]], gold[i] - duplicates[i])
+            for i in queries if gold[i] - duplicates[i]])
+    return results

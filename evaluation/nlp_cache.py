@@ -1,0 +1,32 @@
+"""spaCy analyses cached on disk by text, so re-running an evaluation only re-ranks."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from workers import nlp
+
+CACHE = Path(".cache/eval")
+
+
+def analyse_cached(model: str, texts: list[str], label: str) -> list[dict[str, Any]]:
+    """Analyse texts with the worker's NLP, reusing results cached for the same model and text."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"{label}-{model}.jsonl"
+    known: dict[str, dict[str, Any]] = {}
+    if path.exists():
+        for line in path.open(encoding="utf-8"):
+            key, value = line.split("\t", 1)
+            known[key] = json.loads(value)
+    keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
+    missing = [(k, t) for k, t in zip(keys, texts, strict=True) if k not in known]
+    if missing:
+        with path.open("a", encoding="utf-8") as out:
+            for (key, _), analysis in zip(missing, nlp.analyse_many(model, [t for _, t in missing]),
+                                          strict=True):
+                known[key] = analysis
+                out.write(f"{key}\t{json.dumps(analysis)}\n")
+    return [known[k] for k in keys]

