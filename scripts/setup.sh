@@ -6,9 +6,11 @@ PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
+stamp=.venv/.installed-$(cat pyproject.toml training/ner/dist/*.whl | sha1sum | cut -c1-12)
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e '.[test]'
+  # The NER model trained on CoNLL-2003 by training/ner/train.sh, shipped as a wheel.
+  .venv/bin/python -m pip install --quiet training/ner/dist/en_newsroom_ner-*.whl
   rm -f .venv/.installed-* && touch "$stamp"
 fi

