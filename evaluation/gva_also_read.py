@@ -26,11 +26,15 @@ NEAR_DUPLICATE = 0.8  # TF-IDF cosine at which an article counts as a copy of th
 
 
 def load(path: Path) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Articles with a text, one per record: the few ids the corpus files under two incidents
+    get a suffix, so each record is its own archive article (as the baselines see them)."""
     articles, incident = [], {}
     for line in path.open(encoding="utf-8"):
         record = json.loads(line)
         article = from_gva(record)
         if article:
+            while article["id"] in incident:
+                article["id"] += "+"
             articles.append(article)
             incident[article["id"]] = record["incident_id"]
     return articles, incident

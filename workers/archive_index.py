@@ -119,13 +119,14 @@ def document_frequencies(r: redis.Redis, feats: list[str]) -> dict[str, int]:
 
 
 def postings(r: redis.Redis, feats: list[str], until: float, exclusive: bool = False,
-             per_feature: int = POSTINGS_PER_FEATURE) -> dict[str, list[str]]:
-    """Newest ids published at or before `until` (strictly before, if exclusive) per feature."""
+             per_feature: int = POSTINGS_PER_FEATURE) -> dict[str, list[tuple[str, float]]]:
+    """Newest (id, published epoch) pairs at or before `until` (strictly before, if exclusive)
+    per feature."""
     pipe = r.pipeline(transaction=False)
     upper = f"({until}" if exclusive else until
     for feature in feats:
-        pipe.zrevrangebyscore(POST + feature, upper, "-inf", start=0, num=per_feature)
-    return {f: [i.decode() for i in ids] for f, ids in zip(feats, pipe.execute(), strict=True)}
+        pipe.zrevrangebyscore(POST + feature, upper, "-inf", start=0, num=per_feature, withscores=True)
+    return {f: [(i.decode(), ts) for i, ts in hits] for f, hits in zip(feats, pipe.execute(), strict=True)}
 
 
 def fetch_many(r: redis.Redis, ids: list[str], fields: tuple[str, ...]) -> dict[str, dict[str, Any]]:
@@ -140,13 +141,16 @@ def fetch_many(r: redis.Redis, ids: list[str], fields: tuple[str, ...]) -> dict[
     return out
 
 
-def candidate_overlap(found: dict[str, list[str]], weights: dict[str, float]) -> dict[str, float]:
-    """Sum the query weight of every feature each candidate shares."""
+def candidate_overlap(found: dict[str, list[tuple[str, float]]], weights: dict[str, float]
+                      ) -> tuple[dict[str, float], dict[str, float]]:
+    """Sum the query weight of every feature each candidate shares; also return its epoch."""
     scores: dict[str, float] = defaultdict(float)
-    for feature, ids in found.items():
-        for doc_id in ids:
+    published: dict[str, float] = {}
+    for feature, hits in found.items():
+        for doc_id, ts in hits:
             scores[doc_id] += weights[feature]
-    return scores
+            published[doc_id] = ts
+    return scores, published
 
 
 def pending_count(r: redis.Redis, ids: list[str]) -> int:

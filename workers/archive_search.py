@@ -7,7 +7,7 @@ from typing import Any
 import redis
 
 from workers import archive_index as index
-from workers.also_read import idf
+from workers.also_read import idf, recency
 
 MAX_QUERY_FEATURES = 30
 MAX_CANDIDATES = 80
@@ -23,9 +23,10 @@ def related(r: redis.Redis, query: dict[str, float], as_of: float, exclude_id: s
     weights = {f: idf(count, n) for f, count in df.items() if count > 0}
     chosen = sorted(weights, key=lambda f: (-weights[f] * query[f], f))[:MAX_QUERY_FEATURES]
     found = index.postings(r, chosen, as_of)
-    overlap = index.candidate_overlap(found, {f: weights[f] * query[f] for f in chosen})
+    overlap, published = index.candidate_overlap(found, {f: weights[f] * query[f] for f in chosen})
     overlap.pop(exclude_id or "", None)
-    top = sorted(overlap, key=lambda i: (-overlap[i], i))[:MAX_CANDIDATES]
+    prior = {i: v * recency(max(0.0, as_of - published[i]) / 86400) for i, v in overlap.items()}
+    top = sorted(prior, key=lambda i: (-prior[i], i))[:MAX_CANDIDATES]
     docs = index.fetch_many(r, top, ("title", "url", "published_at", "features"))
     unseen = sorted({f for doc in docs.values() for f in doc["features"]} - weights.keys())
     weights.update({f: idf(count, n) for f, count in index.document_frequencies(r, unseen).items()})
@@ -37,5 +38,5 @@ def entity_sources(r: redis.Redis, entity_keys: list[str], before: float,
     """Archive docs published strictly before `before` that mention any of the entities."""
     found = index.postings(r, ["e:" + k for k in entity_keys], before, exclusive=True,
                            per_feature=SOURCES_PER_ENTITY)
-    ids = sorted({i for ids in found.values() for i in ids} - {exclude_id or ""})
+    ids = sorted({i for hits in found.values() for i, _ in hits} - {exclude_id or ""})
     return index.fetch_many(r, ids, ("title", "url", "published_at", "text", "sentences"))
