@@ -9,8 +9,9 @@ from typing import Any
 
 from workers.features import label
 
-RECENCY_DAYS = 30.0
-RECENCY_WEIGHT = 0.1
+# Coverage of one story clusters in time: most earlier pieces on it appeared within days.
+RECENCY_DAYS = 5.0
+RECENCY_WEIGHT = 0.85
 ENTITY_BOOST = 1.0
 TITLE_NOISE = re.compile(r"[^a-z0-9]+")
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
-MAX_TERMS = 40
+MAX_TERMS = 100
+TITLE_BOOST = 1.0
 
 
-def features(analysis: dict[str, Any], max_terms: int | None = None) -> dict[str, float]:
-    """Entity features ('e:PER:john smith') and the most frequent terms ('t:oil'), log-weighted."""
+def features(analysis: dict[str, Any], in_title: set[str] = frozenset(),  # type: ignore[assignment]
+             max_terms: int | None = None) -> dict[str, float]:
+    """Entity features ('e:PER:john smith') and the most frequent terms ('t:oil'), log-weighted;
+    what the headline names counts extra (a page's body may be mostly boilerplate)."""
     max_terms = MAX_TERMS if max_terms is None else max_terms
     out: dict[str, float] = {}
     for ent in analysis["entities"]:
@@ -17,6 +20,8 @@ def features(analysis: dict[str, Any], max_terms: int | None = None) -> dict[str
     top_terms = sorted(analysis["terms"].items(), key=lambda kv: (-kv[1], kv[0]))[:max_terms]
     for term, count in top_terms:
         out["t:" + term] = 1.0 + math.log(count)
+    for feature in in_title:
+        out[feature] = out.get(feature, 1.0) + TITLE_BOOST
     return out
 
 

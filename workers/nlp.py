@@ -10,6 +10,7 @@ from typing import Any
 
 import spacy
 import Stemmer
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -20,6 +21,7 @@ ENTITY_TYPES = {
     "NORP": "MISC", "EVENT": "MISC", "PRODUCT": "MISC", "LAW": "MISC", "WORK_OF_ART": "MISC",
 }
 STEM = Stemmer.Stemmer("english")
+WORDS = re.compile(r"[^\W\d_]+")
 LEADING = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 TRAILING = re.compile(r"(['’]s|['’])$")
 NON_WORD = re.compile(r"[^\w\s-]")
@@ -94,10 +96,19 @@ def _merge_surnames(groups: dict[tuple[str, str], dict[str, Any]]) -> None:
             target["mentions"].extend(groups.pop((etype, key))["mentions"])
 
 
+def title_terms(title: str) -> set[str]:
+    """The term stems of a headline, as _terms() would count them."""
+    words = [w for w in WORDS.findall(title.lower()) if len(w) > 2 and w not in STOP_WORDS]
+    return set(STEM.stemWords(words))
+
+
 def _terms(doc: Doc) -> dict[str, int]:
-    """Count the stems of content words (alphabetic, not stop words, three letters or more)."""
+    """Count the stems of content words (alphabetic, not stop words, three letters or more) and
+    numbers of two digits or more (ages, street numbers: specific to one story)."""
     words = [tok.lower_ for tok in doc if tok.is_alpha and not tok.is_stop and len(tok) > 2]
-    return dict(Counter(STEM.stemWords(words)))
+    counts = Counter(STEM.stemWords(words))
+    counts.update("#" + tok.text for tok in doc if tok.is_digit and len(tok) > 1)
+    return dict(counts)
 
 
 def _sentence_spans(doc: Doc) -> list[list[int]]:

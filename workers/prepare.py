@@ -33,6 +33,13 @@ def lead_end(title: str, paragraphs: list[Span]) -> int:
     return len(title) + 2 + (paragraphs[0][1] if paragraphs else 0)
 
 
+def title_features(analysis: dict[str, Any], title: str) -> set[str]:
+    """Features the headline names: entities mentioned in it, and its terms."""
+    shift = len(title) + 2
+    entities = {"e:" + e["key"] for e in analysis["entities"] if any(s < shift for s, _ in e["mentions"])}
+    return entities | {"t:" + t for t in nlp.title_terms(title)}
+
+
 def without_title(analysis: dict[str, Any], title: str) -> dict[str, Any]:
     """Move spans from with_title() coordinates into the body's; title-only mentions drop out."""
     shift = len(title) + 2
@@ -57,7 +64,7 @@ def article_from_analysis(article: dict[str, Any], text: str, paragraphs: list[S
         "sentences": body["sentences"],
         "entities": [e for e in body["entities"] if e["mentions"]],
         "terms": body["terms"],
-        "features": features(body),
+        "features": features(body, title_features(analysis, article["title"])),
     }
 
 
@@ -75,7 +82,7 @@ def archive_doc_from_analysis(article: dict[str, Any], text: str,
     return {
         "id": article["id"], "title": article["title"], "url": article.get("url"),
         "published_at": article["published_at"], "ts": epoch(article["published_at"]),
-        "text": text, "features": features(body),
+        "text": text, "features": features(body, title_features(analysis, article["title"])),
         "sentences": sentence_entities(body),
         "names": {"e:" + e["key"]: e["name"] for e in body["entities"]},
     }
