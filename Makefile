@@ -1,4 +1,4 @@
-.PHONY: run test lint setup bench
+.PHONY: run test lint setup bench eval train-ner
 
 run:  ## Set up, start Redis if none answers, load a demo archive, start API + worker
 	scripts/run.sh
@@ -10,6 +10,15 @@ test:  ## Set up, then run the tests (they start their own Redis and workers)
 bench:  ## Set up, then benchmark a private stack (own Redis, worker, API) against baselines
 	scripts/setup.sh
 	.venv/bin/python scripts/bench_service.py
+
+eval:  ## Quality and speed of the system beside its baselines on ../shared/data (one table)
+	scripts/setup.sh
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 .venv/bin/python -m evaluation --json docs/eval-results.json
+
+train-ner:  ## Retrain the CoNLL-2003 NER model and rebuild its wheel (about 10 minutes)
+	scripts/setup.sh
+	.venv/bin/python -m pip install --quiet wheel
+	bash training/ner/train.sh
 
 lint:
 	.venv/bin/ruff check .

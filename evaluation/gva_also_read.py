@@ -18,8 +18,7 @@ from evaluation.metrics import summarise
 from evaluation.nlp_cache import analyse_cached
 from service.archive_formats import from_gva
 from workers import also_read, archive_index, archive_search
-from workers.prepare import (archive_doc_from_analysis, article_from_analysis, epoch, lead_end,
-                             with_title)
+from workers.prepare import archive_doc_from_analysis, article_from_analysis, epoch, with_title
 from workers.text import archive_text, article_text
 
 NEAR_DUPLICATE = 0.8  # TF-IDF cosine at which an article counts as a copy of the query

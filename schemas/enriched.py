@@ -7,6 +7,7 @@ contract fails the job instead of reaching a newsroom.
 import marshmallow as ma
 from marshmallow import validate
 
+
 def span() -> ma.fields.List:
     """A [start, end] pair of character offsets."""
     return ma.fields.List(ma.fields.Integer(validate=validate.Range(min=0)),

@@ -9,7 +9,7 @@ fi
 stamp=.venv/.installed-$(cat pyproject.toml training/ner/dist/*.whl | sha1sum | cut -c1-12)
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e '.[test]'
+  .venv/bin/python -m pip install --quiet -e '.[test,eval]'
   # The NER model trained on CoNLL-2003 by training/ner/train.sh, shipped as a wheel.
   .venv/bin/python -m pip install --quiet training/ner/dist/en_newsroom_ner-*.whl
   rm -f .venv/.installed-* && touch "$stamp"

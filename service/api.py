@@ -7,6 +7,7 @@ from typing import Any
 import redis
 from flask import Flask
 from flask_smorest import Api
+from kombu.exceptions import OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from schemas.errors import ErrorSchema
@@ -31,6 +32,7 @@ class EnrichmentApi(Api):
     def init_app(self, app: Flask, *args: Any, **kwargs: Any) -> None:
         super().init_app(app, *args, **kwargs)
         app.register_error_handler(redis.RedisError, self.handle_redis_error)
+        app.register_error_handler(OperationalError, self.handle_redis_error)
 
     def handle_http_exception(self, error: HTTPException) -> tuple[dict[str, Any], int, dict[str, str]]:
         payload, code, headers = super().handle_http_exception(error)
@@ -46,7 +48,7 @@ class EnrichmentApi(Api):
                 payload["message"] = error.description or error.name
         return payload, code, headers
 
-    def handle_redis_error(self, error: redis.RedisError) -> tuple[dict[str, Any], int, dict[str, str]]:
+    def handle_redis_error(self, error: Exception) -> tuple[dict[str, Any], int, dict[str, str]]:
         """Redis is down or restarting: the client should retry, not see a 500."""
         unavailable = ServiceUnavailable(f"The job store is unavailable ({type(error).__name__}); "
                                          "retry shortly.")

@@ -7,9 +7,11 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+import redis
 from flask import current_app, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint, abort
+from kombu.exceptions import OperationalError
 
 from schemas.enrichment import AcceptedSchema, EnrichmentRequestSchema, JobSchema
 from service.job_view import job_view
@@ -80,7 +82,12 @@ def create(payload: dict[str, Any]) -> ResponseReturnValue:
         r, client=g.client, article=_stored_article(payload["article"]), callback_url=callback_url,
         options=payload["options"], ttl=settings.job_ttl, idempotency_key=idem_key)
     if created:
-        enqueue_enrichment(current_app.extensions["celery"], job_id, deliver=bool(callback_url))
+        try:
+            enqueue_enrichment(current_app.extensions["celery"], job_id, deliver=bool(callback_url))
+        except (OperationalError, redis.RedisError):
+            # Not queued, so not accepted: remove the job so a retry (same key) starts afresh.
+            jobs.discard_job(r, job_id, client=g.client, idempotency_key=idem_key)
+            raise
     return _accepted(r, job_id, _wait_seconds())
 
 

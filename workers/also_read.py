@@ -13,6 +13,8 @@ from workers.features import label
 RECENCY_DAYS = 5.0
 RECENCY_WEIGHT = 0.85
 ENTITY_BOOST = 1.0
+SELF_COPY = 0.95  # this similar to the article, a candidate is the article itself
+NEAR_DUPLICATE = 0.95  # this similar to a link already kept, a candidate is a copy of it
 TITLE_NOISE = re.compile(r"[^a-z0-9]+")
 
 
@@ -30,13 +32,17 @@ def _vector(feats: dict[str, float], weights: dict[str, float]) -> dict[str, flo
             for f, w in feats.items()}
 
 
-def score(query: dict[str, float], weights: dict[str, float], doc: dict[str, Any]) -> float:
-    """Cosine of the idf-weighted feature vectors (entities count extra)."""
-    q, d = _vector(query, weights), _vector(doc["features"], weights)
+def similarity(a: dict[str, float], b: dict[str, float], weights: dict[str, float]) -> float:
+    """Cosine of two feature sets as idf-weighted vectors (entities count extra)."""
+    q, d = _vector(a, weights), _vector(b, weights)
     dot = sum(v * d[f] for f, v in q.items() if f in d)
     if not dot:
         return 0.0
     return dot / (math.sqrt(sum(v * v for v in q.values())) * math.sqrt(sum(v * v for v in d.values())))
+
+
+def score(query: dict[str, float], weights: dict[str, float], doc: dict[str, Any]) -> float:
+    return similarity(query, doc["features"], weights)
 
 
 def recency(age_days: float) -> float:
@@ -68,24 +74,32 @@ def placement(shared: list[str], mentions: dict[str, list[list[int]]],
 
 def rank(query: dict[str, float], weights: dict[str, float], docs: dict[str, dict[str, Any]],
          prepared: dict[str, Any], as_of: float, limit: int) -> list[dict[str, Any]]:
-    """Score candidates, drop repeats of the same title, and explain each link kept."""
+    """Score candidates, collapse near-duplicates to one, and explain each link kept.
+
+    A copy of the article itself (a re-post or syndicated copy under another id) is no link; of
+    several copies of one archive story (same headline, or nearly the same features) the best
+    scored stands for all.
+    """
     names = {"e:" + e["key"]: e["name"] for e in prepared["entities"]}
     mentions = {"e:" + e["key"]: e["mentions"] for e in prepared["entities"]}
     scored = []
     for doc_id, doc in docs.items():
         value = score(query, weights, doc)
-        if value <= 0:
+        if value <= 0 or value >= SELF_COPY:
             continue
         value *= recency(_age_days(doc["published_at"], as_of))
         scored.append((value, doc_id, doc))
     scored.sort(key=lambda item: (-item[0], item[1]))
     seen_titles: set[str] = set()
+    kept: list[dict[str, float]] = []
     out: list[dict[str, Any]] = []
     for value, doc_id, doc in scored:
         title_key = TITLE_NOISE.sub(" ", doc["title"].lower()).strip()
-        if title_key in seen_titles:
+        if title_key in seen_titles or any(
+                similarity(doc["features"], other, weights) >= NEAR_DUPLICATE for other in kept):
             continue
         seen_titles.add(title_key)
+        kept.append(doc["features"])
         shared = sorted(query.keys() & doc["features"].keys(),
                         key=lambda f: -weights[f] * query[f] * doc["features"][f])
         out.append({

@@ -7,11 +7,12 @@ from typing import Any
 import redis
 
 from workers import archive_index as index
-from workers.also_read import idf, recency
+from workers.also_read import idf, recency, similarity
 
 MAX_QUERY_FEATURES = 30
 MAX_CANDIDATES = 80
-SOURCES_PER_ENTITY = 12
+ENTITY_POSTINGS = 60
+MAX_SOURCES = 15
 
 
 def related(r: redis.Redis, query: dict[str, float], as_of: float, exclude_id: str | None
@@ -33,10 +34,21 @@ def related(r: redis.Redis, query: dict[str, float], as_of: float, exclude_id: s
     return weights, docs
 
 
-def entity_sources(r: redis.Redis, entity_keys: list[str], before: float,
-                   exclude_id: str | None) -> dict[str, dict[str, Any]]:
-    """Archive docs published strictly before `before` that mention any of the entities."""
+def entity_sources(r: redis.Redis, query: dict[str, float], entity_keys: list[str], before: float,
+                   exclude_id: str | None) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
+    """Archive docs published strictly before `before` that mention any of the entities, the
+    ones most about the same subject as the article (by feature similarity) first, and the idf
+    weights of the query's features."""
     found = index.postings(r, ["e:" + k for k in entity_keys], before, exclusive=True,
-                           per_feature=SOURCES_PER_ENTITY)
+                           per_feature=ENTITY_POSTINGS)
     ids = sorted({i for hits in found.values() for i, _ in hits} - {exclude_id or ""})
-    return index.fetch_many(r, ids, ("title", "url", "published_at", "text", "sentences"))
+    n = index.size(r)
+    candidates = index.fetch_many(r, ids, ("features",))
+    wanted = set(query) | {f for doc in candidates.values() for f in doc["features"]}
+    weights = {f: idf(count, n) for f, count in index.document_frequencies(r, sorted(wanted)).items()}
+    similar = {i: similarity(query, doc["features"], weights) for i, doc in candidates.items()}
+    best = sorted(similar, key=lambda i: (-similar[i], i))[:MAX_SOURCES]
+    docs = index.fetch_many(r, best, ("title", "url", "published_at", "text", "sentences"))
+    for doc_id, doc in docs.items():
+        doc["similarity"] = similar[doc_id]
+    return weights, docs

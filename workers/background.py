@@ -7,6 +7,8 @@ from typing import Any
 
 MAIN_ENTITIES = 4
 MIN_CHARS, MAX_CHARS = 40, 400
+SUBJECT_FLOOR = 0.05  # a source on another subject counts far less...
+MIN_SIMILARITY = 0.15  # ...and one this far from the article's subject not at all
 NOISE = re.compile(r"[^a-z0-9]+")
 
 
@@ -16,23 +18,30 @@ def main_entities(entities: list[dict[str, Any]], count: int = MAIN_ENTITIES) ->
 
 
 def timeline(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]],
-             limit: int) -> list[dict[str, Any]]:
-    """Pick sentences of `sources` that mention the main entities, without repeats, in date order."""
-    salience = {e["key"]: e["salience"] for e in entities}
+             weights: dict[str, float], limit: int) -> list[dict[str, Any]]:
+    """Pick sentences of `sources` that mention the main entities, without repeats, in date order.
+
+    A sentence weighs what its entities weigh in the article (salience times how specific the
+    name is in the archive), times how much its source is about the same subject.
+    """
+    top_idf = max((weights.get("e:" + e["key"], 0.0) for e in entities), default=1.0) or 1.0
+    weight_of = {e["key"]: e["salience"] * weights.get("e:" + e["key"], 0.0) / top_idf for e in entities}
     names = {e["key"]: e["name"] for e in entities}
     candidates = []
     for doc_id, doc in sources.items():
+        if doc.get("similarity", 0.0) < MIN_SIMILARITY:
+            continue
         for start, end, keys in doc["sentences"]:
-            about = [k for k in keys if k in salience]
+            about = [k for k in keys if k in weight_of]
             text = doc["text"][start:end]
             if not about or not MIN_CHARS <= len(text) <= MAX_CHARS:
                 continue
-            weight = sum(salience[k] for k in about) + 0.1 * len(keys)
+            weight = sum(weight_of[k] for k in about) * (SUBJECT_FLOOR + doc.get("similarity", 0.0))
             candidates.append((weight, doc["published_at"], doc_id, start, end, about, text))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2], c[3]))
     seen: set[str] = set()
     chosen = []
-    for weight, published, doc_id, start, end, about, text in candidates:
+    for _, published, doc_id, start, end, about, text in candidates:
         fingerprint = NOISE.sub(" ", text.lower()).strip()
         if fingerprint in seen:
             continue

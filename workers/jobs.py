@@ -80,6 +80,18 @@ def create_job(
     return job_id, True
 
 
+def discard_job(r: redis.Redis, job_id: str, client: str, idempotency_key: str | None) -> None:
+    """Remove a job that could not be queued (best effort: Redis may be the thing that failed)."""
+    keys = [job_key(job_id), job_key(job_id, "article")]
+    if idempotency_key:
+        keys.append(f"{PREFIX}idem:{client}:{idempotency_key}")
+    try:
+        r.delete(*keys)
+        r.zrem(RECENT_JOBS, job_id)
+    except redis.RedisError:
+        pass  # the job's keys expire with the job TTL; the client was told to retry
+
+
 def get_job(r: redis.Redis, job_id: str) -> dict[str, str] | None:
     raw = r.hgetall(job_key(job_id))
     if not raw:

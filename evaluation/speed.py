@@ -1,0 +1,104 @@
+"""Speed on one core, model loaded: a whole enrichment against a 20k-article archive, and an
+also-read lookup against 100k articles, each beside a baseline measured in the same run."""
+
+from __future__ import annotations
+
+import time
+from statistics import median
+from typing import Any
+
+import numpy as np
+import redis
+
+from evaluation.baselines import TfidfRanker
+from workers import also_read, archive_index, archive_search, background, implications, key_points, nlp
+from workers.assemble import assemble
+from workers.prepare import epoch, prepare_article
+
+
+def enrich_in_process(r: redis.Redis, article: dict[str, Any], model: str) -> dict[str, float]:
+    """Run every stage as the workers do, without the queue; return ms per stage."""
+    ms: dict[str, float] = {}
+    t = time.perf_counter()
+    prepared = prepare_article(article, model)
+    ms["prepare"] = (time.perf_counter() - t) * 1000
+    as_of = epoch(article["published_at"])
+    t = time.perf_counter()
+    weights, docs = archive_search.related(r, prepared["features"], as_of, article.get("id"))
+    links = also_read.rank(prepared["features"], weights, docs, prepared, as_of, 5)
+    ms["also_read"] = (time.perf_counter() - t) * 1000
+    t = time.perf_counter()
+    main = background.main_entities(prepared["entities"])
+    weights, sources = archive_search.entity_sources(r, prepared["features"], [e["key"] for e in main],
+                                                     as_of, article.get("id"))
+    items = background.timeline(main, sources, weights, 8)
+    ms["background"] = (time.perf_counter() - t) * 1000
+    t = time.perf_counter()
+    stages = {"also_read": links, "background": items, "implications": {
+        "implications": implications.implications(prepared["text"], prepared["sentences"], 5),
+        "key_points": key_points.key_points(prepared["text"], prepared["sentences"],
+                                            prepared["entities"], prepared["terms"])}}
+    assemble("bench", article, prepared, stages, {}, archive_index.size(r))
+    ms["implications+assemble"] = (time.perf_counter() - t) * 1000
+    ms["total"] = sum(ms.values())
+    return ms
+
+
+def enrichment_latency(r: redis.Redis, articles: list[dict[str, Any]], model: str) -> dict[str, Any]:
+    """Median ms per stage over ~600-word articles; baseline: spaCy NER alone on the same text."""
+    nlp.load(model)
+    enrich_in_process(r, articles[0], model)  # warm caches
+    runs = [enrich_in_process(r, a, model) for a in articles]
+    spacy_only = []
+    for a in articles:
+        t = time.perf_counter()
+        nlp.load(model)(a["body"])
+        spacy_only.append((time.perf_counter() - t) * 1000)
+    words = median(len(a["body"].split()) for a in articles)
+    return {"archive": archive_index.size(r), "articles": len(articles), "words": words,
+            **{f"{k}_ms_p50": median(run[k] for run in runs) for k in runs[0]},
+            "baseline_spacy_ms_p50": median(spacy_only)}
+
+
+def pad_archive(r: redis.Redis, target: int) -> None:
+    """Copy indexed documents under new ids until the archive holds `target` articles."""
+    originals = sorted(i.decode() for i in r.smembers(archive_index.IDS))
+    copy = 0
+    while archive_index.size(r) < target:
+        for doc_id in originals:
+            if archive_index.size(r) >= target:
+                break
+            doc = archive_index.get(r, doc_id)
+            if doc is None:
+                continue
+            doc["ts"] = float(doc["ts"])
+            archive_index.store(r, {**doc, "id": f"{doc_id}~{copy}"})
+        copy += 1
+
+
+def lookup_latency(r: redis.Redis, queries: list[dict[str, Any]], model: str,
+                   texts_for_baseline: list[str]) -> dict[str, float]:
+    """p50/p95 ms of the also-read lookup (search + rank) and Redis memory per article;
+    baseline: a TF-IDF cosine over the same number of in-memory texts."""
+    prepared = [prepare_article(q, model) for q in queries]
+    times = []
+    for q, p in zip(queries, prepared, strict=True):
+        t = time.perf_counter()
+        as_of = epoch(q["published_at"])
+        weights, docs = archive_search.related(r, p["features"], as_of, q.get("id"))
+        also_read.rank(p["features"], weights, docs, p, as_of, 5)
+        times.append((time.perf_counter() - t) * 1000)
+    ranker = TfidfRanker([str(i) for i in range(len(texts_for_baseline))], texts_for_baseline)
+    allowed = np.ones(len(texts_for_baseline), dtype=bool)
+    base = []
+    for i in range(min(len(queries), len(texts_for_baseline))):
+        t = time.perf_counter()
+        ranker.rank(i, allowed, 5)
+        base.append((time.perf_counter() - t) * 1000)
+    info = r.info("memory")
+    n = archive_index.size(r)
+    return {"archive": n, "lookup_ms_p50": float(np.percentile(times, 50)),
+            "lookup_ms_p95": float(np.percentile(times, 95)),
+            "baseline_tfidf_ms_p50": float(np.percentile(base, 50)),
+            "baseline_tfidf_ms_p95": float(np.percentile(base, 95)),
+            "redis_bytes_per_article": info["used_memory"] / max(n, 1)}
