@@ -33,13 +33,16 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
                                                    socket_connect_timeout=2)
     app.extensions["celery"] = create_celery(settings, results=False)
 
-    from service import archive, auth, enrichments, ops
+    from service import archive, auth, enrichments, limits, metrics, ops
     from service.cli import archive_cli
 
     api = EnrichmentApi(app, spec_kwargs={"components": {"securitySchemes": {
         "bearer": {"type": "http", "scheme": "bearer"}}}, "security": [{"bearer": []}]})
-    for blueprint in (enrichments.blp, archive.blp, ops.blp):
+    for blueprint in (enrichments.blp, archive.blp, ops.blp, metrics.blp):
         api.register_blueprint(blueprint)
+    limits.init_app(app, settings)
+    app.before_request(metrics.start_timer)
     app.before_request(auth.require_client)
+    app.after_request(metrics.record_request)
     app.cli.add_command(archive_cli)
     return app

@@ -16,6 +16,7 @@ from kombu.exceptions import OperationalError
 from schemas.enrichment import AcceptedSchema, EnrichmentRequestSchema, JobSchema
 from service.job_view import job_view
 from workers import delivery_tasks, jobs
+from workers.celery_app import ENRICH
 from workers.pipeline import enqueue_enrichment
 from workers.url_guard import CallbackRefused, check_callback_url
 
@@ -63,6 +64,9 @@ def create(payload: dict[str, Any]) -> ResponseReturnValue:
     """Accept an article for enrichment"""
     settings = current_app.extensions["settings"]
     r = current_app.extensions["redis"]
+    if settings.max_queue_depth is not None and r.llen(ENRICH) >= settings.max_queue_depth:
+        abort(503, message=f"The enrichment queue holds {settings.max_queue_depth} articles or more; "
+                           "retry later.", headers={"Retry-After": "30"})
     body_chars = len(payload["article"]["body"])
     if body_chars > settings.max_body_chars:
         abort(413, message=f"article.body has {body_chars} characters; "

@@ -39,7 +39,7 @@ def readyz() -> tuple[dict[str, Any], int]:
             "workers": len(replies)}, status
 
 
-def _oldest_age(r: redis.Redis, queue: str, now: float) -> float | None:
+def oldest_age(r: redis.Redis, queue: str, now: float) -> float | None:
     # kombu pushes on the left and pops from the right: the oldest message is the last one.
     raw = r.lindex(queue, -1)
     if raw is None:
@@ -68,7 +68,7 @@ def queues() -> dict[str, Any]:
     inspect = current_app.extensions["celery"].control.inspect(timeout=1.0)
     active, reserved = inspect.active() or {}, inspect.reserved() or {}
     return {
-        "queues": {q: {"depth": int(r.llen(q)), "oldest_age_s": _oldest_age(r, q, now)}
+        "queues": {q: {"depth": int(r.llen(q)), "oldest_age_s": oldest_age(r, q, now)}
                    for q in QUEUES},
         "workers": [{"name": name, "active": len(active.get(name, [])),
                      "reserved": len(reserved.get(name, []))}

@@ -9,7 +9,7 @@ from typing import Any
 import redis
 from celery import shared_task
 
-from workers import delivery, jobs
+from workers import delivery, jobs, metrics
 from workers.resources import redis_client, settings
 from workers.scheduler import LEASE_SECONDS, schedule_delivery
 from workers.url_guard import CallbackRefused, check_callback_url
@@ -61,16 +61,21 @@ def _attempt(r: redis.Redis, job: dict[str, str], cfg: Any) -> None:
         jobs.update_job(r, job_id, delivery_state="delivered", cycle_attempts=cycle,
                         next_attempt_at="", delivered_at=jobs.now_iso())
         r.zrem(jobs.DELIVERIES_DUE, job_id)
+        metrics.count(r, "deliveries", "delivered")
+        created = datetime.fromisoformat(job["created_at"].replace("Z", "+00:00"))
+        metrics.observe(r, "post_to_delivered", (datetime.now(UTC) - created).total_seconds() * 1000)
     elif delay is not None:
         when = time.time() + delay
         jobs.update_job(r, job_id, delivery_state="pending", cycle_attempts=cycle,
                         next_attempt_at=datetime.fromtimestamp(when, UTC).isoformat())
         schedule_delivery(r, job_id, when)
+        metrics.count(r, "deliveries", "retry_scheduled")
     else:
         jobs.update_job(r, job_id, delivery_state="delivery_failed", cycle_attempts=cycle,
                         next_attempt_at="")
         r.zrem(jobs.DELIVERIES_DUE, job_id)
         r.zadd(jobs.DEAD_LETTERS, {job_id: time.time()})
+        metrics.count(r, "deliveries", "dead_lettered")
 
 
 def _data(r: redis.Redis, job: dict[str, str]) -> dict[str, Any]:

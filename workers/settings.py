@@ -37,6 +37,21 @@ def _api_keys(raw: str) -> dict[str, str]:
     return keys
 
 
+def _optional(value: str | None, default: str | None) -> str | None:
+    """An unset variable keeps the default; 'none' (or empty) turns the feature off."""
+    if value is None:
+        return default
+    return None if value.strip().lower() in {"", "none", "off"} else value.strip()
+
+
+def _optional_int(value: str | None, default: int | None) -> int | None:
+    raw = _optional(value, None if default is None else str(default))
+    try:
+        return None if raw is None else int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"expected a number or 'none', got {value!r}") from exc
+
+
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
@@ -68,6 +83,8 @@ class Settings:
     max_import_bytes: int = 50_000_000
     visibility_timeout: int = 300
     spacy_model: str = "en_newsroom_ner"
+    rate_limit: str | None = "100/second"
+    max_queue_depth: int | None = 10_000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -96,6 +113,8 @@ class Settings:
             max_import_bytes=int(env.get("MAX_IMPORT_BYTES", cls.max_import_bytes)),
             visibility_timeout=int(env.get("BROKER_VISIBILITY_TIMEOUT", cls.visibility_timeout)),
             spacy_model=env.get("SPACY_MODEL", cls.spacy_model),
+            rate_limit=_optional(env.get("RATE_LIMIT"), cls.rate_limit),
+            max_queue_depth=_optional_int(env.get("MAX_QUEUE_DEPTH"), cls.max_queue_depth),
         )
 
     def secret_for(self, client: str) -> str:

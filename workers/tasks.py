@@ -14,7 +14,7 @@ import redis
 from celery import Task, shared_task
 
 from workers import also_read as also_read_logic
-from workers import archive_index, archive_search, background, implications, jobs, key_points
+from workers import archive_index, archive_search, background, implications, jobs, key_points, metrics
 from workers.assemble import assemble as assemble_document
 from workers.prepare import epoch, prepare_article
 from workers.resources import redis_client, settings
@@ -47,6 +47,7 @@ def fail_job(r: redis.Redis, job_id: str, error: str) -> None:
     if not job or job["status"] in jobs.TERMINAL:
         return
     jobs.update_job(r, job_id, status="failed", error=error[:2000], finished_at=jobs.now_iso())
+    metrics.count(r, "jobs", "failed")
     if job.get("callback_url"):
         schedule_delivery(r, job_id, time.time())
 
@@ -58,8 +59,10 @@ def _stage(r: redis.Redis, job_id: str, name: str) -> bool:
 
 
 def _store(r: redis.Redis, job_id: str, name: str, value: Any, started: float) -> str:
+    ms = (time.perf_counter() - started) * 1000
     jobs.store_json(r, job_id, value, settings().job_ttl, "out", name)
-    jobs.record_timing(r, job_id, name, (time.perf_counter() - started) * 1000)
+    jobs.record_timing(r, job_id, name, ms)
+    metrics.observe(r, f"stage_{name}", ms)
     return job_id
 
 
@@ -144,6 +147,8 @@ def assemble(self: Task, job_id: str) -> str:
     jobs.store_json(r, job_id, document, settings().job_ttl, "result")
     jobs.record_timing(r, job_id, "assemble", timings["assemble"])
     jobs.update_job(r, job_id, status="succeeded", finished_at=jobs.now_iso())
+    metrics.count(r, "jobs", "succeeded")
+    metrics.observe(r, "stage_assemble", timings["assemble"])
     # The result holds everything the stages produced; their separate copies are no longer needed.
     r.delete(*(jobs.job_key(job_id, "out", name) for name in ("also_read", "background", "implications")))
     return job_id

@@ -1,0 +1,25 @@
+"""Per-client rate limits, counted in Redis so every API process shares them (Flask-Limiter)."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_limiter import Limiter
+
+from service.auth import PUBLIC_ENDPOINTS, client_for
+from workers.settings import Settings
+
+
+def client_key() -> str:
+    """Limit by client (its API key's owner); unauthenticated calls by address."""
+    settings = current_app.extensions["settings"]
+    client = client_for(request.headers.get("Authorization"), settings.api_keys)
+    return f"client:{client}" if client else f"addr:{request.remote_addr}"
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    if not settings.rate_limit:
+        return
+    limiter = Limiter(client_key, app=app, storage_uri=settings.redis_url,
+                      default_limits=[settings.rate_limit], headers_enabled=True,
+                      key_prefix="enr:limits", swallow_errors=True, strategy="moving-window")
+    limiter.request_filter(lambda: request.endpoint in PUBLIC_ENDPOINTS)

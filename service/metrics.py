@@ -1,0 +1,88 @@
+"""`GET /metrics` in Prometheus text format, read from the figures every process keeps in Redis."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import redis
+from flask import Response, current_app, g, request
+from flask_smorest import Blueprint
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
+
+from service.ops import oldest_age
+from workers import archive_index, jobs, metrics
+from workers.celery_app import QUEUES
+
+blp = Blueprint("metrics", __name__, description="Prometheus metrics.")
+
+
+class RedisCollector:
+    """Turn the Redis-held counters, histograms and queue state into Prometheus families."""
+
+    def __init__(self, r: redis.Redis) -> None:
+        self.r = r
+
+    def collect(self) -> Iterator[object]:
+        r = self.r
+        requests = CounterMetricFamily("enrichment_http_requests", "HTTP requests",
+                                       labels=["method", "route", "status"])
+        for label, value in metrics.read_counts(r, "http").items():
+            requests.add_metric(label.split(" ", 2), value)
+        yield requests
+        for name, help_text, label in (("jobs", "Jobs finished, by outcome", "outcome"),
+                                       ("deliveries", "Callback attempts, by result", "result")):
+            family = CounterMetricFamily(f"enrichment_{name}", help_text, labels=[label])
+            for key, value in metrics.read_counts(r, name).items():
+                family.add_metric([key], value)
+            yield family
+        for name in metrics.histograms(r):
+            buckets, total, _ = metrics.read_histogram(r, name)
+            family = HistogramMetricFamily(f"enrichment_{name}_ms", f"{name} in milliseconds")
+            family.add_metric([], buckets, sum_value=total)
+            yield family
+        now = time.time()
+        depth = GaugeMetricFamily("enrichment_queue_depth", "Messages waiting", labels=["queue"])
+        age = GaugeMetricFamily("enrichment_queue_oldest_age_seconds", "Age of the oldest message",
+                                labels=["queue"])
+        for queue in QUEUES:
+            depth.add_metric([queue], r.llen(queue))
+            age.add_metric([queue], oldest_age(r, queue, now) or 0.0)
+        yield depth
+        yield age
+        yield GaugeMetricFamily("enrichment_dead_letters", "Callbacks given up on",
+                                value=r.zcard(jobs.DEAD_LETTERS))
+        yield GaugeMetricFamily("enrichment_deliveries_due", "Callbacks waiting for a retry",
+                                value=r.zcard(jobs.DELIVERIES_DUE))
+        yield GaugeMetricFamily("enrichment_archive_articles", "Indexed archive articles",
+                                value=archive_index.size(r))
+
+
+@blp.route("/metrics", methods=["GET"])
+@blp.doc(security=[])
+def prometheus() -> Response:
+    """Prometheus metrics"""
+    registry = CollectorRegistry()
+    registry.register(RedisCollector(current_app.extensions["redis"]))  # type: ignore[arg-type]
+    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+def start_timer() -> None:
+    g.started = time.perf_counter()
+
+
+def record_request(response: Response) -> Response:
+    """after_request hook: count the request; time accepted enrichments."""
+    rule = request.url_rule.rule if request.url_rule else "unmatched"
+    if rule == "/metrics":
+        return response
+    try:
+        pipe = current_app.extensions["redis"].pipeline(transaction=False)
+        metrics.count(pipe, "http", f"{request.method} {rule} {response.status_code}")
+        if request.endpoint == "enrichments.create" and response.status_code in (200, 202):
+            metrics.observe(pipe, "accept", (time.perf_counter() - g.get("started", time.perf_counter())) * 1000)
+        pipe.execute()
+    except redis.RedisError as exc:
+        current_app.logger.warning("metrics not recorded: %s", exc)
+    return response

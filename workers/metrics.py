@@ -1,0 +1,43 @@
+"""Operational counters and histograms kept in Redis, so every process (each gunicorn worker,
+each Celery worker) adds to the same figures and `GET /metrics` reads them in one place."""
+
+from __future__ import annotations
+
+import redis
+
+from workers.jobs import PREFIX
+
+METRICS = PREFIX + "metrics:"
+MS_BUCKETS = (5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000)
+
+
+def count(r: redis.Redis | redis.client.Pipeline, name: str, label: str, by: int = 1) -> None:
+    r.hincrby(METRICS + name, label, by)
+
+
+def observe(r: redis.Redis | redis.client.Pipeline, name: str, ms: float) -> None:
+    """Add one observation (milliseconds) to a histogram."""
+    bucket = next((str(b) for b in MS_BUCKETS if ms <= b), "+Inf")
+    key = METRICS + "hist:" + name
+    r.hincrby(key, bucket, 1)
+    r.hincrbyfloat(key, "sum", ms)
+    r.hincrby(key, "count", 1)
+
+
+def read_counts(r: redis.Redis, name: str) -> dict[str, float]:
+    return {k.decode(): float(v) for k, v in r.hgetall(METRICS + name).items()}
+
+
+def read_histogram(r: redis.Redis, name: str) -> tuple[list[tuple[str, float]], float, float]:
+    """Cumulative (le, count) buckets, the sum and the count of a histogram."""
+    raw = {k.decode(): float(v) for k, v in r.hgetall(METRICS + "hist:" + name).items()}
+    buckets, running = [], 0.0
+    for bound in [*map(str, MS_BUCKETS), "+Inf"]:
+        running += raw.get(bound, 0.0)
+        buckets.append((bound, running))
+    return buckets, raw.get("sum", 0.0), raw.get("count", 0.0)
+
+
+def histograms(r: redis.Redis) -> list[str]:
+    prefix = METRICS + "hist:"
+    return sorted(k.decode()[len(prefix):] for k in r.scan_iter(match=prefix + "*", count=100))
