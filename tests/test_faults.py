@@ -42,3 +42,50 @@ def test_worker_killed_mid_job_the_job_still_finishes(client, worker, celery_app
         assert job["result"]["entities"]
     finally:
         spare.stop()
+
+
+def test_redis_restart_while_posting_answers_503_and_loses_no_accepted_job(env, tmp_path):
+    """Its own Redis and worker: stopping Redis here must not disturb the other tests."""
+    from devtools.local_redis import RedisServer
+    from service import create_app
+    from workers.celery_app import create_celery
+    from workers.settings import Settings
+
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    drill_env = {**env, "REDIS_URL": server.url}
+    drill_worker = Worker(drill_env, "drill", tmp_path)
+    drill_worker.start()
+    try:
+        drill_worker.wait_ready(create_celery(Settings.from_env(drill_env)))
+        client = create_app(drill_env).test_client()
+        article = {"article": {"title": "Harwick", "body": "The Harwick Dockers Union voted to strike."}}
+        accepted, statuses = [], []
+
+        def post() -> None:
+            response = client.post("/v1/enrichments", json=article, headers=auth())
+            statuses.append(response.status_code)
+            if response.status_code == 202:
+                accepted.append(response.json["id"])
+            else:
+                assert response.json["code"] == response.status_code and response.json["message"]
+
+        for _ in range(5):
+            post()
+        server.stop()
+        for _ in range(5):
+            post()  # Redis is gone: every answer is 503, none 500
+        server.start()
+        for _ in range(5):
+            post()
+        assert statuses[5:10] == [503] * 5
+        assert statuses[:5] == [202] * 5 and statuses[10:] == [202] * 5
+
+        def all_done() -> bool:
+            return all(client.get(f"/v1/enrichments/{job_id}", headers=auth()).json["status"]
+                       == "succeeded" for job_id in accepted)
+
+        wait_for(all_done, timeout=120, interval=0.5)
+    finally:
+        drill_worker.stop()
+        server.stop()
