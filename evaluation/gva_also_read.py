@@ -15,11 +15,11 @@ import redis
 
 from evaluation.baselines import Bm25Ranker, TfidfRanker
 from evaluation.metrics import summarise
-from evaluation.nlp_cache import analyse_cached
+from evaluation.nlp_cache import analyse_cached, index_cached
 from service.archive_formats import from_gva
-from workers import also_read, archive_index, archive_search
-from workers.prepare import archive_doc_from_analysis, article_from_analysis, epoch, with_title
-from workers.text import archive_text, article_text
+from workers import also_read, archive_search
+from workers.prepare import article_from_analysis, epoch, with_title
+from workers.text import article_text
 
 NEAR_DUPLICATE = 0.8  # TF-IDF cosine at which an article counts as a copy of the query
 
@@ -40,11 +40,7 @@ def load(path: Path) -> tuple[list[dict[str, Any]], dict[str, str]]:
 
 
 def index_archive(r: redis.Redis, articles: list[dict[str, Any]], model: str) -> None:
-    texts = [archive_text(a["body"])[0] for a in articles]
-    analyses = analyse_cached(model, [with_title(a["title"], t) for a, t in zip(articles, texts, strict=True)],
-                              "gva-archive")
-    for article, text, analysis in zip(articles, texts, analyses, strict=True):
-        archive_index.store(r, archive_doc_from_analysis(article, text, analysis))
+    index_cached(r, articles, model, "gva-archive")
 
 
 def system_rankings(r: redis.Redis, articles: list[dict[str, Any]], model: str,

@@ -7,7 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from workers import nlp
+import redis
+
+from workers import archive_index, nlp
+from workers.prepare import archive_doc_from_analysis, with_title
+from workers.text import archive_text
 
 CACHE = Path(".cache/eval")
 
@@ -30,3 +34,11 @@ def analyse_cached(model: str, texts: list[str], label: str) -> list[dict[str, A
                 known[key] = analysis
                 out.write(f"{key}\t{json.dumps(analysis)}\n")
     return [known[k] for k in keys]
+
+
+def index_cached(r: redis.Redis, articles: list[dict[str, Any]], model: str, label: str) -> None:
+    """Index archive articles as the index task does, with cached NLP."""
+    texts = [archive_text(a["body"])[0] for a in articles]
+    combined = [with_title(a["title"], t) for a, t in zip(articles, texts, strict=True)]
+    for article, text, analysis in zip(articles, texts, analyse_cached(model, combined, label), strict=True):
+        archive_index.store(r, archive_doc_from_analysis(article, text, analysis))

@@ -17,11 +17,11 @@ import numpy as np
 import redis
 
 from evaluation.baselines import TfidfRanker
-from evaluation.nlp_cache import analyse_cached
+from evaluation.nlp_cache import analyse_cached, index_cached
 from service.archive_formats import from_reuters
-from workers import archive_index, archive_search, background
-from workers.prepare import archive_doc_from_analysis, article_from_analysis, epoch, with_title
-from workers.text import archive_text, article_text
+from workers import archive_search, background
+from workers.prepare import article_from_analysis, epoch, with_title
+from workers.text import article_text
 
 LIMIT = 8
 
@@ -42,11 +42,7 @@ def load(path: Path) -> tuple[list[dict[str, Any]], dict[str, set[str]]]:
 
 
 def index_archive(r: redis.Redis, articles: list[dict[str, Any]], model: str) -> None:
-    texts = [archive_text(a["body"])[0] for a in articles]
-    analyses = analyse_cached(model, [with_title(a["title"], t) for a, t in zip(articles, texts, strict=True)],
-                              "reuters-archive")
-    for article, text, analysis in zip(articles, texts, analyses, strict=True):
-        archive_index.store(r, archive_doc_from_analysis(article, text, analysis))
+    index_cached(r, articles, model, "reuters-archive")
 
 
 def evaluate(path: Path, r: redis.Redis, model: str, queries: int = 400) -> dict[str, dict[str, float]]:
