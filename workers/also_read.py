@@ -12,7 +12,6 @@ from workers.features import label
 # Coverage of one story clusters in time: most earlier pieces on it appeared within days.
 RECENCY_DAYS = 5.0
 RECENCY_WEIGHT = 0.85
-ENTITY_BOOST = 1.0
 SELF_COPY = 0.95  # this similar to the article, a candidate is the article itself
 NEAR_DUPLICATE = 0.95  # this similar to a link already kept, a candidate is a copy of it
 TITLE_NOISE = re.compile(r"[^a-z0-9]+")
@@ -27,18 +26,22 @@ def _age_days(published: str, as_of: float) -> float:
     return max(0.0, (as_of - ts) / 86400)
 
 
-def _vector(feats: dict[str, float], weights: dict[str, float]) -> dict[str, float]:
-    return {f: w * weights.get(f, 0.0) * (ENTITY_BOOST if f.startswith("e:") else 1.0)
-            for f, w in feats.items()}
+def unit(feats: dict[str, float], weights: dict[str, float]) -> dict[str, float]:
+    """The features as an idf-weighted vector of length one."""
+    vector = {f: w * weights.get(f, 0.0) for f, w in feats.items()}
+    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+    return {f: v / norm for f, v in vector.items() if v}
+
+
+def dot(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b[f] for f, v in a.items() if f in b)
 
 
 def similarity(a: dict[str, float], b: dict[str, float], weights: dict[str, float]) -> float:
-    """Cosine of two feature sets as idf-weighted vectors (entities count extra)."""
-    q, d = _vector(a, weights), _vector(b, weights)
-    dot = sum(v * d[f] for f, v in q.items() if f in d)
-    if not dot:
-        return 0.0
-    return dot / (math.sqrt(sum(v * v for v in q.values())) * math.sqrt(sum(v * v for v in d.values())))
+    """Cosine of two feature sets as idf-weighted vectors."""
+    return dot(unit(a, weights), unit(b, weights))
 
 
 def score(query: dict[str, float], weights: dict[str, float], doc: dict[str, Any]) -> float:
@@ -82,24 +85,25 @@ def rank(query: dict[str, float], weights: dict[str, float], docs: dict[str, dic
     """
     names = {"e:" + e["key"]: e["name"] for e in prepared["entities"]}
     mentions = {"e:" + e["key"]: e["mentions"] for e in prepared["entities"]}
+    query_unit = unit(query, weights)
     scored = []
     for doc_id, doc in docs.items():
-        value = score(query, weights, doc)
+        doc_unit = unit(doc["features"], weights)
+        value = dot(query_unit, doc_unit)
         if value <= 0 or value >= SELF_COPY:
             continue
         value *= recency(_age_days(doc["published_at"], as_of))
-        scored.append((value, doc_id, doc))
+        scored.append((value, doc_id, doc, doc_unit))
     scored.sort(key=lambda item: (-item[0], item[1]))
     seen_titles: set[str] = set()
     kept: list[dict[str, float]] = []
     out: list[dict[str, Any]] = []
-    for value, doc_id, doc in scored:
+    for value, doc_id, doc, doc_unit in scored:
         title_key = TITLE_NOISE.sub(" ", doc["title"].lower()).strip()
-        if title_key in seen_titles or any(
-                similarity(doc["features"], other, weights) >= NEAR_DUPLICATE for other in kept):
+        if title_key in seen_titles or any(dot(doc_unit, other) >= NEAR_DUPLICATE for other in kept):
             continue
         seen_titles.add(title_key)
-        kept.append(doc["features"])
+        kept.append(doc_unit)
         shared = sorted(query.keys() & doc["features"].keys(),
                         key=lambda f: -weights[f] * query[f] * doc["features"][f])
         out.append({

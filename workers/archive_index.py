@@ -113,9 +113,31 @@ def size(r: redis.Redis) -> int:
     return int(r.scard(IDS))
 
 
+# Document frequencies change slowly: each process keeps the ones it read for a minute, which
+# saves most of the large HMGET of every lookup. Absent features are not kept, so a name that
+# enters the archive counts at once.
+DF_TTL = 60.0
+_df_cache: dict[tuple[int, str], tuple[int, float]] = {}
+
+
 def document_frequencies(r: redis.Redis, feats: list[str]) -> dict[str, int]:
-    values = r.hmget(DF, feats) if feats else []
-    return {f: int(v or 0) for f, v in zip(feats, values, strict=True)}
+    now, pool = time.monotonic(), id(r.connection_pool)
+    out: dict[str, int] = {}
+    missing = []
+    for feature in feats:
+        hit = _df_cache.get((pool, feature))
+        if hit and now - hit[1] < DF_TTL:
+            out[feature] = hit[0]
+        else:
+            missing.append(feature)
+    if missing:
+        if len(_df_cache) > 1_000_000:
+            _df_cache.clear()
+        for feature, value in zip(missing, r.hmget(DF, missing), strict=True):
+            out[feature] = int(value or 0)
+            if out[feature] > 0:
+                _df_cache[(pool, feature)] = (out[feature], now)
+    return out
 
 
 def postings(r: redis.Redis, feats: list[str], until: float, exclusive: bool = False,
