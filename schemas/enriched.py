@@ -60,7 +60,9 @@ class SourceSchema(ma.Schema):
 
 
 class BackgroundSchema(ma.Schema):
-    date = ma.fields.String(required=True)
+    date = ma.fields.String(required=True, metadata={"description": "YYYY-MM-DD, or YYYY"})
+    date_from = ma.fields.String(required=True, validate=validate.OneOf(["text", "published"]), metadata={
+        "description": "'text': resolved from the sentence; 'published': the source's date"})
     text = ma.fields.String(required=True)
     entities = ma.fields.List(ma.fields.String(), required=True)
     source = ma.fields.Nested(SourceSchema, required=True)

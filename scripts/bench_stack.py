@@ -141,7 +141,8 @@ class Stack:
         self.api = f"http://127.0.0.1:{self.api_port}"
         self.env = {"REDIS_URL": self.redis_url, "API_KEYS": f"bench:{api_key}",
                     "WEBHOOK_SECRET": secret, "CALLBACK_ALLOW_HOSTS": "127.0.0.1",
-                    "CALLBACK_RETRY_DELAYS": "1,2,5"}
+                    "CALLBACK_RETRY_DELAYS": "1,2,5",
+                    "RATE_LIMIT": "none", "MAX_QUEUE_DEPTH": "none"}
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self.receiver = CallbackReceiver(secret)
         self.redis = redis.Redis.from_url(self.redis_url)

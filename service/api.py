@@ -6,6 +6,7 @@ from typing import Any
 
 import redis
 from flask import Flask
+from flask_limiter.errors import RateLimitExceeded
 from flask_smorest import Api
 from kombu.exceptions import OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
@@ -41,6 +42,9 @@ class EnrichmentApi(Api):
             payload["errors"] = errors = errors["json"]
         if isinstance(errors, list):
             payload["errors"] = {"body": errors}
+        if isinstance(error, RateLimitExceeded):
+            payload["message"] = (f"Rate limit of {error.description} exceeded for this API key; "
+                                  "retry after the Retry-After seconds.")
         if "message" not in payload:
             if payload.get("errors"):
                 payload["message"] = "Invalid request: " + "; ".join(summarise(payload["errors"]))

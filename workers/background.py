@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
+
+from workers import dates
 
 MAIN_ENTITIES = 4
 MIN_CHARS, MAX_CHARS = 40, 400
@@ -47,8 +50,10 @@ def timeline(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]],
             continue
         seen.add(fingerprint)
         doc = sources[doc_id]
+        when, how = dates.resolve(text, date.fromisoformat(published[:10]))
         chosen.append({
-            "date": published[:10],
+            "date": when,
+            "date_from": how,
             "text": text,
             "entities": [names[k] for k in about],
             "source": {"archive_id": doc_id, "title": doc["title"], "url": doc.get("url") or None,

@@ -22,7 +22,8 @@ ENTITY_TYPES = {
 }
 STEM = Stemmer.Stemmer("english")
 WORDS = re.compile(r"[^\W\d_]+")
-LEADING = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+LEADING = re.compile(r"^(the|a|an|mr|mrs|ms|dr|prof|sen|rep|gov|gen|president|minister)\.?\s+",
+                     re.IGNORECASE)
 TRAILING = re.compile(r"(['’]s|['’])$")
 NON_WORD = re.compile(r"[^\w\s-]")
 PARAGRAPH_GAP = re.compile(r"\n[ \t]*\n|\n[ \t]{2,}")

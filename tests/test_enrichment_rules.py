@@ -1,0 +1,111 @@
+"""The pure enrichment logic, tested directly: dates, entities, links, background, implications."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from workers import also_read, background, dates, implications, nlp
+from workers.prepare import prepare_article
+from workers.settings import Settings
+
+MODEL = Settings().spacy_model
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The Taliban first took Kandahar in 1979, officials said.", ("1979", "text")),
+    ("Talks resumed on March 3, 1987 in Vienna.", ("1987-03-03", "text")),
+    ("Talks resumed on Feb 26 in Vienna.", ("1987-02-26", "text")),
+    ("The minister resigned yesterday.", ("1987-03-09", "text")),
+    ("The union voted last Tuesday.", ("1987-03-03", "text")),   # 1987-03-10 is a Tuesday
+    ("Prices rose sharply.", ("1987-03-10", "published")),
+    ("Output will rise in 1988.", ("1987-03-10", "published")),  # a future year is no date of the fact
+])
+def test_dates_resolve_from_the_text_or_fall_back_to_the_source(sentence, expected):
+    assert dates.resolve(sentence, date(1987, 3, 10)) == expected
+
+
+def test_one_entity_per_real_thing_with_exact_spans():
+    body = ("The Taliban said on Monday that the U.S. had left. John Smith, a diplomat, said "
+            "Taliban fighters were near. Mr. Smith added that the United States would talk.")
+    prepared = prepare_article({"title": "Talks", "body": body}, MODEL)
+    by_key = {e["key"]: e for e in prepared["entities"]}
+    assert len(by_key["LOC:united states"]["mentions"]) == 2  # "U.S." and "United States"
+    assert len(by_key["PER:john smith"]["mentions"]) == 2     # "John Smith" and "Mr. Smith"
+    for entity in prepared["entities"]:
+        for start, end in entity["mentions"]:
+            assert body[start:end].strip() and body[start:end] in body
+    assert prepared["text"] == body  # a plain-text body keeps its characters and offsets
+
+
+def _doc(title: str, features: dict[str, float], published: str = "2024-01-01T00:00:00+00:00"):
+    return {"title": title, "url": None, "published_at": published, "features": features}
+
+
+def test_near_duplicates_collapse_and_copies_of_the_article_are_no_links():
+    query = {"e:ORG:acme": 2.0, "t:strike": 1.0, "t:port": 1.0, "t:grain": 1.0}
+    weights = {f: 1.0 for f in ["e:ORG:acme", "t:strike", "t:port", "t:grain", "t:vote", "t:rain"]}
+    docs = {
+        "copy-of-article": _doc("Acme port strike", dict(query)),
+        "story": _doc("Acme dockers vote to strike", {"e:ORG:acme": 2.0, "t:strike": 1.0, "t:vote": 1.0}),
+        "story-syndicated": _doc("Dockers at Acme vote to strike", {"e:ORG:acme": 2.0, "t:strike": 1.0,
+                                                                    "t:vote": 1.0}),
+        "other": _doc("Rain at the port", {"t:port": 1.0, "t:rain": 1.0}),
+    }
+    prepared = {"entities": [{"key": "ORG:acme", "name": "Acme", "mentions": [[0, 4]]}],
+                "paragraphs": [[0, 10], [11, 40]]}
+    links = also_read.rank(query, weights, docs, prepared, as_of=1704067200.0, limit=5)
+    ids = [link["archive_id"] for link in links]
+    assert "copy-of-article" not in ids
+    assert len({"story", "story-syndicated"} & set(ids)) == 1
+    assert ids[0] in {"story", "story-syndicated"} and "other" in ids
+    assert "Acme" in links[0]["reason"] and links[0]["insert_after_paragraph"] == 0
+
+
+def _source(title: str, published: str, sentences: list[str]) -> dict[str, object]:
+    text = " ".join(sentences)
+    spans = []
+    for sentence in sentences:
+        start = text.index(sentence)
+        spans.append([start, start + len(sentence), ["ORG:acme"]])
+    return {"title": title, "url": None, "published_at": published, "text": text, "similarity": 0.5,
+            "sentences": spans}
+
+
+def test_background_is_dated_cited_without_repeats_in_order():
+    strike = "Acme dockers voted to strike over pay on Monday."
+    sources = {
+        "a": _source("A", "2024-03-06T00:00:00+00:00",
+                     ["Acme opened its deep-water port on the river in 1990.", strike]),
+        "b": _source("B", "2024-03-07T00:00:00+00:00", [strike, "Rain fell."]),
+    }
+    entities = [{"key": "ORG:acme", "name": "Acme", "salience": 1.0}]
+    items = background.timeline(entities, sources, {"e:ORG:acme": 2.0}, limit=8)
+    assert [i["text"] for i in items] == ["Acme opened its deep-water port on the river in 1990.", strike]
+    assert [i["date"] for i in items] == ["1990", "2024-03-04"]
+    assert [i["date_from"] for i in items] == ["text", "text"]
+    for item in items:
+        start, end = item["source"]["span"]
+        assert sources[item["source"]["archive_id"]]["text"][start:end] == item["text"]
+
+
+def test_implications_cite_article_sentences_and_leave_empty_categories_out():
+    text = ("The minister said the government would hold talks. Oil prices could rise as exports halt. "
+            "The band played on.")
+    spans = [[0, 51], [52, 92], [93, len(text)]]
+    items = implications.implications(text, spans, limit=7)
+    categories = {i["category"] for i in items}
+    assert categories == {"political", "economic"}
+    for item in items:
+        assert item["evidence"] and 0 < item["confidence"] <= 1
+        for evidence in item["evidence"]:
+            start, end = evidence["span"]
+            assert text[start:end] == evidence["text"]
+        assert item["text"] in text
+    assert implications.implications("The band played on.", [[0, 19]], limit=7) == []
+
+
+def test_canonical_names():
+    assert nlp.canonical_name("the Taliban's") == nlp.canonical_name("Taliban") == "taliban"
+    assert nlp.canonical_name("U.S.") == nlp.canonical_name("United States")
