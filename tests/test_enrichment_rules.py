@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -109,3 +110,22 @@ def test_implications_cite_article_sentences_and_leave_empty_categories_out():
 def test_canonical_names():
     assert nlp.canonical_name("the Taliban's") == nlp.canonical_name("Taliban") == "taliban"
     assert nlp.canonical_name("U.S.") == nlp.canonical_name("United States")
+
+
+def test_scripts_and_event_handlers_never_reach_rendered_html():
+    from workers import render
+    from workers.text import article_text
+
+    body = ('<p>Port reopens<script>alert(1)</script></p><p onclick="steal()">Ships <b>sail</b> again '
+            '<img src=x onerror="alert(2)"> [click](javascript:alert(3))</p>')
+    text, spans = article_text(body)
+    assert "alert(1)" not in text and "onclick" not in text
+    doc = {"article": {"title": "<script>x</script>", "paragraphs": [
+        {"text": text[s:e]} for s, e in spans] + [{"text": '<img src=x onerror="alert(2)">'}]},
+        "also_read": [], "background": [], "implications": [], "key_points": []}
+    html = render.html(render.markdown(doc))
+    tags = set(re.findall(r"<(\w+)", html))
+    assert tags <= {"h1", "h2", "p", "ul", "li", "a", "strong", "em", "blockquote"}, tags
+    assert not re.search(r"<[^>]*\son\w+\s*=", html)  # no event handler on any element
+    assert not re.search(r"href=\"\s*javascript:", html)
+    assert "&lt;script&gt;" in html  # the headline's text is kept, as text
