@@ -20,6 +20,10 @@ train-ner:  ## Retrain the CoNLL-2003 NER model and rebuild its wheel (about 10 
 	.venv/bin/python -m pip install --quiet wheel
 	bash training/ner/train.sh
 
+drills:  ## Fault drills not yet in CI (see README: Tests)
+	scripts/setup.sh
+	.venv/bin/python -m pytest -m drill
+
 lint:
 	.venv/bin/ruff check .
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import Worker, auth, wait_for
 
 SENTENCE = ("The Harwick Port Authority said on Monday that grain exports from the Vell valley "
@@ -44,6 +46,7 @@ def test_worker_killed_mid_job_the_job_still_finishes(client, worker, celery_app
         spare.stop()
 
 
+@pytest.mark.drill
 def test_redis_restart_while_posting_answers_503_and_loses_no_accepted_job(env, tmp_path):
     """Its own Redis and worker: stopping Redis here must not disturb the other tests."""
     from devtools.local_redis import RedisServer
