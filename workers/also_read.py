@@ -44,10 +44,6 @@ def similarity(a: dict[str, float], b: dict[str, float], weights: dict[str, floa
     return dot(unit(a, weights), unit(b, weights))
 
 
-def score(query: dict[str, float], weights: dict[str, float], doc: dict[str, Any]) -> float:
-    return similarity(query, doc["features"], weights)
-
-
 def recency(age_days: float) -> float:
     """Coverage of the same story clusters in time: closer earlier articles rank a little higher."""
     return 1.0 - RECENCY_WEIGHT + RECENCY_WEIGHT * math.exp(-age_days / RECENCY_DAYS)
