@@ -1,4 +1,4 @@
-.PHONY: run test lint setup bench eval train-ner
+.PHONY: run test lint setup bench eval train-ner drills
 
 run:  ## Set up, start Redis if none answers, load a demo archive, start API + worker
 	scripts/run.sh
@@ -20,7 +20,7 @@ train-ner:  ## Retrain the CoNLL-2003 NER model and rebuild its wheel (about 10 
 	.venv/bin/python -m pip install --quiet wheel
 	bash training/ner/train.sh
 
-drills:  ## Fault drills not yet in CI (see README: Tests)
+drills:  ## Only the fault drills (they also run in make test; see README: Tests)
 	scripts/setup.sh
 	.venv/bin/python -m pytest -m drill
 

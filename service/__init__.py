@@ -31,7 +31,7 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app.extensions["settings"] = settings
     app.extensions["redis"] = redis.Redis.from_url(settings.redis_url, socket_timeout=5,
                                                    socket_connect_timeout=2)
-    app.extensions["celery"] = create_celery(settings, results=False)
+    app.extensions["celery"] = create_celery(settings)
 
     from service import archive, auth, enrichments, limits, metrics, ops
     from service.cli import archive_cli

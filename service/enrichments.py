@@ -16,8 +16,8 @@ from kombu.exceptions import OperationalError
 from schemas.enrichment import AcceptedSchema, EnrichmentRequestSchema, JobSchema
 from service.job_view import job_view
 from workers import delivery_tasks, jobs
-from workers.celery_app import ENRICH
 from workers.pipeline import enqueue_enrichment
+from workers.queues import ENRICH
 from workers.url_guard import CallbackRefused, check_callback_url
 
 blp = Blueprint("enrichments", __name__, url_prefix="/v1/enrichments",
@@ -87,7 +87,7 @@ def create(payload: dict[str, Any]) -> ResponseReturnValue:
         options=payload["options"], ttl=settings.job_ttl, idempotency_key=idem_key)
     if created:
         try:
-            enqueue_enrichment(current_app.extensions["celery"], job_id, deliver=bool(callback_url))
+            enqueue_enrichment(current_app.extensions["celery"], job_id)
         except (OperationalError, redis.RedisError):
             # Not queued, so not accepted: remove the job so a retry (same key) starts afresh.
             jobs.discard_job(r, job_id, client=g.client, idempotency_key=idem_key)

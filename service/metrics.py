@@ -11,9 +11,8 @@ from flask_smorest import Blueprint
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 
-from service.ops import oldest_age
 from workers import archive_index, jobs, metrics
-from workers.celery_app import QUEUES
+from workers.queues import QUEUES, oldest_age
 
 blp = Blueprint("metrics", __name__, description="Prometheus metrics.")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
@@ -11,8 +10,8 @@ from flask import current_app, g
 from flask_smorest import Blueprint, abort
 
 from workers import jobs
-from workers.celery_app import QUEUES
 from workers.delivery_tasks import redeliver
+from workers.queues import QUEUES, oldest_age
 
 blp = Blueprint("ops", __name__, description="Health and queue state for operators.")
 
@@ -37,15 +36,6 @@ def readyz() -> tuple[dict[str, Any], int]:
     status = 200 if replies else 503
     return {"status": "ready" if replies else "no workers", "redis": "ok",
             "workers": len(replies)}, status
-
-
-def oldest_age(r: redis.Redis, queue: str, now: float) -> float | None:
-    # kombu pushes on the left and pops from the right: the oldest message is the last one.
-    raw = r.lindex(queue, -1)
-    if raw is None:
-        return None
-    enqueued = json.loads(raw).get("headers", {}).get("enqueued_at")
-    return round(now - float(enqueued), 3) if enqueued else None
 
 
 def _jobs_last_hour(r: redis.Redis, now: float) -> dict[str, int]:

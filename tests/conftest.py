@@ -45,6 +45,7 @@ def env(redis_server: RedisServer) -> dict[str, str]:
         "CALLBACK_RETRY_DELAYS": "0.3,0.3",
         "CALLBACK_TIMEOUT": "3",
         "BROKER_VISIBILITY_TIMEOUT": "10",
+        "JOB_STALL_SECONDS": "15",  # the watchdog re-queues a job with no progress for this long
         "RATE_LIMIT": "none",  # tests/test_limits.py sets its own
     }
 

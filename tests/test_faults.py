@@ -1,10 +1,19 @@
-"""Fault drills with real processes: a worker killed mid-job loses nothing."""
+"""Fault drills with real processes: a worker killed mid-job, Redis restarted while posting, a
+callback receiver down for a while. Nothing accepted is lost. (`make drills` runs only these.)"""
 
 from __future__ import annotations
 
-import pytest
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-from tests.conftest import Worker, auth, wait_for
+import pytest
+from flask.testing import FlaskClient
+from pytest_httpserver import HTTPServer
+from standardwebhooks import Webhook
+
+from devtools.local_redis import RedisServer, free_port
+from tests.conftest import SECRET, Worker, auth, wait_for
 
 SENTENCE = ("The Harwick Port Authority said on Monday that grain exports from the Vell valley "
             "would resume after talks with the Harwick Dockers Union, led by Maria Okafor. ")
@@ -19,6 +28,7 @@ def _running_on(celery_app, job_id: str) -> str | None:  # type: ignore[no-untyp
     return None
 
 
+@pytest.mark.drill
 def test_worker_killed_mid_job_the_job_still_finishes(client, worker, celery_app, env, tmp_path):
     spare = Worker(env, "spare", tmp_path)
     spare.start()
@@ -46,49 +56,97 @@ def test_worker_killed_mid_job_the_job_still_finishes(client, worker, celery_app
         spare.stop()
 
 
-@pytest.mark.drill
-def test_redis_restart_while_posting_answers_503_and_loses_no_accepted_job(env, tmp_path):
-    """Its own Redis and worker: stopping Redis here must not disturb the other tests."""
-    from devtools.local_redis import RedisServer
+@dataclass
+class Stack:
+    """A private Redis, worker and app, so a drill can break them without disturbing other tests."""
+
+    redis: RedisServer
+    worker: Worker
+    client: FlaskClient
+
+
+@pytest.fixture()
+def stack(env, tmp_path, request) -> Iterator[Stack]:  # type: ignore[no-untyped-def]
     from service import create_app
     from workers.celery_app import create_celery
     from workers.settings import Settings
 
     server = RedisServer(tmp_path / "redis")
     server.start()
-    drill_env = {**env, "REDIS_URL": server.url}
+    drill_env = {**env, **getattr(request, "param", {}), "REDIS_URL": server.url}
     drill_worker = Worker(drill_env, "drill", tmp_path)
     drill_worker.start()
     try:
         drill_worker.wait_ready(create_celery(Settings.from_env(drill_env)))
-        client = create_app(drill_env).test_client()
-        article = {"article": {"title": "Harwick", "body": "The Harwick Dockers Union voted to strike."}}
-        accepted, statuses = [], []
-
-        def post() -> None:
-            response = client.post("/v1/enrichments", json=article, headers=auth())
-            statuses.append(response.status_code)
-            if response.status_code == 202:
-                accepted.append(response.json["id"])
-            else:
-                assert response.json["code"] == response.status_code and response.json["message"]
-
-        for _ in range(5):
-            post()
-        server.stop()
-        for _ in range(5):
-            post()  # Redis is gone: every answer is 503, none 500
-        server.start()
-        for _ in range(5):
-            post()
-        assert statuses[5:10] == [503] * 5
-        assert statuses[:5] == [202] * 5 and statuses[10:] == [202] * 5
-
-        def all_done() -> bool:
-            return all(client.get(f"/v1/enrichments/{job_id}", headers=auth()).json["status"]
-                       == "succeeded" for job_id in accepted)
-
-        wait_for(all_done, timeout=120, interval=0.5)
+        yield Stack(server, drill_worker, create_app(drill_env).test_client())
     finally:
         drill_worker.stop()
         server.stop()
+
+
+def _final(client: FlaskClient, job_id: str) -> dict | None:  # type: ignore[type-arg]
+    job = client.get(f"/v1/enrichments/{job_id}", headers=auth()).json
+    return job if job["status"] in {"succeeded", "failed"} else None
+
+
+@pytest.mark.drill
+def test_redis_restart_while_posting_answers_503_and_loses_no_accepted_job(stack):
+    article = {"article": {"title": "Harwick", "body": "The Harwick Dockers Union voted to strike."}}
+    accepted, statuses = [], []
+
+    def post() -> None:
+        response = stack.client.post("/v1/enrichments", json=article, headers=auth())
+        statuses.append(response.status_code)
+        if response.status_code == 202:
+            accepted.append(response.json["id"])
+        else:
+            assert response.json["code"] == response.status_code and response.json["message"]
+            assert response.headers["Retry-After"]
+
+    for _ in range(5):
+        post()
+    stack.redis.stop()  # with jobs in flight
+    for _ in range(5):
+        post()  # Redis is gone: every answer is 503, none 500
+    stack.redis.start()
+    for _ in range(5):
+        post()
+    assert statuses[5:10] == [503] * 5
+    assert statuses[:5] == [202] * 5 and statuses[10:] == [202] * 5
+
+    # Jobs whose messages died with Redis are queued again by the watchdog (JOB_STALL_SECONDS).
+    finished = [wait_for(lambda j=job_id: _final(stack.client, j), timeout=120) for job_id in accepted]
+    assert [job["status"] for job in finished] == ["succeeded"] * 10, finished
+
+
+@pytest.mark.drill
+@pytest.mark.parametrize("stack", [{"CALLBACK_RETRY_DELAYS": ",".join(["0.5"] * 20)}], indirect=True)
+def test_receiver_down_for_a_while_gets_the_callback_when_back_with_one_webhook_id(stack):
+    """Nothing listens on the callback port at first (connection refused), then a receiver does."""
+    port = free_port()
+    receiver = HTTPServer(host="127.0.0.1", port=port)
+    receiver.expect_request("/hook", method="POST").respond_with_data("ok")
+    payload = {"article": {"title": "Harwick", "body": SENTENCE}, "callback_url": f"http://127.0.0.1:{port}/hook"}
+    response = stack.client.post("/v1/enrichments", json=payload, headers=auth())
+    assert response.status_code == 202, response.json
+    job_id = response.json["id"]
+
+    def refused_attempts() -> int:
+        job = stack.client.get(f"/v1/enrichments/{job_id}", headers=auth()).json
+        return sum(1 for a in job["callback"]["attempts"] if a["status_code"] is None) >= 3
+
+    wait_for(refused_attempts, timeout=60)  # the receiver is down; the worker keeps trying
+    receiver.start()
+    try:
+        job = wait_for(lambda: (j := stack.client.get(f"/v1/enrichments/{job_id}", headers=auth()).json)
+                       ["callback"]["state"] == "delivered" and j, timeout=60)
+        attempts = job["callback"]["attempts"]
+        assert attempts[-1]["status_code"] == 200
+        assert all(a["status_code"] is None and a["error"] for a in attempts[:-1])
+        time.sleep(1.5)  # nothing more arrives after the success
+        assert len(receiver.log) == 1
+        request, _ = receiver.log[0]
+        event = Webhook(SECRET).verify(request.get_data(as_text=True), dict(request.headers))
+        assert event["id"] == job_id and request.headers["Webhook-Id"] == job["callback"]["webhook_id"]
+    finally:
+        receiver.stop()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from tests.conftest import auth, wait_for
 
 ARTICLE = {"title": "Harwick port strike talks resume",
@@ -45,6 +47,7 @@ def test_idempotency_key_returns_the_first_job(client, worker):
     assert other_client.json["id"] != first.json["id"]  # keys are scoped per client
 
 
+@pytest.mark.drill
 def test_simultaneous_posts_with_one_key_make_one_job(app, worker):
     key = uuid.uuid4().hex
 

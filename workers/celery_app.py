@@ -9,21 +9,19 @@ from celery import Celery
 from celery.signals import before_task_publish, worker_process_init
 from kombu import Queue
 
+from workers.queues import DELIVER, ENRICH, INDEX, QUEUES
 from workers.settings import Settings
 
-ENRICH, INDEX, DELIVER = "enrich", "index", "deliver"
-QUEUES = (ENRICH, INDEX, DELIVER)
 TASK_MODULES = ["workers.tasks", "workers.index_tasks", "workers.delivery_tasks"]
 
 
-def create_celery(settings: Settings, results: bool = True) -> Celery:
+def create_celery(settings: Settings) -> Celery:
     """Build the Celery app; tasks are late-acked so a killed worker's task runs again.
 
-    Only workers need the result backend (the chord joining the parallel stages counts on it);
-    a producer such as the API reads job state from Redis and passes `results=False`.
+    There is no result backend: job state lives in Redis under the job id (workers/jobs.py),
+    and the stages hand on to each other themselves (workers/pipeline.py).
     """
-    app = Celery("enrichment", broker=settings.redis_url,
-                 backend=settings.redis_url if results else None, include=TASK_MODULES)
+    app = Celery("enrichment", broker=settings.redis_url, include=TASK_MODULES)
     app.conf.update(
         task_serializer="json", result_serializer="json", accept_content=["json"],
         task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
@@ -32,13 +30,14 @@ def create_celery(settings: Settings, results: bool = True) -> Celery:
                      "workers.delivery_tasks.*": {"queue": DELIVER}},
         broker_transport_options={"visibility_timeout": settings.visibility_timeout,
                                   "unacked_restore_interval": min(10, settings.visibility_timeout)},
-        result_backend_transport_options={"visibility_timeout": settings.visibility_timeout},
-        result_expires=3600, broker_connection_retry_on_startup=True,
+        task_ignore_result=True,
+        # Keep reconnecting however long the broker is away (Celery's default gives up after 100).
+        broker_connection_retry_on_startup=True, broker_connection_max_retries=None,
         worker_send_task_events=True, task_send_sent_event=True,
         enrichment_settings=settings,
     )
-    from workers.scheduler import DeliveryScheduler
-    app.steps["worker"].add(DeliveryScheduler)
+    from workers.scheduler import DueWorkScheduler
+    app.steps["worker"].add(DueWorkScheduler)
     return app
 
 

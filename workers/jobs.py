@@ -17,6 +17,7 @@ PREFIX = "enr:"
 RECENT_JOBS = PREFIX + "jobs:recent"  # zset: job id -> created (epoch), for ops stats
 DEAD_LETTERS = PREFIX + "deliveries:dead"  # zset: job id -> time it died
 DELIVERIES_DUE = PREFIX + "deliveries:due"  # zset: job id -> when the next attempt is due
+UNFINISHED = PREFIX + "jobs:unfinished"  # zset: job id -> when it last made progress (watchdog)
 TERMINAL = {"succeeded", "failed"}
 
 
@@ -69,12 +70,14 @@ def create_job(
     pipe.expire(job_key(job_id), ttl)
     pipe.set(job_key(job_id, "article"), json.dumps(article), ex=ttl)
     pipe.zadd(RECENT_JOBS, {job_id: created})
+    pipe.zadd(UNFINISHED, {job_id: created})
     pipe.zremrangebyscore(RECENT_JOBS, "-inf", created - 2 * 3600)
     written = pipe.execute()
     if idem and not written[0]:
         # A simultaneous request with the same key won: undo this job, answer with that one.
         r.delete(job_key(job_id), job_key(job_id, "article"))
         r.zrem(RECENT_JOBS, job_id)
+        r.zrem(UNFINISHED, job_id)
         winner = r.get(idem)
         return (winner.decode() if winner else job_id), False
     return job_id, True
@@ -88,6 +91,7 @@ def discard_job(r: redis.Redis, job_id: str, client: str, idempotency_key: str |
     try:
         r.delete(*keys)
         r.zrem(RECENT_JOBS, job_id)
+        r.zrem(UNFINISHED, job_id)
     except redis.RedisError:
         pass  # the job's keys expire with the job TTL; the client was told to retry
 
@@ -111,6 +115,16 @@ def mark_running(r: redis.Redis, job_id: str) -> None:
     job = get_job(r, job_id)
     if job and job["status"] == "queued":
         update_job(r, job_id, status="running", started_at=now_iso())
+
+
+def progressed(r: redis.Redis, job_id: str) -> None:
+    """Tell the watchdog the job moved on (it re-queues jobs that stop moving)."""
+    r.zadd(UNFINISHED, {job_id: time.time()}, xx=True)
+
+
+def finished(r: redis.Redis, job_id: str) -> None:
+    """The job reached a final state (or vanished): the watchdog forgets it."""
+    r.zrem(UNFINISHED, job_id)
 
 
 def record_timing(r: redis.Redis, job_id: str, stage: str, ms: float) -> None:

@@ -1,27 +1,50 @@
-"""The enrichment canvas: prepare, then three stages in parallel, then assemble, then deliver."""
+"""The enrichment pipeline: prepare, then three stages in parallel, then assemble, then deliver.
+
+Stages hand on to each other by queueing the next task themselves, and the join of the parallel
+stages is a Redis set, not a Celery chord: a chord keeps its count in the result backend, and a
+count lost while Redis restarts stalls the job for good. Here every hand-on can simply run again
+(each stage skips work already stored), so a redelivered or re-queued task repairs the job.
+"""
 
 from __future__ import annotations
 
-from celery import Celery, chain, group
+import redis
+from celery import Celery
+
+from workers import jobs
 
 STAGES = "workers.tasks."
-PARALLEL = ("also_read", "background_facts", "implications_and_key_points")
+PARALLEL = ("also_read", "background", "implications")  # the stages' output names
+PARALLEL_TASKS = ("also_read", "background_facts", "implications_and_key_points")
 
 
-def enqueue_enrichment(celery: Celery, job_id: str, deliver: bool) -> None:
-    """Queue the pipeline for a stored job; every task carries only the job id."""
-    def step(name: str):  # type: ignore[no-untyped-def]
-        return celery.signature(name, args=(job_id,), immutable=True)
+def enqueue_enrichment(celery: Celery, job_id: str) -> None:
+    """Queue the first stage of a stored job; the task carries only the job id."""
+    celery.send_task(STAGES + "prepare", args=(job_id,))
 
-    rest = [
-        group(*(step(STAGES + name) for name in PARALLEL)),
-        step(STAGES + "assemble"),
-    ]
-    if deliver:
-        rest.append(step("workers.delivery_tasks.deliver"))
-    # Only the first stage is sent from here; the worker that finishes it starts the rest, so the
-    # chord (which needs a result backend) is built on the workers, never in the API.
-    step(STAGES + "prepare").apply_async(link=chain(*rest))
+
+def fan_out(celery: Celery, job_id: str) -> None:
+    """Queue the parallel stages once the article is prepared."""
+    for name in PARALLEL_TASKS:
+        celery.send_task(STAGES + name, args=(job_id,))
+
+
+def join(celery: Celery, r: redis.Redis, job_id: str, stage: str, ttl: int) -> bool:
+    """Record that a parallel stage is done; queue assemble when all are. True if it queued.
+
+    The last stage to finish queues assemble. A stage that runs again after all are done queues
+    it again, which is what repairs a job whose assemble message was lost; assemble is idempotent.
+    """
+    key = jobs.job_key(job_id, "done")
+    pipe = r.pipeline()
+    pipe.sadd(key, stage)
+    pipe.scard(key)
+    pipe.expire(key, ttl)
+    _, done, _ = pipe.execute()
+    if done < len(PARALLEL):
+        return False
+    celery.send_task(STAGES + "assemble", args=(job_id,))
+    return True
 
 
 def enqueue_indexing(celery: Celery, ids: list[str], batch: int = 32) -> int:

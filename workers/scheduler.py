@@ -1,8 +1,13 @@
-"""Due deliveries live in a Redis sorted set; a small loop in every worker enqueues them when due.
+"""Work that is due later lives in Redis sorted sets; a small loop in every worker queues it.
 
-Long retry delays (hours) are not held as Celery countdowns, which a Redis broker would re-deliver
-after its visibility timeout. A claimed entry is leased, not removed: if the enqueued delivery is
-lost, the lease runs out and the entry is due again, so no callback is lost.
+- Due deliveries: long retry delays (hours) are not held as Celery countdowns, which a Redis broker
+  would re-deliver after its visibility timeout.
+- The watchdog: a job that has made no progress for JOB_STALL_SECONDS (its message lost with a
+  Redis that restarted without it, say) is queued again from its first stage; every stage skips
+  work already stored, so this repeats nothing that was done.
+
+A claimed entry is leased, not removed: if what was queued is lost, the lease runs out and the
+entry is due again, so no job and no callback is lost.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from typing import Any
 import redis
 from celery import bootsteps
 
-from workers.jobs import DELIVERIES_DUE
+from workers.jobs import DELIVERIES_DUE, UNFINISHED
+from workers.queues import ENRICH, oldest_enqueued_at
 
 LEASE_SECONDS = 120.0
 POLL_SECONDS = 0.25
@@ -36,16 +42,28 @@ def schedule_delivery(r: redis.Redis, job_id: str, when: float) -> None:
     r.zadd(DELIVERIES_DUE, {job_id: when})
 
 
-def claim_due(r: redis.Redis, now: float, limit: int = 100) -> list[str]:
-    """Lease and return the ids whose delivery is due."""
+def claim_due(r: redis.Redis, key: str, due: float, lease_until: float, limit: int = 100) -> list[str]:
+    """Lease (score := lease_until) and return the ids in `key` whose score is at most `due`."""
     claim = r.register_script(CLAIM)
-    due = r.zrangebyscore(DELIVERIES_DUE, "-inf", now, start=0, num=limit)
-    return [job_id.decode() for job_id in due
-            if claim(keys=[DELIVERIES_DUE], args=[job_id, now, now + LEASE_SECONDS])]
+    ids = r.zrangebyscore(key, "-inf", due, start=0, num=limit)
+    return [job_id.decode() for job_id in ids
+            if claim(keys=[key], args=[job_id, due, lease_until])]
 
 
-class DeliveryScheduler(bootsteps.StartStopStep):
-    """Worker bootstep: a thread that sends due deliveries to the deliver queue."""
+def _stalled_before(r: redis.Redis, now: float, settings: Any) -> float:
+    """Jobs with no progress since this time are stalled.
+
+    A job waiting behind a backlog is not stalled: its message is still in the queue, and the
+    queue is first in, first out. So only a job whose last progress is older than the oldest
+    waiting message can have lost its message.
+    """
+    oldest = oldest_enqueued_at(r, ENRICH)
+    cutoff = now - settings.job_stall_seconds
+    return cutoff if oldest is None else min(cutoff, oldest - 1.0)
+
+
+class DueWorkScheduler(bootsteps.StartStopStep):
+    """Worker bootstep: a thread that queues due deliveries and re-queues stalled jobs."""
 
     requires = {"celery.worker.components:Pool"}
 
@@ -64,12 +82,19 @@ class DeliveryScheduler(bootsteps.StartStopStep):
 
     def _run(self, app: Any) -> None:
         from workers.delivery_tasks import deliver
+        from workers.pipeline import enqueue_enrichment
         from workers.resources import redis_for
-        r = redis_for(app.conf["enrichment_settings"].redis_url)
+        settings = app.conf["enrichment_settings"]
+        r = redis_for(settings.redis_url)
         while not self._stop.wait(POLL_SECONDS):
+            now = time.time()
             try:
-                for job_id in claim_due(r, time.time()):
+                for job_id in claim_due(r, DELIVERIES_DUE, now, now + LEASE_SECONDS):
                     deliver.apply_async(args=[job_id])
+                for job_id in claim_due(r, UNFINISHED, _stalled_before(r, now, settings), now):
+                    log.warning("job %s made no progress for %ss: queued again",
+                                job_id, settings.job_stall_seconds)
+                    enqueue_enrichment(app, job_id)
             except (redis.RedisError, OSError) as exc:
                 log.warning("delivery scheduler: %s; trying again", exc)
                 self._stop.wait(2)

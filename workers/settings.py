@@ -82,6 +82,7 @@ class Settings:
     max_request_bytes: int = 2_000_000
     max_import_bytes: int = 50_000_000
     visibility_timeout: int = 300
+    job_stall_seconds: int = 300
     spacy_model: str = "en_newsroom_ner"
     rate_limit: str | None = "100/second"
     max_queue_depth: int | None = 10_000
@@ -112,6 +113,7 @@ class Settings:
             max_request_bytes=int(env.get("MAX_REQUEST_BYTES", cls.max_request_bytes)),
             max_import_bytes=int(env.get("MAX_IMPORT_BYTES", cls.max_import_bytes)),
             visibility_timeout=int(env.get("BROKER_VISIBILITY_TIMEOUT", cls.visibility_timeout)),
+            job_stall_seconds=int(env.get("JOB_STALL_SECONDS", cls.job_stall_seconds)),
             spacy_model=env.get("SPACY_MODEL", cls.spacy_model),
             rate_limit=_optional(env.get("RATE_LIMIT"), cls.rate_limit),
             max_queue_depth=_optional_int(env.get("MAX_QUEUE_DEPTH"), cls.max_queue_depth),

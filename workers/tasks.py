@@ -1,30 +1,40 @@
 """Enrichment stages as thin Celery tasks: load by job id, call the pure logic, store, return the id.
 
-Each stage re-reads the job and skips work already done, so a stage that runs twice (a worker
-killed after finishing but before acknowledging) changes nothing.
+Each stage re-reads the job, skips work already stored and hands on to the next stage again, so a
+stage that runs twice (a worker killed after finishing but before acknowledging, or a job the
+watchdog queued again) changes nothing and loses nothing. The order is in workers/pipeline.py.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import redis
 from celery import Task, shared_task
+from kombu.exceptions import OperationalError
 
 from workers import also_read as also_read_logic
-from workers import archive_index, archive_search, background, implications, jobs, key_points, metrics
+from workers import archive_index, archive_search, background, implications, jobs, key_points, metrics, pipeline
 from workers.assemble import assemble as assemble_document
 from workers.prepare import epoch, prepare_article
 from workers.resources import redis_client, settings
-from workers.scheduler import schedule_delivery
+from workers.scheduler import LEASE_SECONDS, schedule_delivery
 
-TRANSIENT = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError)
+log = logging.getLogger(__name__)
+
+TRANSIENT = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError, OperationalError)
 
 
 class StageTask(Task):
-    """A pipeline stage: retries what is transient, records a final failure on the job."""
+    """A pipeline stage: retries what is transient, records a final failure on the job.
+
+    A stage that still fails from a transient cause (Redis or the broker gone for longer than
+    the retries) leaves the job unfinished rather than failed: the watchdog queues it again.
+    """
 
     autoretry_for = TRANSIENT
     retry_backoff = True
@@ -36,9 +46,13 @@ class StageTask(Task):
     def on_failure(self, exc: BaseException, task_id: str, args: tuple[Any, ...],
                    kwargs: dict[str, Any], einfo: Any) -> None:
         job_id = args[0] if args else kwargs.get("job_id")
-        if job_id:
-            fail_job(redis_client(), job_id, f"{self.name.rsplit('.', 1)[1]}: "
-                                             f"{type(exc).__name__}: {exc}")
+        if not job_id:
+            return
+        if isinstance(exc, TRANSIENT):
+            log.warning("job %s: %s gave up on %s; the watchdog will queue it again",
+                        job_id, self.name, type(exc).__name__)
+            return
+        fail_job(redis_client(), job_id, f"{self.name.rsplit('.', 1)[1]}: {type(exc).__name__}: {exc}")
 
 
 def fail_job(r: redis.Redis, job_id: str, error: str) -> None:
@@ -47,22 +61,38 @@ def fail_job(r: redis.Redis, job_id: str, error: str) -> None:
     if not job or job["status"] in jobs.TERMINAL:
         return
     jobs.update_job(r, job_id, status="failed", error=error[:2000], finished_at=jobs.now_iso())
+    jobs.finished(r, job_id)
     metrics.count(r, "jobs", "failed")
     if job.get("callback_url"):
         schedule_delivery(r, job_id, time.time())
 
 
-def _stage(r: redis.Redis, job_id: str, name: str) -> bool:
-    """True when the stage still has work to do (the job exists and its output is missing)."""
+def _open_job(r: redis.Redis, job_id: str) -> bool:
+    """True while the job exists and is not final; the watchdog forgets a job that expired."""
     job = jobs.get_job(r, job_id)
-    return bool(job) and job["status"] not in jobs.TERMINAL and not jobs.has(r, job_id, "out", name)
+    if not job:
+        jobs.finished(r, job_id)
+    return bool(job) and job["status"] not in jobs.TERMINAL
 
 
-def _store(r: redis.Redis, job_id: str, name: str, value: Any, started: float) -> str:
+def _store(r: redis.Redis, job_id: str, name: str, value: Any, started: float) -> None:
     ms = (time.perf_counter() - started) * 1000
     jobs.store_json(r, job_id, value, settings().job_ttl, "out", name)
     jobs.record_timing(r, job_id, name, ms)
+    jobs.progressed(r, job_id)
     metrics.observe(r, f"stage_{name}", ms)
+
+
+def _parallel_stage(task: Task, job_id: str, name: str,
+                    compute: Callable[[redis.Redis, str], Any]) -> str:
+    """Run one parallel stage unless its output is stored, then join the others."""
+    r = redis_client()
+    if not _open_job(r, job_id):
+        return job_id
+    if not jobs.has(r, job_id, "out", name):
+        started = time.perf_counter()
+        _store(r, job_id, name, compute(r, job_id), started)
+    pipeline.join(task.app, r, job_id, name, settings().job_ttl)
     return job_id
 
 
@@ -70,74 +100,69 @@ def _store(r: redis.Redis, job_id: str, name: str, value: Any, started: float) -
 def prepare(self: Task, job_id: str) -> str:
     """Clean the body into paragraphs and sentences; find entities and key terms."""
     r = redis_client()
-    if not _stage(r, job_id, "prepare"):
+    if not _open_job(r, job_id):
         return job_id
-    jobs.mark_running(r, job_id)
-    started = time.perf_counter()
-    article = jobs.load_json(r, job_id, "article")
-    return _store(r, job_id, "prepare", prepare_article(article, settings().spacy_model), started)
+    if not jobs.has(r, job_id, "out", "prepare"):
+        jobs.mark_running(r, job_id)
+        started = time.perf_counter()
+        article = jobs.load_json(r, job_id, "article")
+        _store(r, job_id, "prepare", prepare_article(article, settings().spacy_model), started)
+    pipeline.fan_out(self.app, job_id)
+    return job_id
 
 
-@shared_task(base=StageTask, bind=True)
-def also_read(self: Task, job_id: str) -> str:
-    """Rank related earlier archive articles."""
-    r = redis_client()
-    if not _stage(r, job_id, "also_read"):
-        return job_id
-    started = time.perf_counter()
+def _also_read(r: redis.Redis, job_id: str) -> Any:
     article, prepared, limits = _inputs(r, job_id)
     as_of = epoch(article["published_at"])
     weights, docs = archive_search.related(r, prepared["features"], as_of, article.get("id"))
-    links = also_read_logic.rank(prepared["features"], weights, docs, prepared, as_of,
-                                 limits["also_read"])
-    return _store(r, job_id, "also_read", links, started)
+    return also_read_logic.rank(prepared["features"], weights, docs, prepared, as_of,
+                                limits["also_read"])
 
 
-@shared_task(base=StageTask, bind=True)
-def background_facts(self: Task, job_id: str) -> str:
-    """Build a dated, cited timeline about the story's main entities."""
-    r = redis_client()
-    if not _stage(r, job_id, "background"):
-        return job_id
-    started = time.perf_counter()
+def _background(r: redis.Redis, job_id: str) -> Any:
     article, prepared, limits = _inputs(r, job_id)
     main = background.main_entities(prepared["entities"])
     weights, sources = archive_search.entity_sources(
         r, prepared["features"], [e["key"] for e in main], epoch(article["published_at"]),
         article.get("id"))
-    items = background.timeline(main, sources, weights, limits["background"])
-    return _store(r, job_id, "background", items, started)
+    return background.timeline(main, sources, weights, limits["background"])
+
+
+def _implications(r: redis.Redis, job_id: str) -> Any:
+    _, prepared, limits = _inputs(r, job_id)
+    text, sentences = prepared["text"], prepared["sentences"]
+    return {
+        "implications": implications.implications(text, sentences, limits["implications"]),
+        "key_points": key_points.key_points(text, sentences, prepared["entities"], prepared["terms"]),
+    }
+
+
+@shared_task(base=StageTask, bind=True)
+def also_read(self: Task, job_id: str) -> str:
+    """Rank related earlier archive articles."""
+    return _parallel_stage(self, job_id, "also_read", _also_read)
+
+
+@shared_task(base=StageTask, bind=True)
+def background_facts(self: Task, job_id: str) -> str:
+    """Build a dated, cited timeline about the story's main entities."""
+    return _parallel_stage(self, job_id, "background", _background)
 
 
 @shared_task(base=StageTask, bind=True)
 def implications_and_key_points(self: Task, job_id: str) -> str:
     """Find what the story means, by category, and its key points."""
-    r = redis_client()
-    if not _stage(r, job_id, "implications"):
-        return job_id
-    started = time.perf_counter()
-    _, prepared, limits = _inputs(r, job_id)
-    text, sentences = prepared["text"], prepared["sentences"]
-    value = {
-        "implications": implications.implications(text, sentences, limits["implications"]),
-        "key_points": key_points.key_points(text, sentences, prepared["entities"], prepared["terms"]),
-    }
-    return _store(r, job_id, "implications", value, started)
+    return _parallel_stage(self, job_id, "implications", _implications)
 
 
 @shared_task(base=StageTask, bind=True)
 def assemble(self: Task, job_id: str) -> str:
-    """Join the stages into the enriched document, validate it and finish the job."""
+    """Join the stages into the enriched document, validate it, finish the job, queue delivery."""
     r = redis_client()
     job = jobs.get_job(r, job_id)
     if not job or job["status"] in jobs.TERMINAL:
         return job_id
-    stages = {}
-    for name in ("also_read", "background", "implications"):
-        if not jobs.has(r, job_id, "out", name):
-            # The chord fired early (a stage ran twice): wait for the missing output.
-            raise self.retry(countdown=1, max_retries=60)
-        stages[name] = jobs.load_json(r, job_id, "out", name)
+    stages = {name: jobs.load_json(r, job_id, "out", name) for name in pipeline.PARALLEL}
     started = time.perf_counter()
     article, prepared, _ = _inputs(r, job_id)
     timings = jobs.timings(job)
@@ -146,11 +171,18 @@ def assemble(self: Task, job_id: str) -> str:
     document["meta"]["timings_ms"] = timings
     jobs.store_json(r, job_id, document, settings().job_ttl, "result")
     jobs.record_timing(r, job_id, "assemble", timings["assemble"])
+    if job.get("callback_url"):
+        # Leased first: if the deliver message below is lost, the scheduler sends it when the
+        # lease runs out.
+        schedule_delivery(r, job_id, time.time() + LEASE_SECONDS)
     jobs.update_job(r, job_id, status="succeeded", finished_at=jobs.now_iso())
+    jobs.finished(r, job_id)
     metrics.count(r, "jobs", "succeeded")
     metrics.observe(r, "stage_assemble", timings["assemble"])
     # The result holds everything the stages produced; their separate copies are no longer needed.
-    r.delete(*(jobs.job_key(job_id, "out", name) for name in ("also_read", "background", "implications")))
+    r.delete(*(jobs.job_key(job_id, "out", name) for name in pipeline.PARALLEL))
+    if job.get("callback_url"):
+        self.app.send_task("workers.delivery_tasks.deliver", args=(job_id,))
     return job_id
 
 
