@@ -150,3 +150,23 @@ def test_receiver_down_for_a_while_gets_the_callback_when_back_with_one_webhook_
         assert event["id"] == job_id and request.headers["Webhook-Id"] == job["callback"]["webhook_id"]
     finally:
         receiver.stop()
+
+
+@pytest.mark.drill
+def test_a_job_whose_message_was_lost_is_queued_again_by_the_watchdog(client, worker, env):
+    """Stored like any accepted job, but its message never reached the queue."""
+    import redis
+
+    from schemas.enrichment import EnrichmentRequestSchema
+    from service.enrichments import _stored_article
+    from workers import jobs
+
+    r = redis.Redis.from_url(env["REDIS_URL"])
+    payload = EnrichmentRequestSchema().load({"article": {"title": "Harwick", "body": SENTENCE}})
+    job_id, created = jobs.create_job(r, client="alice", article=_stored_article(payload["article"]),
+                                      callback_url=None, options=payload["options"], ttl=600)
+    assert created
+    r.zadd(jobs.UNFINISHED, {job_id: time.time() - 60})  # as if it stalled a minute ago
+    job = wait_for(lambda: _final(client, job_id), timeout=60)
+    assert job["status"] == "succeeded", job
+    assert r.zscore(jobs.UNFINISHED, job_id) is None  # finished jobs leave the watchdog's set
