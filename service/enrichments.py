@@ -7,16 +7,13 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-import redis
 from flask import current_app, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint, abort
-from kombu.exceptions import OperationalError
 
 from schemas.enrichment import AcceptedSchema, EnrichmentRequestSchema, JobSchema
 from service.job_view import job_view
 from workers import delivery_tasks, jobs
-from workers.pipeline import enqueue_enrichment
 from workers.queues import ENRICH
 from workers.url_guard import CallbackRefused, check_callback_url
 
@@ -57,16 +54,13 @@ def _owned_job(job_id: str) -> dict[str, str]:
 
 
 @blp.route("", methods=["POST"], endpoint="create")
-@blp.arguments(EnrichmentRequestSchema)
+@blp.arguments(EnrichmentRequestSchema())
 @blp.response(202, AcceptedSchema)
 @blp.alt_response(200, schema=JobSchema, description="Finished within the Prefer: wait time.")
 def create(payload: dict[str, Any]) -> ResponseReturnValue:
     """Accept an article for enrichment"""
     settings = current_app.extensions["settings"]
     r = current_app.extensions["redis"]
-    if settings.max_queue_depth is not None and r.llen(ENRICH) >= settings.max_queue_depth:
-        abort(503, message=f"The enrichment queue holds {settings.max_queue_depth} articles or more; "
-                           "retry later.", headers={"Retry-After": "30"})
     body_chars = len(payload["article"]["body"])
     if body_chars > settings.max_body_chars:
         abort(413, message=f"article.body has {body_chars} characters; "
@@ -82,23 +76,25 @@ def create(payload: dict[str, Any]) -> ResponseReturnValue:
                                settings.callback_allow_hosts)
         except CallbackRefused as exc:
             abort(422, message=f"callback_url refused: {exc}", errors={"callback_url": [str(exc)]})
-    job_id, created = jobs.create_job(
-        r, client=g.client, article=_stored_article(payload["article"]), callback_url=callback_url,
-        options=payload["options"], ttl=settings.job_ttl, idempotency_key=idem_key)
-    if created:
-        try:
-            enqueue_enrichment(current_app.extensions["celery"], job_id)
-        except (OperationalError, redis.RedisError):
-            # Not queued, so not accepted: remove the job so a retry (same key) starts afresh.
-            jobs.discard_job(r, job_id, client=g.client, idempotency_key=idem_key)
-            raise
-    return _accepted(r, job_id, _wait_seconds())
+    try:
+        job_id, created = jobs.create_job(
+            r, client=g.client, article=_stored_article(payload["article"]), callback_url=callback_url,
+            options=payload["options"], ttl=settings.job_ttl, idempotency_key=idem_key,
+            max_depth=settings.max_queue_depth, queue=ENRICH)
+    except jobs.QueueFull:
+        abort(503, message=f"The enrichment queue holds {settings.max_queue_depth} articles or more; "
+                           "retry later.", headers={"Retry-After": "30"})
+    return _accepted(r, job_id, _wait_seconds(), created)
 
 
-def _accepted(r: Any, job_id: str, wait: int) -> ResponseReturnValue:
+ACCEPTED = AcceptedSchema()
+
+
+def _accepted(r: Any, job_id: str, wait: int, created: bool) -> ResponseReturnValue:
     location = url_for("enrichments.get", job_id=job_id)
     deadline = time.monotonic() + wait
-    job = jobs.get_job(r, job_id) or {}
+    # A job made by this request is queued; only a repeat (Idempotency-Key) or a wait reads it.
+    job = jobs.get_job(r, job_id) or {} if wait or not created else {"status": "queued"}
     while wait and job.get("status") not in jobs.TERMINAL and time.monotonic() < deadline:
         time.sleep(0.05)
         job = jobs.get_job(r, job_id) or {}
@@ -108,7 +104,7 @@ def _accepted(r: Any, job_id: str, wait: int) -> ResponseReturnValue:
     if job.get("status") in jobs.TERMINAL:
         return jsonify(JobSchema().dump(job_view(r, job))), 200, headers
     body = {"id": job_id, "status": job.get("status", "queued"), "links": {"self": location}}
-    return jsonify(AcceptedSchema().dump(body)), 202, headers
+    return jsonify(ACCEPTED.dump(body)), 202, headers
 
 
 @blp.route("/<job_id>", methods=["GET"], endpoint="get")

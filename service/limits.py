@@ -1,4 +1,7 @@
-"""Per-client rate limits, counted in Redis so every API process shares them (Flask-Limiter)."""
+"""Per-client rate limits, counted in Redis so every API process shares them (Flask-Limiter).
+
+The sliding-window counter weighs the previous window by how much of it still overlaps: close to
+a moving window, at the cost of two counters instead of a log of every request."""
 
 from __future__ import annotations
 
@@ -21,5 +24,5 @@ def init_app(app: Flask, settings: Settings) -> None:
         return
     limiter = Limiter(client_key, app=app, storage_uri=settings.redis_url,
                       default_limits=[settings.rate_limit], headers_enabled=True,
-                      key_prefix="enr:limits", swallow_errors=True, strategy="moving-window")
+                      key_prefix="enr:limits", swallow_errors=True, strategy="sliding-window-counter")
     limiter.request_filter(lambda: request.endpoint in PUBLIC_ENDPOINTS)

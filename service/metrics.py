@@ -12,7 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 
 from workers import archive_index, jobs, metrics
-from workers.queues import QUEUES, oldest_age
+from workers.queues import state as queues_state
 
 blp = Blueprint("metrics", __name__, description="Prometheus metrics.")
 
@@ -45,9 +45,9 @@ class RedisCollector:
         depth = GaugeMetricFamily("enrichment_queue_depth", "Messages waiting", labels=["queue"])
         age = GaugeMetricFamily("enrichment_queue_oldest_age_seconds", "Age of the oldest message",
                                 labels=["queue"])
-        for queue in QUEUES:
-            depth.add_metric([queue], r.llen(queue))
-            age.add_metric([queue], oldest_age(r, queue, now) or 0.0)
+        for queue, waiting in queues_state(r, now).items():
+            depth.add_metric([queue], waiting["depth"])
+            age.add_metric([queue], waiting["oldest_age_s"] or 0.0)
         yield depth
         yield age
         yield GaugeMetricFamily("enrichment_dead_letters", "Callbacks given up on",

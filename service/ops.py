@@ -11,7 +11,7 @@ from flask_smorest import Blueprint, abort
 
 from workers import jobs
 from workers.delivery_tasks import redeliver
-from workers.queues import QUEUES, oldest_age
+from workers.queues import state as queues_state
 
 blp = Blueprint("ops", __name__, description="Health and queue state for operators.")
 
@@ -58,8 +58,7 @@ def queues() -> dict[str, Any]:
     inspect = current_app.extensions["celery"].control.inspect(timeout=1.0)
     active, reserved = inspect.active() or {}, inspect.reserved() or {}
     return {
-        "queues": {q: {"depth": int(r.llen(q)), "oldest_age_s": oldest_age(r, q, now)}
-                   for q in QUEUES},
+        "queues": queues_state(r, now),
         "workers": [{"name": name, "active": len(active.get(name, [])),
                      "reserved": len(reserved.get(name, []))}
                     for name in sorted(set(active) | set(reserved))],

@@ -153,20 +153,21 @@ def test_receiver_down_for_a_while_gets_the_callback_when_back_with_one_webhook_
 
 
 @pytest.mark.drill
-def test_a_job_whose_message_was_lost_is_queued_again_by_the_watchdog(client, worker, env):
-    """Stored like any accepted job, but its message never reached the queue."""
+def test_a_job_whose_message_was_lost_is_queued_again_by_the_watchdog(stack):
+    """Accepted, then its intake entry is gone (as if a worker died right after taking it)."""
     import redis
 
-    from schemas.enrichment import EnrichmentRequestSchema
-    from service.enrichments import _stored_article
     from workers import jobs
 
-    r = redis.Redis.from_url(env["REDIS_URL"])
-    payload = EnrichmentRequestSchema().load({"article": {"title": "Harwick", "body": SENTENCE}})
-    job_id, created = jobs.create_job(r, client="alice", article=_stored_article(payload["article"]),
-                                      callback_url=None, options=payload["options"], ttl=600)
-    assert created
-    r.zadd(jobs.UNFINISHED, {job_id: time.time() - 60})  # as if it stalled a minute ago
-    job = wait_for(lambda: _final(client, job_id), timeout=60)
+    stack.worker.stop()  # no relay takes the entry while the test removes it
+    response = stack.client.post("/v1/enrichments", json={"article": {"title": "Harwick", "body": SENTENCE}},
+                                 headers=auth())
+    assert response.status_code == 202, response.json
+    job_id = response.json["id"]
+    r = redis.Redis.from_url(stack.redis.url)
+    assert r.lrem(jobs.INTAKE, 0, job_id) == 1
+    r.zadd(jobs.UNFINISHED, {job_id: time.time() - 60})  # and that was a minute ago
+    stack.worker.start()
+    job = wait_for(lambda: _final(stack.client, job_id), timeout=60)
     assert job["status"] == "succeeded", job
     assert r.zscore(jobs.UNFINISHED, job_id) is None  # finished jobs leave the watchdog's set

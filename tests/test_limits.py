@@ -39,5 +39,5 @@ def test_metrics_count_requests_jobs_and_stage_durations(client, worker):
     assert 'enrichment_http_requests_total{method="POST",route="/v1/enrichments",status="200"}' in text
     assert 'enrichment_jobs_total{outcome="succeeded"}' in text
     assert "enrichment_accept_ms_bucket" in text
-    assert 'enrichment_queue_depth{queue="enrich"}' in text
+    assert 'enrichment_queue_depth{queue="enrich"}' in text and 'enrichment_queue_depth{queue="intake"}' in text
     assert "enrichment_archive_articles" in text

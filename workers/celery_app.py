@@ -33,10 +33,12 @@ def create_celery(settings: Settings) -> Celery:
         task_ignore_result=True,
         # Keep reconnecting however long the broker is away (Celery's default gives up after 100).
         broker_connection_retry_on_startup=True, broker_connection_max_retries=None,
-        worker_send_task_events=True, task_send_sent_event=True,
+        worker_send_task_events=True,  # for Flower; no task-sent events (a publish per POST)
         enrichment_settings=settings,
     )
+    from workers.intake import IntakeRelay
     from workers.scheduler import DueWorkScheduler
+    app.steps["worker"].add(IntakeRelay)
     app.steps["worker"].add(DueWorkScheduler)
     return app
 

@@ -18,6 +18,7 @@ RECENT_JOBS = PREFIX + "jobs:recent"  # zset: job id -> created (epoch), for ops
 DEAD_LETTERS = PREFIX + "deliveries:dead"  # zset: job id -> time it died
 DELIVERIES_DUE = PREFIX + "deliveries:due"  # zset: job id -> when the next attempt is due
 UNFINISHED = PREFIX + "jobs:unfinished"  # zset: job id -> when it last made progress (watchdog)
+INTAKE = PREFIX + "jobs:intake"  # list: ids of accepted jobs, moved onto the Celery queue by workers
 TERMINAL = {"succeeded", "failed"}
 
 
@@ -33,6 +34,35 @@ def new_job_id() -> str:
     return "enr_" + uuid.uuid4().hex
 
 
+# One atomic step: answer an idempotent repeat, refuse when the queue is full, or store the job
+# and put its id on the intake list. A job therefore never exists without its queue entry.
+# KEYS: idempotency key ('' for none), job hash, article, recent jobs, unfinished jobs, intake,
+#       the enrich queue. ARGV: job id, ttl, now, max depth (-1: none), article JSON, hash pairs...
+CREATE = """
+if KEYS[1] ~= '' then
+  local existing = redis.call('GET', KEYS[1])
+  if existing then return {'existing', existing} end
+end
+local max_depth = tonumber(ARGV[4])
+if max_depth >= 0 and redis.call('LLEN', KEYS[6]) + redis.call('LLEN', KEYS[7]) >= max_depth then
+  return {'full', ''}
+end
+if KEYS[1] ~= '' then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
+redis.call('HSET', KEYS[2], unpack(ARGV, 6))
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+redis.call('SET', KEYS[3], ARGV[5], 'EX', ARGV[2])
+redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', tonumber(ARGV[3]) - 7200)
+redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1])
+redis.call('LPUSH', KEYS[6], ARGV[1])
+return {'created', ARGV[1]}
+"""
+
+
+class QueueFull(Exception):
+    """The enrichment queue holds MAX_QUEUE_DEPTH entries or more."""
+
+
 def create_job(
     r: redis.Redis,
     *,
@@ -42,16 +72,14 @@ def create_job(
     options: dict[str, Any],
     ttl: int,
     idempotency_key: str | None = None,
+    max_depth: int | None = None,
+    queue: str = "enrich",
 ) -> tuple[str, bool]:
-    """Store a new queued job; return (job id, created). An idempotency key seen before for
-    this client returns the first job's id and created=False."""
+    """Store a new job and queue its id for the workers; return (job id, created).
+
+    An idempotency key seen before for this client returns the first job's id and created=False.
+    Raises QueueFull when `max_depth` entries already wait (in the intake and in `queue`)."""
     job_id = new_job_id()
-    idem = f"{PREFIX}idem:{client}:{idempotency_key}" if idempotency_key else None
-    if idem:
-        existing = r.get(idem)
-        if existing:
-            return existing.decode(), False
-    created = time.time()
     record = {
         "id": job_id,
         "client": client,
@@ -63,37 +91,14 @@ def create_job(
         "options": json.dumps(options),
         "idempotency_key": idempotency_key or "",
     }
-    pipe = r.pipeline()  # one transaction: a key never points at a job that was not written
-    if idem:
-        pipe.set(idem, job_id, nx=True, ex=ttl)
-    pipe.hset(job_key(job_id), mapping=record)
-    pipe.expire(job_key(job_id), ttl)
-    pipe.set(job_key(job_id, "article"), json.dumps(article), ex=ttl)
-    pipe.zadd(RECENT_JOBS, {job_id: created})
-    pipe.zadd(UNFINISHED, {job_id: created})
-    pipe.zremrangebyscore(RECENT_JOBS, "-inf", created - 2 * 3600)
-    written = pipe.execute()
-    if idem and not written[0]:
-        # A simultaneous request with the same key won: undo this job, answer with that one.
-        r.delete(job_key(job_id), job_key(job_id, "article"))
-        r.zrem(RECENT_JOBS, job_id)
-        r.zrem(UNFINISHED, job_id)
-        winner = r.get(idem)
-        return (winner.decode() if winner else job_id), False
-    return job_id, True
-
-
-def discard_job(r: redis.Redis, job_id: str, client: str, idempotency_key: str | None) -> None:
-    """Remove a job that could not be queued (best effort: Redis may be the thing that failed)."""
-    keys = [job_key(job_id), job_key(job_id, "article")]
-    if idempotency_key:
-        keys.append(f"{PREFIX}idem:{client}:{idempotency_key}")
-    try:
-        r.delete(*keys)
-        r.zrem(RECENT_JOBS, job_id)
-        r.zrem(UNFINISHED, job_id)
-    except redis.RedisError:
-        pass  # the job's keys expire with the job TTL; the client was told to retry
+    idem = f"{PREFIX}idem:{client}:{idempotency_key}" if idempotency_key else ""
+    keys = [idem, job_key(job_id), job_key(job_id, "article"), RECENT_JOBS, UNFINISHED, INTAKE, queue]
+    args = [job_id, ttl, time.time(), -1 if max_depth is None else max_depth, json.dumps(article),
+            *(item for pair in record.items() for item in pair)]
+    outcome, found = r.register_script(CREATE)(keys=keys, args=args)
+    if outcome == b"full":
+        raise QueueFull(max_depth)
+    return found.decode(), outcome == b"created"
 
 
 def get_job(r: redis.Redis, job_id: str) -> dict[str, str] | None:

@@ -1,10 +1,13 @@
-"""What the broker's queues hold, read straight from Redis (kombu keeps each queue as a list)."""
+"""What waits: the intake list of accepted jobs and the broker's queues (kombu keeps each as a list)."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import redis
+
+from workers.jobs import INTAKE, UNFINISHED
 
 ENRICH, INDEX, DELIVER = "enrich", "index", "deliver"
 QUEUES = (ENRICH, INDEX, DELIVER)
@@ -20,7 +23,18 @@ def oldest_enqueued_at(r: redis.Redis, queue: str) -> float | None:
     return float(enqueued) if enqueued else None
 
 
-def oldest_age(r: redis.Redis, queue: str, now: float) -> float | None:
-    """Seconds the oldest waiting message of `queue` has waited."""
-    enqueued = oldest_enqueued_at(r, queue)
-    return None if enqueued is None else round(now - enqueued, 3)
+def oldest_accepted_at(r: redis.Redis) -> float | None:
+    """When the oldest job still in the intake list was accepted (None if the list is empty)."""
+    oldest = r.lindex(INTAKE, -1)
+    return None if oldest is None else r.zscore(UNFINISHED, oldest)
+
+
+def state(r: redis.Redis, now: float) -> dict[str, dict[str, Any]]:
+    """Depth and oldest entry's age (seconds) of the intake list and of each Celery queue."""
+    def age(since: float | None) -> float | None:
+        return None if since is None else round(now - since, 3)
+
+    waiting = {"intake": {"depth": int(r.llen(INTAKE)), "oldest_age_s": age(oldest_accepted_at(r))}}
+    for queue in QUEUES:
+        waiting[queue] = {"depth": int(r.llen(queue)), "oldest_age_s": age(oldest_enqueued_at(r, queue))}
+    return waiting

@@ -1,0 +1,58 @@
+"""The intake relay: moves accepted jobs from the API's intake list onto the Celery queue.
+
+The API stores a job and pushes its id on the intake list in one atomic step (workers/jobs.py),
+so accepting an article is a single Redis round trip and a job never exists without its queue
+entry. A thread in every worker blocks on that list and queues each id's first stage. If a worker
+dies between taking an id and queueing it, the watchdog (workers/scheduler.py) queues the job again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import redis
+from celery import bootsteps
+from kombu.exceptions import OperationalError
+
+from workers.jobs import INTAKE
+
+BLOCK_SECONDS = 1
+log = logging.getLogger(__name__)
+
+
+class IntakeRelay(bootsteps.StartStopStep):
+    """Worker bootstep: a thread that queues the first stage of every newly accepted job."""
+
+    requires = {"celery.worker.components:Pool"}
+
+    def __init__(self, worker: Any, **kwargs: Any) -> None:
+        super().__init__(worker, **kwargs)
+        self._stop = threading.Event()
+
+    def start(self, worker: Any) -> None:
+        threading.Thread(target=self._run, args=(worker.app,), daemon=True, name="intake-relay").start()
+
+    def stop(self, worker: Any) -> None:
+        self._stop.set()
+
+    def _run(self, app: Any) -> None:
+        from workers.pipeline import enqueue_enrichment
+        from workers.resources import redis_for
+        r = redis_for(app.conf["enrichment_settings"].redis_url)
+        while not self._stop.is_set():
+            try:
+                popped = r.brpop([INTAKE], timeout=BLOCK_SECONDS)
+            except (redis.RedisError, OSError) as exc:
+                log.warning("intake relay: %s; trying again", exc)
+                self._stop.wait(1)
+                continue
+            if popped is None:
+                continue
+            job_id = popped[1].decode()
+            try:
+                enqueue_enrichment(app, job_id)
+            except (OperationalError, redis.RedisError, OSError) as exc:
+                log.warning("intake relay: job %s not queued (%s); the watchdog will", job_id, exc)
+                self._stop.wait(1)
