@@ -3,10 +3,12 @@
 set -e
 case "${1:-api}" in
   api)
-    exec gunicorn --bind "0.0.0.0:${PORT:-8000}" --workers "${WEB_CONCURRENCY:-2}" --threads 8 \
-      --access-logfile - 'service:create_app()' ;;
+    exec granian --interface wsgi --host 0.0.0.0 --port "${PORT:-8000}" \
+      --workers "${WEB_CONCURRENCY:-4}" --blocking-threads "${WEB_THREADS:-1}" --respawn-failed-workers \
+      --log-config service/log_config.json \
+      service.wsgi:app ;;
   worker)
-    exec celery -A workers.worker worker -Q "${WORKER_QUEUES:-enrich,index,deliver}" \
+    exec celery -q -A workers.worker worker -Q "${WORKER_QUEUES:-enrich,index,deliver}" \
       --concurrency "${WORKER_CONCURRENCY:-2}" --loglevel "${LOG_LEVEL:-INFO}" ;;
   flower)
     exec celery -A workers.worker flower --port=5555 ;;

@@ -1,4 +1,4 @@
-"""The benchmark's private stack: redis-server, one Celery worker, gunicorn and a callback receiver.
+"""The benchmark's private stack: redis-server, one Celery worker, Granian and a callback receiver.
 
 Everything binds to free 127.0.0.1 ports and a temporary directory, so an existing Redis (say at
 6379) is never touched. `Stack` is a context manager that stops every process it started.
@@ -53,12 +53,13 @@ def rss_bytes(pid: int) -> int:
 
 class CallbackReceiver:
     """A threaded HTTP server that verifies each webhook's signature (standardwebhooks) and
-    records, per job id, every time (time.monotonic()) its callback arrived."""
+    records, per job id, every time (time.monotonic()) its callback arrived and its webhook-id."""
 
     def __init__(self, secret: str) -> None:
         self.webhook = Webhook(secret)
         self.arrivals: dict[str, list[float]] = defaultdict(list)
         self.kinds: dict[str, str] = {}
+        self.webhook_ids: dict[str, set[str]] = defaultdict(set)
         self.rejected = 0
         self.cond = threading.Condition()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -92,6 +93,7 @@ class CallbackReceiver:
         event = json.loads(body)
         with self.cond:
             self.arrivals[event["id"]].append(at)
+            self.webhook_ids[event["id"]].add(headers.get("webhook-id", ""))
             self.kinds[event["id"]] = event["type"]
             self.cond.notify_all()
         return True
@@ -125,24 +127,38 @@ class CallbackReceiver:
     def start(self) -> None:
         self.thread.start()
 
+    def _terminate(self, name: str) -> None:
+        """SIGTERM one process group, SIGKILL it if it lingers."""
+        proc = self.procs.pop(name, None)
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+        except ProcessLookupError:
+            pass
+
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
 
 
 class Stack:
-    """redis-server, `celery worker` and gunicorn on free ports, plus an in-process receiver."""
+    """redis-server, `celery worker` and Granian on free ports, plus an in-process receiver."""
 
-    def __init__(self, api_key: str, secret: str) -> None:
+    def __init__(self, api_key: str, secret: str, env: dict[str, str] | None = None) -> None:
         self.tmp = tempfile.TemporaryDirectory(prefix="bench-")
         self.dir = Path(self.tmp.name)
         self.redis_port, self.api_port = free_port(), free_port()
         self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
         self.api = f"http://127.0.0.1:{self.api_port}"
-        self.env = {"REDIS_URL": self.redis_url, "API_KEYS": f"bench:{api_key}",
+        self.env = {"REDIS_URL": self.redis_url, "LOG_LEVEL": "WARNING", "API_KEYS": f"bench:{api_key}",
                     "WEBHOOK_SECRET": secret, "CALLBACK_ALLOW_HOSTS": "127.0.0.1",
                     "CALLBACK_RETRY_DELAYS": "1,2,5",
-                    "RATE_LIMIT": "none", "MAX_QUEUE_DEPTH": "none"}
+                    "RATE_LIMIT": "none", "MAX_QUEUE_DEPTH": "none", **(env or {})}
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self.receiver = CallbackReceiver(secret)
         self.redis = redis.Redis.from_url(self.redis_url)
@@ -175,12 +191,22 @@ class Stack:
         self._spawn("redis", [redis_binary(), "--port", str(self.redis_port), "--bind", "127.0.0.1",
                               "--save", "", "--appendonly", "no", "--dir", str(self.dir)])
         self._wait(lambda: self.redis.ping(), "redis-server", 15)
-        self._spawn("worker", [str(VENV_BIN / "celery"), "-A", "workers.worker", "worker",
-                               "-Q", "enrich,index,deliver", "-c", "2", "--loglevel", "WARNING"])
-        self._spawn("api", [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.api_port}",
-                            "--workers", "2", "--threads", "8", "service:create_app()"])
+        self.start_worker()
+        self._spawn("api", [str(VENV_BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1",
+                            "--port", str(self.api_port), "--workers", "4", "--blocking-threads", "1",
+                            "--log-config", "service/log_config.json", "--log-level", "warning",
+                            "service.wsgi:app"])
         self._wait(lambda: requests.get(self.api + "/readyz", timeout=5).status_code == 200,
                    "API and worker", 120)
+
+    def start_worker(self) -> None:
+        """As in scripts/run.sh: the worker at a lower priority than the API, JSON logs at WARNING."""
+        self._spawn("worker", ["nice", "-n", "10", str(VENV_BIN / "celery"), "-q", "-A", "workers.worker",
+                               "worker", "-Q", "enrich,index,deliver", "-c", "2", "--loglevel", "WARNING"])
+
+    def stop_worker(self) -> None:
+        """Stop the worker (its queued work stays in Redis for the next one)."""
+        self._terminate("worker")
 
     def _wait(self, ready: Any, what: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -211,20 +237,24 @@ class Stack:
                 tail = path.read_text(errors="replace").splitlines()[-lines:]
                 print(f"--- {name}.log ---", *tail, sep="\n")
 
+    def _terminate(self, name: str) -> None:
+        """SIGTERM one process group, SIGKILL it if it lingers."""
+        proc = self.procs.pop(name, None)
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+        except ProcessLookupError:
+            pass
+
     def stop(self) -> None:
         """SIGTERM each process group (API, worker, then Redis), SIGKILL what lingers."""
         for name in ("api", "worker", "redis"):
-            proc = self.procs.pop(name, None)
-            if proc is None or proc.poll() is not None:
-                continue
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(10)
-            except ProcessLookupError:
-                pass
+            self._terminate(name)
         if self.receiver.thread.is_alive():
             self.receiver.stop()
         self.tmp.cleanup()

@@ -34,11 +34,13 @@ trap cleanup INT TERM EXIT
 rm -f "$redis_pidfile"
 .venv/bin/python scripts/ensure_redis.py
 
-.venv/bin/celery -A workers.worker worker -Q enrich,index,deliver -c "${WORKER_CONCURRENCY:-2}" \
-  --loglevel "${LOG_LEVEL:-WARNING}" > .run/worker.log 2>&1 &
+# Workers run at a lower priority: on a small machine the API's answers come first.
+nice -n 10 .venv/bin/celery -q -A workers.worker worker -Q enrich,index,deliver -c "${WORKER_CONCURRENCY:-2}" \
+  --loglevel "${LOG_LEVEL:-INFO}" > .run/worker.log 2>&1 &
 pids+=($!)
-.venv/bin/gunicorn --bind "${HOST:-127.0.0.1}:${PORT}" --workers "${WEB_CONCURRENCY:-2}" --threads 8 \
-  --access-logfile .run/access.log 'service:create_app()' > .run/api.log 2>&1 &
+.venv/bin/granian --interface wsgi --host "${HOST:-127.0.0.1}" --port "${PORT}" \
+  --workers "${WEB_CONCURRENCY:-4}" --blocking-threads "${WEB_THREADS:-1}" --respawn-failed-workers \
+  --log-config service/log_config.json service.wsgi:app > .run/api.log 2>&1 &
 pids+=($!)
 .venv/bin/python scripts/demo_receiver.py "$RECEIVER_PORT" &
 pids+=($!)

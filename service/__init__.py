@@ -33,7 +33,7 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
                                                    socket_connect_timeout=2)
     app.extensions["celery"] = create_celery(settings)
 
-    from service import archive, auth, enrichments, limits, metrics, ops
+    from service import access_log, archive, auth, enrichments, limits, metrics, ops
     from service.cli import archive_cli
 
     api = EnrichmentApi(app, spec_kwargs={"components": {"securitySchemes": {
@@ -44,5 +44,6 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app.before_request(metrics.start_timer)
     app.before_request(auth.require_client)
     app.after_request(metrics.record_request)
+    access_log.init_app(app)
     app.cli.add_command(archive_cli)
     return app

@@ -12,6 +12,7 @@ from kombu.exceptions import OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from schemas.errors import ErrorSchema
+from service import limits
 
 
 def summarise(errors: Any, prefix: str = "") -> list[str]:
@@ -45,6 +46,7 @@ class EnrichmentApi(Api):
         if isinstance(error, RateLimitExceeded):
             payload["message"] = (f"Rate limit of {error.description} exceeded for this API key; "
                                   "retry after the Retry-After seconds.")
+            headers = {**(headers or {}), "Retry-After": str(limits.retry_after())}
         if "message" not in payload:
             if payload.get("errors"):
                 payload["message"] = "Invalid request: " + "; ".join(summarise(payload["errors"]))

@@ -13,7 +13,7 @@ from flask_smorest import Blueprint, abort
 
 from schemas.enrichment import AcceptedSchema, EnrichmentRequestSchema, JobSchema
 from service.job_view import job_view
-from workers import delivery_tasks, jobs
+from workers import delivery_tasks, jobs, logs
 from workers.queues import ENRICH
 from workers.url_guard import CallbackRefused, check_callback_url
 
@@ -84,6 +84,7 @@ def create(payload: dict[str, Any]) -> ResponseReturnValue:
     except jobs.QueueFull:
         abort(503, message=f"The enrichment queue holds {settings.max_queue_depth} articles or more; "
                            "retry later.", headers={"Retry-After": "30"})
+    logs.current_job.set(job_id)  # the access-log line and anything logged from here name the job
     return _accepted(r, job_id, _wait_seconds(), created)
 
 

@@ -5,6 +5,9 @@ a moving window, at the cost of two counters instead of a log of every request."
 
 from __future__ import annotations
 
+import math
+import time
+
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 
@@ -23,6 +26,16 @@ def init_app(app: Flask, settings: Settings) -> None:
     if not settings.rate_limit:
         return
     limiter = Limiter(client_key, app=app, storage_uri=settings.redis_url,
-                      default_limits=[settings.rate_limit], headers_enabled=True,
+                      default_limits=[settings.rate_limit], headers_enabled=False,
                       key_prefix="enr:limits", swallow_errors=True, strategy="sliding-window-counter")
     limiter.request_filter(lambda: request.endpoint in PUBLIC_ENDPOINTS)
+    app.extensions["rate_limiter"] = limiter
+
+
+def retry_after() -> int:
+    """Whole seconds until the breached limit lets the client in again (for a 429's Retry-After).
+
+    Read only when a limit is breached: the X-RateLimit-* headers on every answer would cost a
+    second Redis round trip per request, which is most of the limiter's price at high rates."""
+    limit = current_app.extensions["rate_limiter"].current_limit
+    return max(1, math.ceil(limit.reset_at - time.time())) if limit else 1

@@ -61,7 +61,7 @@ class Worker:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "workers.worker", "worker", "-Q",
+            [sys.executable, "-m", "celery", "-q", "-A", "workers.worker", "worker", "-Q",
              "enrich,index,deliver", "-c", "2", "-n", f"{self.name}@%h", "--loglevel", "INFO"],
             env=self.env, cwd=ROOT, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
             start_new_session=True)

@@ -1,6 +1,37 @@
-"""Worker entry point: `celery -A workers.worker worker -Q enrich,index,deliver`."""
+"""Worker entry point: `celery -A workers.worker worker -Q enrich,index,deliver`.
 
+Logging is ours, not Celery's: JSON lines with the job id of the task being run (workers/logs.py).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from celery.signals import setup_logging, task_postrun, task_prerun
+
+from workers import logs
 from workers.celery_app import create_celery
 from workers.settings import Settings
 
+logs.configure("worker", os.environ.get("LOG_LEVEL", "INFO").upper())  # before Celery's first line
 celery = create_celery(Settings.from_env())
+
+
+@setup_logging.connect
+def _json_logs(loglevel: Any = None, **_: Any) -> None:
+    """Celery would set up its own (plain text) logging; keep ours, at the --loglevel asked for."""
+    logs.configure("worker", loglevel or os.environ.get("LOG_LEVEL", "INFO").upper())
+
+
+@task_prerun.connect
+def _job_in_context(task: Any = None, args: Any = None, **_: Any) -> None:
+    job_id = args[0] if args and isinstance(args[0], str) and args[0].startswith("enr_") else None
+    task.request.job_token = logs.current_job.set(job_id)
+
+
+@task_postrun.connect
+def _job_out_of_context(task: Any = None, **_: Any) -> None:
+    token = getattr(task.request, "job_token", None)
+    if token is not None:
+        logs.current_job.reset(token)
