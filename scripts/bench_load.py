@@ -59,7 +59,7 @@ def parse_args() -> argparse.Namespace:
 
 def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> dict[str, Any]:
     """Run wrk; requests/s, latency percentiles (ms), and the count of non-2xx answers."""
-    argv = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if script:
         argv[1:1] = ["-s", str(script)]
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
@@ -91,10 +91,10 @@ def load(args: argparse.Namespace, article: dict[str, Any]) -> dict[str, Any]:
             tempfile.TemporaryDirectory() as tmp:
         script = post_script(Path(tmp), key, article, stack.receiver.url)
         url = stack.api + "/v1/enrichments"
+        stack.stop_worker()  # until the third run: the first two measure the API alone
         wrk(url, 2, args.connections, script)  # warm up every server process
         print(f"wrk: GET /healthz, {args.seconds} s...", flush=True)
         health = wrk(stack.api + "/healthz", args.seconds, args.connections)
-        stack.stop_worker()
         print(f"wrk: POST /v1/enrichments, worker stopped, {args.seconds} s...", flush=True)
         alone = wrk(url, args.seconds, args.connections, script)
         stack.start_worker()
@@ -152,7 +152,7 @@ def soak(args: argparse.Namespace) -> dict[str, Any]:
 
 def print_report(facts: dict[str, Any], figures: dict[str, Any], args: argparse.Namespace) -> None:
     print(f"\nMachine: {facts['nproc']} CPUs ({facts['cpu']}), {facts['mem_total_gb']} GB RAM, "
-          f"Python {facts['python']}; wrk: 2 threads, {args.connections} connections, {args.seconds} s each\n")
+          f"Python {facts['python']}; wrk: 1 thread, {args.connections} connections, {args.seconds} s each\n")
     rows = [("GET /healthz (baseline)", figures["load"]["healthz"]),
             ("POST /v1/enrichments, API alone", figures["load"]["post_api_alone"]),
             ("POST /v1/enrichments, worker enriching", figures["load"]["post_with_worker"])]

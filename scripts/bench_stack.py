@@ -200,8 +200,8 @@ class Stack:
                    "API and worker", 120)
 
     def start_worker(self) -> None:
-        """As in scripts/run.sh: the worker at a lower priority than the API, JSON logs at WARNING."""
-        self._spawn("worker", ["nice", "-n", "10", str(VENV_BIN / "celery"), "-q", "-A", "workers.worker",
+        """As in scripts/run.sh: the worker runs only on CPU the API leaves idle; JSON logs at WARNING."""
+        self._spawn("worker", ["chrt", "--idle", "0", str(VENV_BIN / "celery"), "-q", "-A", "workers.worker",
                                "worker", "-Q", "enrich,index,deliver", "-c", "2", "--loglevel", "WARNING"])
 
     def stop_worker(self) -> None:

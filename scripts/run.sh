@@ -34,8 +34,9 @@ trap cleanup INT TERM EXIT
 rm -f "$redis_pidfile"
 .venv/bin/python scripts/ensure_redis.py
 
-# Workers run at a lower priority: on a small machine the API's answers come first.
-nice -n 10 .venv/bin/celery -q -A workers.worker worker -Q enrich,index,deliver -c "${WORKER_CONCURRENCY:-2}" \
+# On one machine the API's answers come first: workers get the CPU time the API leaves idle
+# (SCHED_IDLE; a backlog waits, and MAX_QUEUE_DEPTH turns new posts away with 503 meanwhile).
+chrt --idle 0 .venv/bin/celery -q -A workers.worker worker -Q enrich,index,deliver -c "${WORKER_CONCURRENCY:-2}" \
   --loglevel "${LOG_LEVEL:-INFO}" > .run/worker.log 2>&1 &
 pids+=($!)
 .venv/bin/granian --interface wsgi --host "${HOST:-127.0.0.1}" --port "${PORT}" \

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
-import requests
+import certifi
+import urllib3
 from standardwebhooks import Webhook
 
 RETRYABLE_STATUS = {408, 429}
@@ -67,17 +69,42 @@ def parse_retry_after(value: str | None) -> float | None:
     return min(max(0.0, (when - datetime.now(UTC)).total_seconds()), MAX_RETRY_AFTER)
 
 
-def send(url: str, body: str, headers: dict[str, str], timeout: float) -> Outcome:
-    """POST once, never following redirects; network failures become an Outcome, not an error."""
+def send(url: str, body: str, headers: dict[str, str], timeout: float, addresses: list[str],
+         ca_bundle: str | None = None) -> Outcome:
+    """POST once to one of `addresses` (those url_guard checked), never following redirects.
+
+    The connection goes to a checked address, not to whatever the name resolves to now, so a
+    name that re-resolves to a private address between the check and the POST (DNS rebinding)
+    gets nowhere. The Host header, TLS server name and certificate check still use the URL's host.
+    Network failures become an Outcome, not an error."""
     started = time.perf_counter()
-    try:
-        response = requests.post(url, data=body.encode(), headers=headers, timeout=timeout,
-                                 allow_redirects=False)
-    except requests.RequestException as exc:
-        return Outcome(None, f"{type(exc).__name__}: {exc}"[:500], None,
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    headers = {**headers, "host": parts.netloc.rsplit("@", 1)[-1]}
+    error = "no address to connect to"
+    for address in addresses:
+        pool = _pool(parts.scheme, parts.hostname or "", address, parts.port, timeout, ca_bundle)
+        try:
+            response = pool.urlopen("POST", target, body=body.encode(), headers=headers,
+                                    redirect=False, retries=False)
+        except urllib3.exceptions.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            continue  # the next checked address, if the name has several
+        finally:
+            pool.close()
+        return Outcome(response.status, None, parse_retry_after(response.headers.get("retry-after")),
                        (time.perf_counter() - started) * 1000)
-    return Outcome(response.status_code, None, parse_retry_after(response.headers.get("retry-after")),
-                   (time.perf_counter() - started) * 1000)
+    return Outcome(None, error, None, (time.perf_counter() - started) * 1000)
+
+
+def _pool(scheme: str, host: str, address: str, port: int | None, timeout: float,
+          ca_bundle: str | None) -> urllib3.HTTPConnectionPool:
+    limits = urllib3.Timeout(connect=timeout, read=timeout)
+    if scheme == "https":
+        return urllib3.HTTPSConnectionPool(
+            address, port or 443, timeout=limits, retries=False, maxsize=1, server_hostname=host,
+            assert_hostname=host, cert_reqs="CERT_REQUIRED", ca_certs=ca_bundle or certifi.where())
+    return urllib3.HTTPConnectionPool(address, port or 80, timeout=limits, retries=False, maxsize=1)
 
 
 def next_delay(delays: tuple[float, ...], attempt: int, retry_after: float | None) -> float | None:

@@ -44,13 +44,14 @@ def _attempt(r: redis.Redis, job: dict[str, str], cfg: Any) -> None:
     refused = False
     try:
         # Checked again at each try: a name may resolve elsewhere since the job was posted.
-        check_callback_url(job["callback_url"], cfg.callback_allow_http, cfg.callback_allow_hosts)
+        addresses = check_callback_url(job["callback_url"], cfg.callback_allow_http, cfg.callback_allow_hosts)
     except CallbackRefused as exc:
         outcome, refused = delivery.Outcome(None, f"refused: {exc}", None, 0.0), True
     else:
         body = delivery.payload(job_id, job["status"], _data(r, job))
         headers = delivery.signed_headers(cfg.secret_for(job["client"]), job["webhook_id"], body)
-        outcome = delivery.send(job["callback_url"], body, headers, cfg.callback_timeout)
+        outcome = delivery.send(job["callback_url"], body, headers, cfg.callback_timeout, addresses,
+                                cfg.callback_ca_bundle)
     jobs.add_attempt(r, job_id, {"at": jobs.now_iso(), "status_code": outcome.status_code,
                                  "error": outcome.error, "duration_ms": round(outcome.duration_ms, 1)},
                      cfg.job_ttl)

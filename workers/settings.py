@@ -77,6 +77,7 @@ class Settings:
     callback_allow_hosts: frozenset[str] = frozenset()
     callback_retry_delays: tuple[float, ...] = _delays(DEFAULT_RETRY_DELAYS)
     callback_timeout: float = 10.0
+    callback_ca_bundle: str | None = None  # CA certificates for https callbacks (default: certifi's)
     job_ttl: int = 7 * 24 * 3600
     max_body_chars: int = 200_000
     max_request_bytes: int = 2_000_000
@@ -108,6 +109,7 @@ class Settings:
             callback_allow_hosts=frozenset(h.strip().lower() for h in hosts.split(",") if h.strip()),
             callback_retry_delays=_delays(env.get("CALLBACK_RETRY_DELAYS", DEFAULT_RETRY_DELAYS)),
             callback_timeout=float(env.get("CALLBACK_TIMEOUT", cls.callback_timeout)),
+            callback_ca_bundle=env.get("CALLBACK_CA_BUNDLE") or None,
             job_ttl=int(env.get("JOB_TTL", cls.job_ttl)),
             max_body_chars=int(env.get("MAX_BODY_CHARS", cls.max_body_chars)),
             max_request_bytes=int(env.get("MAX_REQUEST_BYTES", cls.max_request_bytes)),

@@ -45,8 +45,11 @@ def resolve(host: str, port: int) -> list[str]:
     return sorted({str(info[4][0]) for info in infos})
 
 
-def check_callback_url(url: str, allow_http: bool, allow_hosts: frozenset[str]) -> None:
-    """Raise CallbackRefused unless `url` is https (or allowed http) to a public address."""
+def check_callback_url(url: str, allow_http: bool, allow_hosts: frozenset[str]) -> list[str]:
+    """Return the addresses `url`'s host resolves to; raise CallbackRefused unless the URL is
+    https (or allowed http) and every address is public (or the host is in `allow_hosts`).
+
+    Deliveries connect only to the addresses returned here (workers/delivery.py)."""
     try:
         parts = urlsplit(url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -56,11 +59,13 @@ def check_callback_url(url: str, allow_http: bool, allow_hosts: frozenset[str]) 
     if parts.scheme not in {"http", "https"} or not host:
         raise CallbackRefused("callback_url must be an http(s) URL with a host")
     if host in allow_hosts:
-        return
+        return resolve(host, port)
     if parts.scheme == "http" and not allow_http:
         raise CallbackRefused("callback_url must use https (http is allowed only for hosts "
                               "named in CALLBACK_ALLOW_HOSTS, or with CALLBACK_ALLOW_HTTP=1)")
-    for address in resolve(host, port):
+    addresses = resolve(host, port)
+    for address in addresses:
         if not is_public(address):
             raise CallbackRefused(f"callback host {host!r} resolves to {address}, a private, "
                                   "loopback, link-local or reserved address")
+    return addresses
