@@ -1,4 +1,4 @@
-.PHONY: run test lint setup bench eval train-ner drills
+.PHONY: run test lint setup bench bench-load eval train-ner drills
 
 run:  ## Set up, start Redis if none answers, load a demo archive, start API + worker
 	scripts/run.sh
@@ -10,6 +10,11 @@ test:  ## Set up, then run the tests (they start their own Redis and workers)
 bench:  ## Set up, then benchmark a private stack (own Redis, worker, API) against baselines
 	scripts/setup.sh
 	.venv/bin/python scripts/bench_service.py
+
+bench-load:  ## Set up, then load-test the API with wrk and soak 10,000 articles through the stack
+	scripts/setup.sh
+	command -v wrk >/dev/null || apt-get install -y wrk
+	.venv/bin/python scripts/bench_load.py --json docs/bench-load.json
 
 eval:  ## Quality and speed of the system beside its baselines on ../shared/data (one table)
 	scripts/setup.sh

@@ -8,7 +8,7 @@ case "${1:-api}" in
       --log-config service/log_config.json \
       service.wsgi:app ;;
   worker)
-    exec celery -q -A workers.worker worker -Q "${WORKER_QUEUES:-enrich,index,deliver}" \
+    exec celery -q -A workers.worker worker -Q "${WORKER_QUEUES:-deliver,finish,enrich,index}" \
       --concurrency "${WORKER_CONCURRENCY:-2}" --loglevel "${LOG_LEVEL:-INFO}" ;;
   flower)
     exec celery -A workers.worker flower --port=5555 ;;

@@ -3,7 +3,7 @@
     .venv/bin/python scripts/bench_service.py [--posts 1000] [--archive-size 2000]
         [--archive FILE --format reuters|gva|article] [--json OUT]
 
-Starts its own redis-server, Celery worker, gunicorn and callback receiver (scripts/bench_stack.py),
+Starts its own redis-server, Celery worker, Granian and callback receiver (scripts/bench_stack.py),
 loads an archive through the real CLI, then measures accept latency, idle POST-to-callback time,
 end-to-end throughput of a burst (with lost and duplicate callbacks) and memory.
 """
@@ -221,7 +221,7 @@ def report(facts: dict[str, Any], figures: dict[str, Any]) -> list[tuple[str, st
         ("lost / duplicate / failed callbacks", f"{acc['lost']} / {acc['duplicates']} / {acc['failed']}",
          f"{figures['rejected_signatures']} bad signatures  (all must be 0)"),
         ("worker RSS (process tree)", mb(mem["worker_rss"]), f"{mb(mem['worker_rss_idle'])}  idle, at start"),
-        ("gunicorn RSS (process tree)", mb(mem["api_rss"]), f"{mb(mem['api_rss_idle'])}  idle, at start"),
+        ("API RSS (Granian process tree)", mb(mem["api_rss"]), f"{mb(mem['api_rss_idle'])}  idle, at start"),
         ("redis bytes / archived article", f"{mem['redis_after_import'] / max(arc['size'], 1):,.0f} B",
          f"{(mem['redis_after_import'] - mem['redis_empty']) / max(arc['size'], 1):,.0f} B  net of the "
          f"empty Redis ({mb(mem['redis_empty'])})"),
@@ -256,7 +256,7 @@ def main() -> int:
     pure = pure_baselines(articles, archive)
     key = secrets.token_urlsafe(16)
     secret = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
-    print("Starting redis-server, celery worker, gunicorn and the callback receiver...", flush=True)
+    print("Starting redis-server, celery worker, Granian and the callback receiver...", flush=True)
     with Stack(key, secret) as stack:
         memory = {"redis_empty": stack.redis_memory(), "worker_rss_idle": stack.rss("worker"),
                   "api_rss_idle": stack.rss("api")}

@@ -24,6 +24,7 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from devtools.local_redis import free_port, redis_binary
+from workers.queues import WORKER_QUEUES
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -202,7 +203,7 @@ class Stack:
     def start_worker(self) -> None:
         """As in scripts/run.sh: the worker runs only on CPU the API leaves idle; JSON logs at WARNING."""
         self._spawn("worker", ["chrt", "--idle", "0", str(VENV_BIN / "celery"), "-q", "-A", "workers.worker",
-                               "worker", "-Q", "enrich,index,deliver", "-c", "2", "--loglevel", "WARNING"])
+                               "worker", "-Q", WORKER_QUEUES, "-c", "2", "--loglevel", "WARNING"])
 
     def stop_worker(self) -> None:
         """Stop the worker (its queued work stays in Redis for the next one)."""

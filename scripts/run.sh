@@ -36,7 +36,7 @@ rm -f "$redis_pidfile"
 
 # On one machine the API's answers come first: workers get the CPU time the API leaves idle
 # (SCHED_IDLE; a backlog waits, and MAX_QUEUE_DEPTH turns new posts away with 503 meanwhile).
-chrt --idle 0 .venv/bin/celery -q -A workers.worker worker -Q enrich,index,deliver -c "${WORKER_CONCURRENCY:-2}" \
+chrt --idle 0 .venv/bin/celery -q -A workers.worker worker -Q deliver,finish,enrich,index -c "${WORKER_CONCURRENCY:-2}" \
   --loglevel "${LOG_LEVEL:-INFO}" > .run/worker.log 2>&1 &
 pids+=($!)
 .venv/bin/granian --interface wsgi --host "${HOST:-127.0.0.1}" --port "${PORT}" \

@@ -12,13 +12,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 
 from devtools.local_redis import RedisServer
 from service import create_app
 from workers.celery_app import create_celery
+from workers.queues import WORKER_QUEUES
 from workers.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +65,7 @@ class Worker:
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-q", "-A", "workers.worker", "worker", "-Q",
-             "enrich,index,deliver", "-c", "2", "-n", f"{self.name}@%h", "--loglevel", "INFO"],
+             WORKER_QUEUES, "-c", "2", "-n", f"{self.name}@%h", "--loglevel", "INFO"],
             env=self.env, cwd=ROOT, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
             start_new_session=True)
 
@@ -145,3 +148,27 @@ def sample_archive(app, worker) -> list[dict[str, object]]:  # type: ignore[no-u
         wait_for(lambda rid=record["id"]: test_client.get(
             f"/v1/archive/articles/{rid}", headers=auth()).status_code == 200)
     return records
+
+
+@dataclass
+class Stack:
+    """A private Redis, worker and app, so a drill can break them without disturbing other tests."""
+
+    redis: RedisServer
+    worker: Worker
+    client: FlaskClient
+
+
+@pytest.fixture()
+def stack(env, tmp_path, request) -> Iterator[Stack]:  # type: ignore[no-untyped-def]
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    drill_env = {**env, **getattr(request, "param", {}), "REDIS_URL": server.url}
+    drill_worker = Worker(drill_env, "drill", tmp_path)
+    drill_worker.start()
+    try:
+        drill_worker.wait_ready(create_celery(Settings.from_env(drill_env)))
+        yield Stack(server, drill_worker, create_app(drill_env).test_client())
+    finally:
+        drill_worker.stop()
+        server.stop()

@@ -11,7 +11,7 @@ import pytest
 import redis
 
 from service import create_app
-from tests.conftest import KEYS, auth
+from tests.conftest import KEYS, auth, wait_for
 
 RECENT_JOBS = "enr:jobs:recent"
 NDJSON = "application/x-ndjson"
@@ -258,6 +258,7 @@ def test_a_record_containing_a_unicode_line_separator_is_one_ndjson_line(client,
     response = import_archive(client, data + "\n")
     assert response.status_code == 202, response.json
     assert response.json["ids"] == ["u2028-a"]
+    wait_for(lambda: client.get("/v1/archive/articles/u2028-a", headers=auth()).status_code == 200)
 
 
 def test_unknown_archive_article_is_404_and_delete_changes_nothing(client, store):

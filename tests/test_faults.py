@@ -4,15 +4,13 @@ callback receiver down for a while. Nothing accepted is lost. (`make drills` run
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 from flask.testing import FlaskClient
 from pytest_httpserver import HTTPServer
 from standardwebhooks import Webhook
 
-from devtools.local_redis import RedisServer, free_port
+from devtools.local_redis import free_port
 from tests.conftest import SECRET, Worker, auth, wait_for
 
 SENTENCE = ("The Harwick Port Authority said on Monday that grain exports from the Vell valley "
@@ -54,34 +52,6 @@ def test_worker_killed_mid_job_the_job_still_finishes(client, worker, celery_app
         assert job["result"]["entities"]
     finally:
         spare.stop()
-
-
-@dataclass
-class Stack:
-    """A private Redis, worker and app, so a drill can break them without disturbing other tests."""
-
-    redis: RedisServer
-    worker: Worker
-    client: FlaskClient
-
-
-@pytest.fixture()
-def stack(env, tmp_path, request) -> Iterator[Stack]:  # type: ignore[no-untyped-def]
-    from service import create_app
-    from workers.celery_app import create_celery
-    from workers.settings import Settings
-
-    server = RedisServer(tmp_path / "redis")
-    server.start()
-    drill_env = {**env, **getattr(request, "param", {}), "REDIS_URL": server.url}
-    drill_worker = Worker(drill_env, "drill", tmp_path)
-    drill_worker.start()
-    try:
-        drill_worker.wait_ready(create_celery(Settings.from_env(drill_env)))
-        yield Stack(server, drill_worker, create_app(drill_env).test_client())
-    finally:
-        drill_worker.stop()
-        server.stop()
 
 
 def _final(client: FlaskClient, job_id: str) -> dict | None:  # type: ignore[type-arg]

@@ -67,7 +67,7 @@ def test_readyz_and_queue_health(client, worker):
     assert ready.status_code == 200 and ready.json["workers"] >= 1
     assert client.get("/healthz").json == {"status": "ok"}
     ops = client.get("/v1/ops/queues", headers=auth()).json
-    assert set(ops["queues"]) == {"intake", "enrich", "index", "deliver"}
+    assert set(ops["queues"]) == {"intake", "deliver", "finish", "enrich", "index"}
     for queue in ops["queues"].values():
         assert queue["depth"] >= 0
     assert any(w["name"].startswith("main@") for w in ops["workers"])

@@ -9,7 +9,7 @@ from celery import Celery
 from celery.signals import before_task_publish, worker_process_init
 from kombu import Queue
 
-from workers.queues import DELIVER, ENRICH, INDEX, QUEUES
+from workers.queues import DELIVER, ENRICH, FINISH, INDEX, QUEUES
 from workers.settings import Settings
 
 TASK_MODULES = ["workers.tasks", "workers.index_tasks", "workers.delivery_tasks"]
@@ -27,8 +27,11 @@ def create_celery(settings: Settings) -> Celery:
         task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
         task_queues=[Queue(q) for q in QUEUES], task_default_queue=ENRICH,
         task_routes={"workers.index_tasks.*": {"queue": INDEX},
-                     "workers.delivery_tasks.*": {"queue": DELIVER}},
+                     "workers.delivery_tasks.*": {"queue": DELIVER},
+                     "workers.tasks.prepare": {"queue": ENRICH},
+                     "workers.tasks.*": {"queue": FINISH}},
         broker_transport_options={"visibility_timeout": settings.visibility_timeout,
+                                  "queue_order_strategy": "priority",
                                   "unacked_restore_interval": min(10, settings.visibility_timeout)},
         task_ignore_result=True,
         # Keep reconnecting however long the broker is away (Celery's default gives up after 100).

@@ -9,8 +9,12 @@ import redis
 
 from workers.jobs import INTAKE, UNFINISHED
 
-ENRICH, INDEX, DELIVER = "enrich", "index", "deliver"
-QUEUES = (ENRICH, INDEX, DELIVER)
+DELIVER, FINISH, ENRICH, INDEX = "deliver", "finish", "enrich", "index"
+# Workers take from the first non-empty queue in this order (kombu's "priority" order): callbacks of
+# finished jobs, then the later stages of started ones, then new articles, then archive imports.
+# Under a backlog an article started is finished before another is begun.
+QUEUES = (DELIVER, FINISH, ENRICH, INDEX)
+WORKER_QUEUES = ",".join(QUEUES)  # the -Q argument of every worker
 
 
 def oldest_enqueued_at(r: redis.Redis, queue: str) -> float | None:

@@ -21,7 +21,7 @@ import redis
 from celery import bootsteps
 
 from workers.jobs import DELIVERIES_DUE, UNFINISHED
-from workers.queues import ENRICH, oldest_accepted_at, oldest_enqueued_at
+from workers.queues import ENRICH, FINISH, oldest_accepted_at, oldest_enqueued_at
 
 LEASE_SECONDS = 120.0
 POLL_SECONDS = 0.25
@@ -54,13 +54,12 @@ def _stalled_before(r: redis.Redis, now: float, settings: Any) -> float:
     """Jobs with no progress since this time are stalled.
 
     A job waiting behind a backlog is not stalled: its entry is still in the intake list or its
-    message in the queue, and both are first in, first out. So only a job whose last progress is
+    message in a queue, and each is first in, first out. So only a job whose last progress is
     older than the oldest waiting entry can have lost its message.
     """
     cutoff = now - settings.job_stall_seconds
-    oldest_message = oldest_enqueued_at(r, ENRICH)
-    oldest_intake = oldest_accepted_at(r)
-    for oldest in (oldest_message, oldest_intake):
+    waiting = (oldest_enqueued_at(r, ENRICH), oldest_enqueued_at(r, FINISH), oldest_accepted_at(r))
+    for oldest in waiting:
         if oldest is not None:
             cutoff = min(cutoff, oldest - 1.0)
     return cutoff

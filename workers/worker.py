@@ -1,4 +1,4 @@
-"""Worker entry point: `celery -A workers.worker worker -Q enrich,index,deliver`.
+"""Worker entry point: `celery -A workers.worker worker -Q deliver,finish,enrich,index`.
 
 Logging is ours, not Celery's: JSON lines with the job id of the task being run (workers/logs.py).
 """

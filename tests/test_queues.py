@@ -1,0 +1,44 @@
+"""Which queue each task goes to, and the order workers take from them."""
+
+from __future__ import annotations
+
+import pytest
+
+from workers.queues import QUEUES, WORKER_QUEUES
+
+
+@pytest.mark.parametrize("task, queue", [
+    ("workers.tasks.prepare", "enrich"),
+    ("workers.tasks.also_read", "finish"), ("workers.tasks.background_facts", "finish"),
+    ("workers.tasks.implications_and_key_points", "finish"), ("workers.tasks.assemble", "finish"),
+    ("workers.delivery_tasks.deliver", "deliver"), ("workers.index_tasks.index_articles", "index"),
+])
+def test_each_task_has_its_queue(celery_app, task: str, queue: str) -> None:
+    assert celery_app.amqp.router.route({}, task)["queue"].name == queue
+
+
+def test_workers_finish_started_articles_before_beginning_new_ones(celery_app) -> None:
+    assert celery_app.conf.broker_transport_options["queue_order_strategy"] == "priority"
+    assert WORKER_QUEUES.split(",") == list(QUEUES) == ["deliver", "finish", "enrich", "index"]
+    assert [q.name for q in celery_app.conf.task_queues] == list(QUEUES)
+
+
+def test_a_started_article_is_finished_before_a_later_one_begins(stack):
+    """Eight articles wait while the worker is down; it then takes them with its 2 processes.
+
+    First in, first out would prepare all eight before finishing any; in queue order the first
+    article is finished (all stages, assembled) before the last is even begun."""
+    from tests.conftest import auth, wait_for
+
+    stack.worker.stop()
+    body = {"article": {"title": "Harwick", "body": "The Harwick Dockers Union voted to strike on Monday."}}
+    ids = [stack.client.post("/v1/enrichments", json=body, headers=auth()).json["id"] for _ in range(8)]
+    stack.worker.start()
+
+    def job(job_id: str) -> dict:  # type: ignore[type-arg]
+        return dict(stack.client.get(f"/v1/enrichments/{job_id}", headers=auth()).json)
+
+    done = wait_for(lambda: all((j := job(i))["status"] == "succeeded" for i in ids) and [job(i) for i in ids],
+                    timeout=90)
+    first, last = done[0], done[-1]
+    assert first["finished_at"] < last["started_at"], (first, last)
