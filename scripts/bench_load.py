@@ -117,10 +117,16 @@ def soak(args: argparse.Namespace) -> dict[str, Any]:
         for session in sessions:
             session.headers["Authorization"] = f"Bearer {key}"
 
+        posted_at: dict[str, float] = {}
+
         def post(i: int) -> tuple[int, str | None]:
+            at = time.monotonic()
             response = sessions[i % 4].post(stack.api + "/v1/enrichments", json={
                 "article": articles[i], "callback_url": stack.receiver.url})
-            return response.status_code, response.json().get("id") if response.status_code == 202 else None
+            job_id = response.json().get("id") if response.status_code == 202 else None
+            if job_id:
+                posted_at[job_id] = at
+            return response.status_code, job_id
 
         print(f"Soak: posting {args.soak} articles...", flush=True)
         started = time.monotonic()
@@ -138,6 +144,7 @@ def soak(args: argparse.Namespace) -> dict[str, Any]:
                     f"{stack.api}/v1/enrichments/{ids[i]}").json()["status"], range(len(ids))):
                 statuses[status] = statuses.get(status, 0) + 1
         receiver = stack.receiver
+        waits = sorted((receiver.first(i) or 0) - posted_at[i] for i in ids if i not in missing)
         with receiver.cond:
             duplicates = sum(len(receiver.arrivals[i]) - 1 for i in ids if i in receiver.arrivals)
             failed = sum(1 for i in ids if receiver.kinds.get(i) == "enrichment.failed")
@@ -147,7 +154,9 @@ def soak(args: argparse.Namespace) -> dict[str, Any]:
                 "seconds_to_last_callback": drained, "per_s": (len(ids) - len(missing)) / drained,
                 "statuses": statuses, "lost": len(missing), "duplicates": duplicates, "failed": failed,
                 "mixed_webhook_ids": mixed_ids, "bad_signatures": receiver.rejected,
-                "redis_used_memory": stack.redis_memory()}
+                "redis_used_memory": stack.redis_memory(),
+                "post_to_callback_s": {f"p{q}": waits[min(len(waits) - 1, len(waits) * q // 100)]
+                                       for q in (50, 90, 99)} if waits else {}}
 
 
 def print_report(facts: dict[str, Any], figures: dict[str, Any], args: argparse.Namespace) -> None:
@@ -165,7 +174,8 @@ def print_report(facts: dict[str, Any], figures: dict[str, Any], args: argparse.
         print(f"\nSoak: {soaked['accepted']}/{soaked['articles']} accepted in {soaked['post_seconds']:.0f} s; "
               f"last callback after {soaked['seconds_to_last_callback']:.0f} s "
               f"({soaked['per_s']:.1f} articles/s end to end, archive {soaked['archive_size']})")
-        print(f"  final states: {soaked['statuses']}")
+        print(f"  final states: {soaked['statuses']}; POST to callback, per article: "
+              + ", ".join(f"{k} {v:.0f} s" for k, v in soaked["post_to_callback_s"].items()))
         print(f"  callbacks lost {soaked['lost']}, duplicated {soaked['duplicates']}, "
               f"failed {soaked['failed']}, bad signatures {soaked['bad_signatures']}, "
               f"jobs with more than one webhook-id {soaked['mixed_webhook_ids']}")

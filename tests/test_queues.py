@@ -38,7 +38,10 @@ def test_a_started_article_is_finished_before_a_later_one_begins(stack):
     def job(job_id: str) -> dict:  # type: ignore[type-arg]
         return dict(stack.client.get(f"/v1/enrichments/{job_id}", headers=auth()).json)
 
-    done = wait_for(lambda: all((j := job(i))["status"] == "succeeded" for i in ids) and [job(i) for i in ids],
-                    timeout=90)
+    def all_succeeded() -> list | None:  # type: ignore[type-arg]
+        jobs = [job(i) for i in ids]
+        return jobs if all(j["status"] == "succeeded" for j in jobs) else None
+
+    done = wait_for(all_succeeded, timeout=90)
     first, last = done[0], done[-1]
     assert first["finished_at"] < last["started_at"], (first, last)
