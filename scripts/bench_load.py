@@ -24,7 +24,6 @@ import json
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -35,7 +34,7 @@ from typing import Any
 
 import requests
 from bench_service import REUTERS, import_archive, machine, test_articles
-from bench_stack import ROOT, Stack
+from bench_stack import ROOT, Stack, run
 
 LATENCY_LINE = re.compile(r"^\s*(50|75|90|99)%\s+([\d.]+)(us|ms|s)\s*$")
 UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -166,9 +165,9 @@ def print_report(facts: dict[str, Any], figures: dict[str, Any], args: argparse.
             ("POST /v1/enrichments, API alone", figures["load"]["post_api_alone"]),
             ("POST /v1/enrichments, worker enriching", figures["load"]["post_with_worker"])]
     print(f"{'run':<40} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
-    for name, run in rows:
-        print(f"{name:<40} {run['per_s']:>8.0f} {run['p50']:>8.1f} {run['p90']:>8.1f} {run['p99']:>8.1f} "
-              f"{run['non_2xx']:>8}")
+    for name, one in rows:
+        print(f"{name:<40} {one['per_s']:>8.0f} {one['p50']:>8.1f} {one['p90']:>8.1f} {one['p99']:>8.1f} "
+              f"{one['non_2xx']:>8}")
     soaked = figures.get("soak")
     if soaked:
         print(f"\nSoak: {soaked['accepted']}/{soaked['articles']} accepted in {soaked['post_seconds']:.0f} s; "
@@ -182,7 +181,6 @@ def print_report(facts: dict[str, Any], figures: dict[str, Any], args: argparse.
 
 
 def main() -> int:
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
     if not shutil.which("wrk"):
         print("wrk is not installed: apt-get install wrk (Debian's package)", file=sys.stderr)
         return 2
@@ -204,8 +202,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("\nInterrupted; the stack was stopped.", file=sys.stderr)
-        sys.exit(130)
+    run(main)

@@ -17,16 +17,14 @@ import math
 import os
 import platform
 import secrets
-import signal
 import subprocess
-import sys
 import time
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import requests
-from bench_stack import ROOT, VENV_BIN, Stack  # scripts/ is sys.path[0] when run as a script
+from bench_stack import ROOT, VENV_BIN, Stack, run  # scripts/ is sys.path[0] when run as a script
 
 from service.archive_formats import FORMATS, from_reuters
 from workers import archive_index
@@ -247,7 +245,6 @@ def print_table(facts: dict[str, Any], figures: dict[str, Any], args: argparse.N
 
 def main() -> int:
     """Run the whole benchmark; the stack is stopped on success, error and Ctrl-C alike."""
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop the stack on SIGTERM too
     args = parse_args()
     facts, run = machine(), secrets.token_hex(3)
     articles = test_articles(args, IDLE_RUNS + args.posts, run)
@@ -288,8 +285,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        print("\nInterrupted; the stack was stopped.", file=sys.stderr)
-        sys.exit(130)
+    run(main)

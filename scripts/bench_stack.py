@@ -10,10 +10,12 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -127,20 +129,6 @@ class CallbackReceiver:
 
     def start(self) -> None:
         self.thread.start()
-
-    def _terminate(self, name: str) -> None:
-        """SIGTERM one process group, SIGKILL it if it lingers."""
-        proc = self.procs.pop(name, None)
-        if proc is None or proc.poll() is not None:
-            return
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
-        except ProcessLookupError:
-            pass
 
     def stop(self) -> None:
         self.server.shutdown()
@@ -259,3 +247,13 @@ class Stack:
         if self.receiver.thread.is_alive():
             self.receiver.stop()
         self.tmp.cleanup()
+
+
+def run(main: Callable[[], int]) -> None:
+    """Exit with main()'s status; on Ctrl-C or SIGTERM the stacks have been stopped on the way out."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("\nInterrupted; the stack was stopped.", file=sys.stderr)
+        sys.exit(130)
