@@ -34,9 +34,24 @@ trap cleanup INT TERM EXIT
 rm -f "$redis_pidfile"
 .venv/bin/python scripts/ensure_redis.py
 
+# Run a command again whenever it exits, as a process supervisor (Docker's restart policy, systemd)
+# would: a Celery worker can exit when Redis goes away mid-reconnect (a kombu bug), and the queued
+# work, the watchdog and late acknowledgement make a restarted worker lose nothing.
+supervise() {  # supervise NAME COMMAND...
+  local name=$1 child=
+  shift
+  trap 'kill "$child" 2>/dev/null; wait "$child" 2>/dev/null; exit 0' TERM INT
+  while :; do
+    "$@" & child=$!
+    wait "$child" || true
+    echo "{\"level\": \"WARNING\", \"logger\": \"run.sh\", \"message\": \"$name exited; restarting in 1 s\"}" >&2
+    sleep 1
+  done
+}
+
 # On one machine the API's answers come first: workers get the CPU time the API leaves idle
 # (SCHED_IDLE; a backlog waits, and MAX_QUEUE_DEPTH turns new posts away with 503 meanwhile).
-chrt --idle 0 .venv/bin/celery -q -A workers.worker worker -Q deliver,finish,enrich,index -c "${WORKER_CONCURRENCY:-2}" \
+supervise worker chrt --idle 0 .venv/bin/celery -q -A workers.worker worker -Q deliver,finish,enrich,index -c "${WORKER_CONCURRENCY:-2}" \
   --loglevel "${LOG_LEVEL:-INFO}" > .run/worker.log 2>&1 &
 pids+=($!)
 .venv/bin/granian --interface wsgi --host "${HOST:-127.0.0.1}" --port "${PORT}" \

@@ -61,6 +61,7 @@ class Worker:
         self.name = name
         self.log = logdir / f"{name}.log"
         self.proc: subprocess.Popen[bytes] | None = None
+        self.restarts = 0
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
@@ -80,6 +81,14 @@ class Worker:
 
     def _hostname(self) -> str:
         return f"{self.name}@{socket.gethostname()}"
+
+    def restart_if_exited(self) -> bool:
+        """What a process supervisor does: start the worker again if it has exited. True if it had."""
+        if self.proc and self.proc.poll() is not None:
+            self.restarts += 1
+            self.start()
+            return True
+        return False
 
     def kill(self) -> None:
         """SIGKILL the whole worker: main process and pool children, as a crash would."""
