@@ -1,4 +1,4 @@
-"""Operational counters and histograms kept in Redis, so every process (each gunicorn worker,
+"""Operational counters and histograms kept in Redis, so every process (each Granian worker,
 each Celery worker) adds to the same figures and `GET /metrics` reads them in one place."""
 
 from __future__ import annotations
