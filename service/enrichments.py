@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint, abort
 
 from schemas.enrichment import AcceptedSchema, EnrichmentRequestSchema, JobSchema
+from service import waiting
 from service.job_view import job_view
 from workers import delivery_tasks, jobs, logs
 from workers.queues import ENRICH
@@ -93,14 +94,18 @@ ACCEPTED = AcceptedSchema()
 
 def _accepted(r: Any, job_id: str, wait: int, created: bool) -> ResponseReturnValue:
     location = url_for("enrichments.get", job_id=job_id)
-    deadline = time.monotonic() + wait
+    headers = {"Location": location}
     # A job made by this request is queued; only a repeat (Idempotency-Key) or a wait reads it.
     job = jobs.get_job(r, job_id) or {} if wait or not created else {"status": "queued"}
-    while wait and job.get("status") not in jobs.TERMINAL and time.monotonic() < deadline:
-        time.sleep(0.05)
-        job = jobs.get_job(r, job_id) or {}
-    headers = {"Location": location}
-    if wait:
+    if wait and job.get("status") not in jobs.TERMINAL:
+        with waiting.slot(r, wait, current_app.extensions["settings"].max_waiting) as granted:
+            deadline = time.monotonic() + wait
+            while granted and job.get("status") not in jobs.TERMINAL and time.monotonic() < deadline:
+                time.sleep(0.05)
+                job = jobs.get_job(r, job_id) or {}
+        if granted:
+            headers["Preference-Applied"] = f"wait={wait}"
+    elif wait:
         headers["Preference-Applied"] = f"wait={wait}"
     if job.get("status") in jobs.TERMINAL:
         return jsonify(JobSchema().dump(job_view(r, job))), 200, headers

@@ -24,6 +24,30 @@ def test_prefer_wait_returns_the_finished_job(client, sample_archive):
     assert job["callback"] is None
 
 
+def test_prefer_wait_is_not_applied_when_every_waiting_slot_is_taken(env, worker):
+    """MAX_WAITING=1 with the one slot held (as by another process's waiting request)."""
+    import time
+
+    import redis
+
+    from service import create_app
+    from service.waiting import WAITING
+
+    client = create_app({**env, "MAX_WAITING": "1"}).test_client()
+    r = redis.Redis.from_url(env["REDIS_URL"])
+    r.zadd(WAITING, {"held-by-another-request": time.time() + 60})
+    try:
+        started = time.monotonic()
+        busy = client.post("/v1/enrichments", json={"article": ARTICLE}, headers={**auth(), "Prefer": "wait=30"})
+        assert busy.status_code == 202 and "Preference-Applied" not in busy.headers, busy.headers
+        assert time.monotonic() - started < 5
+    finally:
+        r.zrem(WAITING, "held-by-another-request")
+    free = client.post("/v1/enrichments", json={"article": ARTICLE}, headers={**auth(), "Prefer": "wait=30"})
+    assert free.status_code == 200 and free.headers["Preference-Applied"] == "wait=30"
+    assert r.zcard(WAITING) == 0  # the slot was given back
+
+
 def test_without_prefer_the_post_answers_202_at_once(client, worker):
     response = client.post("/v1/enrichments", json={"article": ARTICLE}, headers=auth())
     assert response.status_code == 202

@@ -87,6 +87,7 @@ class Settings:
     spacy_model: str = "en_newsroom_ner"
     rate_limit: str | None = "100/second"
     max_queue_depth: int | None = 10_000
+    max_waiting: int | None = 2  # requests that may hold a server thread for `Prefer: wait` at once
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -119,6 +120,7 @@ class Settings:
             spacy_model=env.get("SPACY_MODEL", cls.spacy_model),
             rate_limit=_optional(env.get("RATE_LIMIT"), cls.rate_limit),
             max_queue_depth=_optional_int(env.get("MAX_QUEUE_DEPTH"), cls.max_queue_depth),
+            max_waiting=_optional_int(env.get("MAX_WAITING"), cls.max_waiting),
         )
 
     def secret_for(self, client: str) -> str:
