@@ -37,15 +37,17 @@ rm -f "$redis_pidfile"
 # Run a command again whenever it exits, as a process supervisor (Docker's restart policy, systemd)
 # would: a Celery worker can exit when Redis goes away mid-reconnect (a kombu bug), and the queued
 # work, the watchdog and late acknowledgement make a restarted worker lose nothing.
-supervise() {  # supervise NAME COMMAND...
-  local name=$1 child=
+supervise() {  # supervise NAME COMMAND...  (a command that keeps failing fast waits longer each time)
+  local name=$1 child= delay=1 started
   shift
   trap 'kill "$child" 2>/dev/null; wait "$child" 2>/dev/null; exit 0' TERM INT
   while :; do
+    started=$SECONDS
     "$@" & child=$!
     wait "$child" || true
-    echo "{\"level\": \"WARNING\", \"logger\": \"run.sh\", \"message\": \"$name exited; restarting in 1 s\"}" >&2
-    sleep 1
+    if (( SECONDS - started > 60 )); then delay=1; else delay=$(( delay * 2 > 60 ? 60 : delay * 2 )); fi
+    echo "{\"level\": \"WARNING\", \"logger\": \"run.sh\", \"message\": \"$name exited; restarting in $delay s\"}" >&2
+    sleep "$delay"
   done
 }
 

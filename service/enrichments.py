@@ -74,7 +74,7 @@ def create(payload: dict[str, Any]) -> ResponseReturnValue:
     if callback_url:
         try:
             check_callback_url(callback_url, settings.callback_allow_http,
-                               settings.callback_allow_hosts)
+                               settings.callback_allow_hosts, resolve_allowed=False)
         except CallbackRefused as exc:
             abort(422, message=f"callback_url refused: {exc}", errors={"callback_url": [str(exc)]})
     try:

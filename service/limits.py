@@ -10,6 +10,7 @@ import time
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
+from redis.exceptions import RedisError
 
 from service.auth import PUBLIC_ENDPOINTS, client_for
 from workers.settings import Settings
@@ -37,5 +38,8 @@ def retry_after() -> int:
 
     Read only when a limit is breached: the X-RateLimit-* headers on every answer would cost a
     second Redis round trip per request, which is most of the limiter's price at high rates."""
-    limit = current_app.extensions["rate_limiter"].current_limit
-    return max(1, math.ceil(limit.reset_at - time.time())) if limit else 1
+    try:
+        limit = current_app.extensions["rate_limiter"].current_limit
+        return max(1, math.ceil(limit.reset_at - time.time())) if limit else 1
+    except RedisError:  # the window is read from Redis; the 429 stands without it
+        return 1

@@ -71,3 +71,51 @@ def test_https_is_verified_against_the_url_host_on_the_pinned_address(tls_receiv
 def test_the_check_returns_what_it_vetted():
     assert check_callback_url("https://8.8.8.8/hook", False, frozenset()) == ["8.8.8.8"]
     assert check_callback_url("http://127.0.0.1:9/hook", False, frozenset({"127.0.0.1"})) == ["127.0.0.1"]
+
+
+def test_credentials_in_the_url_become_basic_auth_and_leave_the_host_header(httpserver: HTTPServer):
+    seen: list[Request] = []
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(
+        lambda request: seen.append(request) or Response("ok", 200))
+    url = f"http://cms:p%40ss@{NAME}:{httpserver.port}/hook"
+    assert send(url, "{}", {}, 3.0, ["127.0.0.1"]).delivered
+    assert seen[0].headers["Host"] == f"{NAME}:{httpserver.port}"
+    assert seen[0].authorization is not None
+    assert (seen[0].authorization.username, seen[0].authorization.password) == ("cms", "p@ss")
+
+
+def test_a_read_timeout_is_not_sent_again_to_the_next_address(httpserver: HTTPServer):
+    """Connected and sent: the receiver may have it, so one attempt never posts it twice."""
+    import time
+
+    httpserver.expect_request("/slow", method="POST").respond_with_handler(
+        lambda request: time.sleep(1.5) or Response("late", 200))
+    outcome = send(f"http://{NAME}:{httpserver.port}/slow", "{}", {}, 0.5, ["127.0.0.1", "127.0.0.1"])
+    assert outcome.status_code is None and "Timeout" in (outcome.error or "") and outcome.retryable
+    time.sleep(1.5)
+    assert len(httpserver.log) == 1
+
+
+def test_an_allowed_host_that_does_not_resolve():
+    from workers.url_guard import CallbackUnresolvable
+
+    allowed = frozenset({NAME})
+    with pytest.raises(CallbackUnresolvable):  # at delivery: retried like a network error
+        check_callback_url(f"http://{NAME}/hook", False, allowed)
+    assert check_callback_url(f"http://{NAME}/hook", False, allowed, resolve_allowed=False) == []
+
+
+@pytest.mark.parametrize("stack", [{"CALLBACK_ALLOW_HOSTS": f"127.0.0.1,localhost,{NAME}"}], indirect=True)
+def test_an_unresolvable_callback_host_is_retried_not_refused(stack):
+    from tests.conftest import auth, wait_for
+
+    payload = {"article": {"title": "Harwick", "body": "The Harwick Dockers Union voted to strike."},
+               "callback_url": f"http://{NAME}/hook"}
+    response = stack.client.post("/v1/enrichments", json=payload, headers=auth())
+    assert response.status_code == 202, response.json  # allowed, and not resolved at POST time
+    job_id = response.json["id"]
+    job = wait_for(lambda: (j := stack.client.get(f"/v1/enrichments/{job_id}", headers=auth()).json)
+                   ["callback"]["state"] == "delivery_failed" and j, timeout=60)
+    attempts = job["callback"]["attempts"]
+    assert len(attempts) == 3  # the whole retry schedule (0.3 s, 0.3 s), not refused at once
+    assert all(a["status_code"] is None and a["error"].startswith("unresolvable") for a in attempts)

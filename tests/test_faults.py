@@ -147,3 +147,25 @@ def test_a_job_whose_message_was_lost_is_queued_again_by_the_watchdog(stack):
     job = wait_for(lambda: _final(stack.client, job_id), timeout=60)
     assert job["status"] == "succeeded", job
     assert r.zscore(jobs.UNFINISHED, job_id) is None  # finished jobs leave the watchdog's set
+
+
+@pytest.mark.drill
+def test_a_job_that_keeps_stalling_is_failed_not_requeued_forever(stack):
+    """After MAX_REQUEUES re-queues the watchdog fails the job, so its client hears of it."""
+    import redis
+
+    from workers import jobs
+    from workers.scheduler import MAX_REQUEUES
+
+    stack.worker.stop()
+    response = stack.client.post("/v1/enrichments", json={"article": {"title": "Harwick", "body": SENTENCE}},
+                                 headers=auth())
+    job_id = response.json["id"]
+    r = redis.Redis.from_url(stack.redis.url)
+    assert r.lrem(jobs.INTAKE, 0, job_id) == 1
+    r.hset(jobs.job_key(job_id), "requeues", MAX_REQUEUES)  # as if it had stalled that often
+    r.zadd(jobs.UNFINISHED, {job_id: time.time() - 60})
+    stack.worker.start()
+    job = wait_for(lambda: _final(stack.client, job_id), timeout=60)
+    assert job["status"] == "failed" and "no progress" in job["error"], job
+    assert r.zscore(jobs.UNFINISHED, job_id) is None

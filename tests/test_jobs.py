@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -26,8 +27,6 @@ def test_prefer_wait_returns_the_finished_job(client, sample_archive):
 
 def test_prefer_wait_is_not_applied_when_every_waiting_slot_is_taken(env, worker):
     """MAX_WAITING=1 with the one slot held (as by another process's waiting request)."""
-    import time
-
     import redis
 
     from service import create_app
@@ -97,3 +96,24 @@ def test_readyz_and_queue_health(client, worker):
     assert any(w["name"].startswith("main@") for w in ops["workers"])
     assert sum(ops["jobs_last_hour"].values()) >= 1
     assert ops["dead_letters"] >= 0
+
+
+def test_a_final_status_is_set_once(env):
+    """Two copies of a stage racing to the end: the first final status stands."""
+    import redis
+
+    from workers import jobs
+
+    r = redis.Redis.from_url(env["REDIS_URL"])
+    job_id = jobs.new_job_id()  # a bare record, never queued: only its status moves here
+    r.hset(jobs.job_key(job_id), mapping={"id": job_id, "status": "running"})
+    r.expire(jobs.job_key(job_id), 60)
+    r.zadd(jobs.UNFINISHED, {job_id: time.time() + 3600})  # not due for the watchdog
+    assert jobs.finish(r, job_id, "succeeded") is True
+    assert jobs.finish(r, job_id, "failed", error="late") is False
+    assert jobs.finish(r, job_id, "succeeded") is False
+    job = jobs.get_job(r, job_id)
+    assert job is not None and job["status"] == "succeeded" and "error" not in job
+    assert r.zscore(jobs.UNFINISHED, job_id) is None
+    assert jobs.finish(r, "enr_" + "0" * 32, "failed") is False  # no such job: nothing is created
+    assert not r.exists(jobs.job_key("enr_" + "0" * 32))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import time
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import certifi
 import urllib3
@@ -81,15 +82,22 @@ def send(url: str, body: str, headers: dict[str, str], timeout: float, addresses
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     headers = {**headers, "host": parts.netloc.rsplit("@", 1)[-1]}
+    if parts.username is not None and "authorization" not in headers:  # https://user:pass@host/...
+        credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
+        headers["authorization"] = "Basic " + base64.b64encode(credentials).decode()
     error = "no address to connect to"
     for address in addresses:
         pool = _pool(parts.scheme, parts.hostname or "", address, parts.port, timeout, ca_bundle)
         try:
             response = pool.urlopen("POST", target, body=body.encode(), headers=headers,
                                     redirect=False, retries=False)
-        except urllib3.exceptions.HTTPError as exc:
+        except (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError) as exc:
             error = f"{type(exc).__name__}: {exc}"[:500]
-            continue  # the next checked address, if the name has several
+            continue  # not connected, so nothing was sent: the next checked address, if any
+        except urllib3.exceptions.HTTPError as exc:
+            # Connected, and the request may have arrived: one attempt never sends it twice.
+            return Outcome(None, f"{type(exc).__name__}: {exc}"[:500], None,
+                           (time.perf_counter() - started) * 1000)
         finally:
             pool.close()
         return Outcome(response.status, None, parse_retry_after(response.headers.get("retry-after")),

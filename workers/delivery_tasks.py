@@ -12,7 +12,7 @@ from celery import shared_task
 from workers import delivery, jobs, metrics
 from workers.resources import redis_client, settings
 from workers.scheduler import LEASE_SECONDS, schedule_delivery
-from workers.url_guard import CallbackRefused, check_callback_url
+from workers.url_guard import CallbackRefused, CallbackUnresolvable, check_callback_url
 
 FINAL_STATES = {"none", "delivered", "delivery_failed"}
 
@@ -45,6 +45,8 @@ def _attempt(r: redis.Redis, job: dict[str, str], cfg: Any) -> None:
     try:
         # Checked again at each try: a name may resolve elsewhere since the job was posted.
         addresses = check_callback_url(job["callback_url"], cfg.callback_allow_http, cfg.callback_allow_hosts)
+    except CallbackUnresolvable as exc:  # DNS down or the host gone for now: retried like a network error
+        outcome = delivery.Outcome(None, f"unresolvable: {exc}", None, 0.0)
     except CallbackRefused as exc:
         outcome, refused = delivery.Outcome(None, f"refused: {exc}", None, 0.0), True
     else:

@@ -16,7 +16,7 @@ import redis
 from celery import bootsteps
 from kombu.exceptions import OperationalError
 
-from workers.jobs import INTAKE
+from workers.jobs import INTAKE, progressed
 
 BLOCK_SECONDS = 1
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ class IntakeRelay(bootsteps.StartStopStep):
             job_id = popped[1].decode()
             try:
                 enqueue_enrichment(app, job_id)
+                progressed(r, job_id)  # queued now: the watchdog counts from here
             except (OperationalError, redis.RedisError, OSError) as exc:
                 log.warning("intake relay: job %s not queued (%s); the watchdog will", job_id, exc)
                 self._stop.wait(1)

@@ -115,6 +115,26 @@ def update_job(r: redis.Redis, job_id: str, **fields: Any) -> None:
         r.hset(job_key(job_id), mapping=values)
 
 
+# Set the final status once: a job already succeeded or failed keeps what it has.
+FINISH = """
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status or status == 'succeeded' or status == 'failed' then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+"""
+
+
+def finish(r: redis.Redis, job_id: str, status: str, **fields: Any) -> bool:
+    """Move the job to its final `status` (with `fields`), unless it is already final; True if
+    this call did it. Two copies of a stage racing to the end cannot both count or deliver."""
+    values = {"status": status, "finished_at": now_iso(), **{k: str(v) for k, v in fields.items()}}
+    args = [item for pair in values.items() for item in pair]
+    done = bool(r.register_script(FINISH)(keys=[job_key(job_id)], args=args))
+    if done:
+        finished(r, job_id)
+    return done
+
+
 def mark_running(r: redis.Redis, job_id: str) -> None:
     """Move a queued job to running; a re-run of a finished job leaves it as it is."""
     job = get_job(r, job_id)

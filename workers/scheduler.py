@@ -24,6 +24,7 @@ from workers.jobs import DELIVERIES_DUE, UNFINISHED
 from workers.queues import ENRICH, FINISH, oldest_accepted_at, oldest_enqueued_at
 
 LEASE_SECONDS = 120.0
+MAX_REQUEUES = 3
 POLL_SECONDS = 0.25
 log = logging.getLogger(__name__)
 
@@ -38,8 +39,8 @@ return 0
 """
 
 
-def schedule_delivery(r: redis.Redis, job_id: str, when: float) -> None:
-    r.zadd(DELIVERIES_DUE, {job_id: when})
+def schedule_delivery(r: redis.Redis, job_id: str, when: float, only_new: bool = False) -> None:
+    r.zadd(DELIVERIES_DUE, {job_id: when}, nx=only_new)
 
 
 def claim_due(r: redis.Redis, key: str, due: float, lease_until: float, limit: int = 100) -> list[str]:
@@ -65,6 +66,25 @@ def _stalled_before(r: redis.Redis, now: float, settings: Any) -> float:
     return cutoff
 
 
+def _requeue(app: Any, r: redis.Redis, job_id: str, stall_seconds: int) -> None:
+    """Queue a stalled job again from its first stage; fail it once it has stalled too often
+    (a job that fails the same transient way every time must not loop until its TTL)."""
+    from workers.jobs import job_key
+    from workers.pipeline import enqueue_enrichment
+    from workers.tasks import fail_job
+
+    if not r.exists(job_key(job_id)):
+        r.zrem(UNFINISHED, job_id)
+        return
+    requeues = r.hincrby(job_key(job_id), "requeues", 1)
+    if requeues > MAX_REQUEUES:
+        fail_job(r, job_id, f"made no progress after {MAX_REQUEUES} re-queues by the watchdog")
+        return
+    log.warning("job %s made no progress for %ss: queued again (%d of %d)",
+                job_id, stall_seconds, requeues, MAX_REQUEUES)
+    enqueue_enrichment(app, job_id)
+
+
 class DueWorkScheduler(bootsteps.StartStopStep):
     """Worker bootstep: a thread that queues due deliveries and re-queues stalled jobs."""
 
@@ -85,7 +105,6 @@ class DueWorkScheduler(bootsteps.StartStopStep):
 
     def _run(self, app: Any) -> None:
         from workers.delivery_tasks import deliver
-        from workers.pipeline import enqueue_enrichment
         from workers.resources import redis_for
         settings = app.conf["enrichment_settings"]
         r = redis_for(settings.redis_url)
@@ -95,9 +114,7 @@ class DueWorkScheduler(bootsteps.StartStopStep):
                 for job_id in claim_due(r, DELIVERIES_DUE, now, now + LEASE_SECONDS):
                     deliver.apply_async(args=[job_id])
                 for job_id in claim_due(r, UNFINISHED, _stalled_before(r, now, settings), now):
-                    log.warning("job %s made no progress for %ss: queued again",
-                                job_id, settings.job_stall_seconds)
-                    enqueue_enrichment(app, job_id)
-            except (redis.RedisError, OSError) as exc:
-                log.warning("delivery scheduler: %s; trying again", exc)
+                    _requeue(app, r, job_id, settings.job_stall_seconds)
+            except Exception as exc:  # Redis or the broker away, or anything else: the loop lives on
+                log.warning("scheduler: %s: %s; trying again", type(exc).__name__, exc)
                 self._stop.wait(2)

@@ -58,10 +58,8 @@ class StageTask(Task):
 def fail_job(r: redis.Redis, job_id: str, error: str) -> None:
     """Mark the job failed (once) and queue the enrichment.failed callback."""
     job = jobs.get_job(r, job_id)
-    if not job or job["status"] in jobs.TERMINAL:
+    if not job or not jobs.finish(r, job_id, "failed", error=error[:2000]):
         return
-    jobs.update_job(r, job_id, status="failed", error=error[:2000], finished_at=jobs.now_iso())
-    jobs.finished(r, job_id)
     metrics.count(r, "jobs", "failed")
     if job.get("callback_url"):
         schedule_delivery(r, job_id, time.time())
@@ -70,9 +68,11 @@ def fail_job(r: redis.Redis, job_id: str, error: str) -> None:
 def _open_job(r: redis.Redis, job_id: str) -> bool:
     """True while the job exists and is not final; the watchdog forgets a job that expired."""
     job = jobs.get_job(r, job_id)
-    if not job:
-        jobs.finished(r, job_id)
-    return bool(job) and job["status"] not in jobs.TERMINAL
+    if not job or job["status"] in jobs.TERMINAL:
+        jobs.finished(r, job_id)  # expired or final: nothing for the watchdog to watch
+        return False
+    jobs.progressed(r, job_id)  # a stage has begun: the watchdog leaves the job alone meanwhile
+    return True
 
 
 def _store(r: redis.Redis, job_id: str, name: str, value: Any, started: float) -> None:
@@ -162,6 +162,10 @@ def assemble(self: Task, job_id: str) -> str:
     job = jobs.get_job(r, job_id)
     if not job or job["status"] in jobs.TERMINAL:
         return job_id
+    # One copy at a time (a re-run stage queues assemble again); if this one dies, the lock runs
+    # out and the watchdog's re-queue reaches assemble again.
+    if not r.set(jobs.job_key(job_id, "assembling"), self.request.id or "1", nx=True, ex=60):
+        return job_id
     stages = {name: jobs.load_json(r, job_id, "out", name) for name in pipeline.PARALLEL}
     started = time.perf_counter()
     article, prepared, _ = _inputs(r, job_id)
@@ -172,11 +176,12 @@ def assemble(self: Task, job_id: str) -> str:
     jobs.store_json(r, job_id, document, settings().job_ttl, "result")
     jobs.record_timing(r, job_id, "assemble", timings["assemble"])
     if job.get("callback_url"):
-        # Leased first: if the deliver message below is lost, the scheduler sends it when the
-        # lease runs out.
-        schedule_delivery(r, job_id, time.time() + LEASE_SECONDS)
-    jobs.update_job(r, job_id, status="succeeded", finished_at=jobs.now_iso())
-    jobs.finished(r, job_id)
+        # Leased before the job is final: if this process dies next, or the deliver message below
+        # is lost, the scheduler sends the callback when the lease runs out. (NX: a failure
+        # callback already scheduled keeps its time.)
+        schedule_delivery(r, job_id, time.time() + LEASE_SECONDS, only_new=True)
+    if not jobs.finish(r, job_id, "succeeded"):
+        return job_id  # failed meanwhile (a stage's final error): that outcome stands
     metrics.count(r, "jobs", "succeeded")
     metrics.observe(r, "stage_assemble", timings["assemble"])
     # The result holds everything the stages produced; their separate copies are no longer needed.

@@ -37,19 +37,27 @@ def is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+class CallbackUnresolvable(CallbackRefused):
+    """The host does not resolve (now): refused at POST time, retried at delivery time."""
+
+
 def resolve(host: str, port: int) -> list[str]:
+    """The host's addresses, in getaddrinfo's order of preference, without repeats."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise CallbackRefused(f"callback host {host!r} does not resolve: {exc}") from exc
-    return sorted({str(info[4][0]) for info in infos})
+        raise CallbackUnresolvable(f"callback host {host!r} does not resolve: {exc}") from exc
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
-def check_callback_url(url: str, allow_http: bool, allow_hosts: frozenset[str]) -> list[str]:
+def check_callback_url(url: str, allow_http: bool, allow_hosts: frozenset[str],
+                       resolve_allowed: bool = True) -> list[str]:
     """Return the addresses `url`'s host resolves to; raise CallbackRefused unless the URL is
     https (or allowed http) and every address is public (or the host is in `allow_hosts`).
 
-    Deliveries connect only to the addresses returned here (workers/delivery.py)."""
+    Deliveries connect only to the addresses returned here (workers/delivery.py). A host in
+    `allow_hosts` is resolved only if `resolve_allowed` (the API, which only vets, passes False:
+    an allowed internal host that is down at POST time is not a reason to refuse the job)."""
     try:
         parts = urlsplit(url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -59,7 +67,7 @@ def check_callback_url(url: str, allow_http: bool, allow_hosts: frozenset[str]) 
     if parts.scheme not in {"http", "https"} or not host:
         raise CallbackRefused("callback_url must be an http(s) URL with a host")
     if host in allow_hosts:
-        return resolve(host, port)
+        return resolve(host, port) if resolve_allowed else []
     if parts.scheme == "http" and not allow_http:
         raise CallbackRefused("callback_url must use https (http is allowed only for hosts "
                               "named in CALLBACK_ALLOW_HOSTS, or with CALLBACK_ALLOW_HTTP=1)")
