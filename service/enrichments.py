@@ -81,7 +81,7 @@ def create(payload: dict[str, Any]) -> ResponseReturnValue:
         job_id, created = jobs.create_job(
             r, client=g.client, article=_stored_article(payload["article"]), callback_url=callback_url,
             options=payload["options"], ttl=settings.job_ttl, idempotency_key=idem_key,
-            max_depth=settings.max_queue_depth, queue=ENRICH)
+            queue=ENRICH, max_depth=settings.max_queue_depth)
     except jobs.QueueFull:
         abort(503, message=f"The enrichment queue holds {settings.max_queue_depth} articles or more; "
                            "retry later.", headers={"Retry-After": "30"})
@@ -97,15 +97,14 @@ def _accepted(r: Any, job_id: str, wait: int, created: bool) -> ResponseReturnVa
     headers = {"Location": location}
     # A job made by this request is queued; only a repeat (Idempotency-Key) or a wait reads it.
     job = jobs.get_job(r, job_id) or {} if wait or not created else {"status": "queued"}
-    if wait and job.get("status") not in jobs.TERMINAL:
-        with waiting.slot(r, wait, current_app.extensions["settings"].max_waiting) as granted:
+    applied = wait > 0
+    if applied and job.get("status") not in jobs.TERMINAL:
+        with waiting.slot(r, wait, current_app.extensions["settings"].max_waiting) as applied:
             deadline = time.monotonic() + wait
-            while granted and job.get("status") not in jobs.TERMINAL and time.monotonic() < deadline:
+            while applied and job.get("status") not in jobs.TERMINAL and time.monotonic() < deadline:
                 time.sleep(0.05)
                 job = jobs.get_job(r, job_id) or {}
-        if granted:
-            headers["Preference-Applied"] = f"wait={wait}"
-    elif wait:
+    if applied:
         headers["Preference-Applied"] = f"wait={wait}"
     if job.get("status") in jobs.TERMINAL:
         return jsonify(JobSchema().dump(job_view(r, job))), 200, headers

@@ -9,33 +9,22 @@ dies between taking an id and queueing it, the watchdog (workers/scheduler.py) q
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
 import redis
-from celery import bootsteps
 from kombu.exceptions import OperationalError
 
 from workers.jobs import INTAKE, progressed
+from workers.worker_thread import WorkerThread
 
 BLOCK_SECONDS = 1
 log = logging.getLogger(__name__)
 
 
-class IntakeRelay(bootsteps.StartStopStep):
+class IntakeRelay(WorkerThread):
     """Worker bootstep: a thread that queues the first stage of every newly accepted job."""
 
-    requires = {"celery.worker.components:Pool"}
-
-    def __init__(self, worker: Any, **kwargs: Any) -> None:
-        super().__init__(worker, **kwargs)
-        self._stop = threading.Event()
-
-    def start(self, worker: Any) -> None:
-        threading.Thread(target=self._run, args=(worker.app,), daemon=True, name="intake-relay").start()
-
-    def stop(self, worker: Any) -> None:
-        self._stop.set()
+    thread_name = "intake-relay"
 
     def _run(self, app: Any) -> None:
         from workers.pipeline import enqueue_enrichment

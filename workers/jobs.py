@@ -72,8 +72,8 @@ def create_job(
     options: dict[str, Any],
     ttl: int,
     idempotency_key: str | None = None,
+    queue: str,
     max_depth: int | None = None,
-    queue: str = "enrich",
 ) -> tuple[str, bool]:
     """Store a new job and queue its id for the workers; return (job id, created).
 
@@ -135,11 +135,10 @@ def finish(r: redis.Redis, job_id: str, status: str, **fields: Any) -> bool:
     return done
 
 
-def mark_running(r: redis.Redis, job_id: str) -> None:
-    """Move a queued job to running; a re-run of a finished job leaves it as it is."""
-    job = get_job(r, job_id)
-    if job and job["status"] == "queued":
-        update_job(r, job_id, status="running", started_at=now_iso())
+def mark_running(r: redis.Redis, job: dict[str, str]) -> None:
+    """Move a queued job (as just read) to running; any other status is left as it is."""
+    if job["status"] == "queued":
+        update_job(r, job["id"], status="running", started_at=now_iso())
 
 
 def progressed(r: redis.Redis, job_id: str) -> None:

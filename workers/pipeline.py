@@ -14,8 +14,9 @@ from celery import Celery
 from workers import jobs
 
 STAGES = "workers.tasks."
-PARALLEL = ("also_read", "background", "implications")  # the stages' output names
-PARALLEL_TASKS = ("also_read", "background_facts", "implications_and_key_points")
+# The parallel stages: task name -> the name its output is stored under.
+PARALLEL = {"also_read": "also_read", "background_facts": "background",
+            "implications_and_key_points": "implications"}
 
 
 def enqueue_enrichment(celery: Celery, job_id: str) -> None:
@@ -25,12 +26,12 @@ def enqueue_enrichment(celery: Celery, job_id: str) -> None:
 
 def fan_out(celery: Celery, job_id: str) -> None:
     """Queue the parallel stages once the article is prepared."""
-    for name in PARALLEL_TASKS:
-        celery.send_task(STAGES + name, args=(job_id,))
+    for task in PARALLEL:
+        celery.send_task(STAGES + task, args=(job_id,))
 
 
-def join(celery: Celery, r: redis.Redis, job_id: str, stage: str, ttl: int) -> bool:
-    """Record that a parallel stage is done; queue assemble when all are. True if it queued.
+def join(celery: Celery, r: redis.Redis, job_id: str, stage: str, ttl: int) -> None:
+    """Record that a parallel stage is done; queue assemble when all are.
 
     The last stage to finish queues assemble. A stage that runs again after all are done queues
     it again, which is what repairs a job whose assemble message was lost; assemble is idempotent.
@@ -41,10 +42,8 @@ def join(celery: Celery, r: redis.Redis, job_id: str, stage: str, ttl: int) -> b
     pipe.scard(key)
     pipe.expire(key, ttl)
     _, done, _ = pipe.execute()
-    if done < len(PARALLEL):
-        return False
-    celery.send_task(STAGES + "assemble", args=(job_id,))
-    return True
+    if done >= len(PARALLEL):
+        celery.send_task(STAGES + "assemble", args=(job_id,))
 
 
 def enqueue_indexing(celery: Celery, ids: list[str], batch: int = 32) -> int:

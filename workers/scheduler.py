@@ -13,15 +13,14 @@ entry is due again, so no job and no callback is lost.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from typing import Any
 
 import redis
-from celery import bootsteps
 
 from workers.jobs import DELIVERIES_DUE, UNFINISHED
 from workers.queues import ENRICH, FINISH, oldest_accepted_at, oldest_enqueued_at
+from workers.worker_thread import WorkerThread
 
 LEASE_SECONDS = 120.0
 MAX_REQUEUES = 3
@@ -85,23 +84,10 @@ def _requeue(app: Any, r: redis.Redis, job_id: str, stall_seconds: int) -> None:
     enqueue_enrichment(app, job_id)
 
 
-class DueWorkScheduler(bootsteps.StartStopStep):
+class DueWorkScheduler(WorkerThread):
     """Worker bootstep: a thread that queues due deliveries and re-queues stalled jobs."""
 
-    requires = {"celery.worker.components:Pool"}
-
-    def __init__(self, worker: Any, **kwargs: Any) -> None:
-        super().__init__(worker, **kwargs)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self, worker: Any) -> None:
-        self._thread = threading.Thread(target=self._run, args=(worker.app,), daemon=True,
-                                        name="delivery-scheduler")
-        self._thread.start()
-
-    def stop(self, worker: Any) -> None:
-        self._stop.set()
+    thread_name = "due-work-scheduler"
 
     def _run(self, app: Any) -> None:
         from workers.delivery_tasks import deliver

@@ -65,14 +65,14 @@ def fail_job(r: redis.Redis, job_id: str, error: str) -> None:
         schedule_delivery(r, job_id, time.time())
 
 
-def _open_job(r: redis.Redis, job_id: str) -> bool:
-    """True while the job exists and is not final; the watchdog forgets a job that expired."""
+def _open_job(r: redis.Redis, job_id: str) -> dict[str, str] | None:
+    """The job while it exists and is not final (else None: the watchdog forgets it)."""
     job = jobs.get_job(r, job_id)
     if not job or job["status"] in jobs.TERMINAL:
         jobs.finished(r, job_id)  # expired or final: nothing for the watchdog to watch
-        return False
+        return None
     jobs.progressed(r, job_id)  # a stage has begun: the watchdog leaves the job alone meanwhile
-    return True
+    return job
 
 
 def _store(r: redis.Redis, job_id: str, name: str, value: Any, started: float) -> None:
@@ -87,7 +87,7 @@ def _parallel_stage(task: Task, job_id: str, name: str,
                     compute: Callable[[redis.Redis, str], Any]) -> str:
     """Run one parallel stage unless its output is stored, then join the others."""
     r = redis_client()
-    if not _open_job(r, job_id):
+    if _open_job(r, job_id) is None:
         return job_id
     if not jobs.has(r, job_id, "out", name):
         started = time.perf_counter()
@@ -100,10 +100,11 @@ def _parallel_stage(task: Task, job_id: str, name: str,
 def prepare(self: Task, job_id: str) -> str:
     """Clean the body into paragraphs and sentences; find entities and key terms."""
     r = redis_client()
-    if not _open_job(r, job_id):
+    job = _open_job(r, job_id)
+    if job is None:
         return job_id
     if not jobs.has(r, job_id, "out", "prepare"):
-        jobs.mark_running(r, job_id)
+        jobs.mark_running(r, job)
         started = time.perf_counter()
         article = jobs.load_json(r, job_id, "article")
         _store(r, job_id, "prepare", prepare_article(article, settings().spacy_model), started)
@@ -166,7 +167,7 @@ def assemble(self: Task, job_id: str) -> str:
     # out and the watchdog's re-queue reaches assemble again.
     if not r.set(jobs.job_key(job_id, "assembling"), self.request.id or "1", nx=True, ex=60):
         return job_id
-    stages = {name: jobs.load_json(r, job_id, "out", name) for name in pipeline.PARALLEL}
+    stages = {name: jobs.load_json(r, job_id, "out", name) for name in pipeline.PARALLEL.values()}
     started = time.perf_counter()
     article, prepared, _ = _inputs(r, job_id)
     timings = jobs.timings(job)
@@ -185,7 +186,7 @@ def assemble(self: Task, job_id: str) -> str:
     metrics.count(r, "jobs", "succeeded")
     metrics.observe(r, "stage_assemble", timings["assemble"])
     # The result holds everything the stages produced; their separate copies are no longer needed.
-    r.delete(*(jobs.job_key(job_id, "out", name) for name in pipeline.PARALLEL))
+    r.delete(*(jobs.job_key(job_id, "out", name) for name in pipeline.PARALLEL.values()))
     if job.get("callback_url"):
         self.app.send_task("workers.delivery_tasks.deliver", args=(job_id,))
     return job_id

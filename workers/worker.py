@@ -14,14 +14,15 @@ from workers import logs
 from workers.celery_app import create_celery
 from workers.settings import Settings
 
-logs.configure("worker", os.environ.get("LOG_LEVEL", "INFO").upper())  # before Celery's first line
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+logs.configure("worker", LOG_LEVEL)  # before Celery's first line
 celery = create_celery(Settings.from_env())
 
 
 @setup_logging.connect
 def _json_logs(loglevel: Any = None, **_: Any) -> None:
     """Celery would set up its own (plain text) logging; keep ours, at the --loglevel asked for."""
-    logs.configure("worker", loglevel or os.environ.get("LOG_LEVEL", "INFO").upper())
+    logs.configure("worker", loglevel or LOG_LEVEL)
 
 
 @task_prerun.connect
