@@ -45,3 +45,32 @@ def test_a_started_article_is_finished_before_a_later_one_begins(stack):
     done = wait_for(all_succeeded, timeout=90)
     first, last = done[0], done[-1]
     assert first["finished_at"] < last["started_at"], (first, last)
+
+
+def test_a_publish_on_a_channel_closed_by_a_lost_connection_is_transient(redis_server) -> None:
+    """While Redis restarts, kombu can leave a pooled producer on a channel whose connection is
+    gone; its next publish raises AttributeError. pipeline.send reports that as the broker error
+    it is (a stage retries it; it never fails the job), and the next publish goes through."""
+    import redis
+    from kombu.exceptions import OperationalError
+
+    from workers import pipeline
+    from workers.celery_app import create_celery
+    from workers.settings import Settings
+    from workers.tasks import TRANSIENT
+
+    url = redis_server.url.rsplit("/", 1)[0] + "/3"  # a database of its own: no worker reads it
+    celery = create_celery(Settings.from_env({"REDIS_URL": url}))
+    with celery.producer_or_acquire() as producer:
+        channel = producer.channel
+        channel.connection.close_channel(channel)  # what the lost connection leaves behind
+
+    with pytest.raises(OperationalError, match="could not queue workers.tasks.prepare") as caught:
+        pipeline.send(celery, "workers.tasks.prepare", "enr_1")
+    assert isinstance(caught.value, TRANSIENT)
+    pipeline.send(celery, "workers.tasks.prepare", "enr_2")
+    r = redis.Redis.from_url(url)
+    try:
+        assert r.llen("enrich") == 1
+    finally:
+        r.flushdb()

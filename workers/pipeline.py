@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import redis
 from celery import Celery
+from kombu.exceptions import OperationalError
 
 from workers import jobs
 
@@ -19,15 +20,31 @@ PARALLEL = {"also_read": "also_read", "background_facts": "background",
             "implications_and_key_points": "implications"}
 
 
+def send(celery: Celery, task: str, *args: object) -> None:
+    """Queue a task; any failure to publish is the broker's, so it is reported as transient.
+
+    While Redis restarts, kombu can leave a pooled producer on a closed channel, and the next
+    publish raises AttributeError ('NoneType' object has no attribute 'client') instead of a
+    connection error. It is the same lost connection: the stage retries, or the watchdog
+    re-queues the job, but the job must not be failed for it.
+    """
+    try:
+        celery.send_task(task, args=args)
+    except OperationalError:
+        raise
+    except (AttributeError, OSError) as exc:
+        raise OperationalError(f"could not queue {task}: {type(exc).__name__}: {exc}") from exc
+
+
 def enqueue_enrichment(celery: Celery, job_id: str) -> None:
     """Queue the first stage of a stored job; the task carries only the job id."""
-    celery.send_task(STAGES + "prepare", args=(job_id,))
+    send(celery, STAGES + "prepare", job_id)
 
 
 def fan_out(celery: Celery, job_id: str) -> None:
     """Queue the parallel stages once the article is prepared."""
     for task in PARALLEL:
-        celery.send_task(STAGES + task, args=(job_id,))
+        send(celery, STAGES + task, job_id)
 
 
 def join(celery: Celery, r: redis.Redis, job_id: str, stage: str, ttl: int) -> None:
@@ -43,12 +60,12 @@ def join(celery: Celery, r: redis.Redis, job_id: str, stage: str, ttl: int) -> N
     pipe.expire(key, ttl)
     _, done, _ = pipe.execute()
     if done >= len(PARALLEL):
-        celery.send_task(STAGES + "assemble", args=(job_id,))
+        send(celery, STAGES + "assemble", job_id)
 
 
 def enqueue_indexing(celery: Celery, ids: list[str], batch: int = 32) -> int:
     """Queue staged archive articles for indexing in batches; return the number of tasks."""
     batches = [ids[i:i + batch] for i in range(0, len(ids), batch)]
     for chunk in batches:
-        celery.send_task("workers.index_tasks.index_articles", args=(chunk,))
+        send(celery, "workers.index_tasks.index_articles", chunk)
     return len(batches)

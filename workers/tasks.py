@@ -188,7 +188,7 @@ def assemble(self: Task, job_id: str) -> str:
     # The result holds everything the stages produced; their separate copies are no longer needed.
     r.delete(*(jobs.job_key(job_id, "out", name) for name in pipeline.PARALLEL.values()))
     if job.get("callback_url"):
-        self.app.send_task("workers.delivery_tasks.deliver", args=(job_id,))
+        pipeline.send(self.app, "workers.delivery_tasks.deliver", job_id)
     return job_id
 
 
