@@ -29,6 +29,7 @@ def require_json() -> None:
     settings = current_app.extensions["settings"]
     if request.method != "POST" or request.endpoint != "enrichments.create":
         return
+    request.max_content_length = settings.max_request_bytes  # also bounds a chunked body
     if (request.content_length or 0) > settings.max_request_bytes:
         abort(413, message=f"Request body over {settings.max_request_bytes} bytes.")
     if not request.is_json:

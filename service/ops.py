@@ -10,6 +10,7 @@ from flask import current_app, g
 from flask_smorest import Blueprint, abort
 
 from workers import jobs
+from workers.broker import broker_call
 from workers.delivery_tasks import redeliver
 from workers.queues import state as queues_state
 
@@ -25,17 +26,20 @@ def healthz() -> dict[str, str]:
 
 @blp.route("/readyz", methods=["GET"])
 @blp.doc(security=[])
-def readyz() -> tuple[dict[str, Any], int]:
-    """Redis answers and at least one worker replies"""
+def readyz() -> dict[str, Any]:
+    """Redis answers and at least one worker replies (else 503, in the error shape)"""
     r = current_app.extensions["redis"]
     try:
         r.ping()
     except redis.RedisError as exc:
-        return {"status": "unavailable", "redis": f"down: {exc}", "workers": 0}, 503
-    replies = current_app.extensions["celery"].control.ping(timeout=1.0, limit=1)
-    status = 200 if replies else 503
-    return {"status": "ready" if replies else "no workers", "redis": "ok",
-            "workers": len(replies)}, status
+        abort(503, message=f"Not ready: Redis does not answer ({exc}).",
+              errors={"redis": [str(exc)]}, headers={"Retry-After": "5"})
+    with broker_call("ping the workers"):
+        replies = current_app.extensions["celery"].control.ping(timeout=1.0, limit=1)
+    if not replies:
+        abort(503, message="Not ready: no worker answered a ping within 1 second.",
+              errors={"workers": ["No worker answered."]}, headers={"Retry-After": "5"})
+    return {"status": "ready", "redis": "ok", "workers": len(replies)}
 
 
 def _jobs_last_hour(r: redis.Redis, now: float) -> dict[str, int]:
@@ -56,7 +60,8 @@ def queues() -> dict[str, Any]:
     r = current_app.extensions["redis"]
     now = time.time()
     inspect = current_app.extensions["celery"].control.inspect(timeout=1.0)
-    active, reserved = inspect.active() or {}, inspect.reserved() or {}
+    with broker_call("ask the workers for their tasks"):
+        active, reserved = inspect.active() or {}, inspect.reserved() or {}
     return {
         "queues": queues_state(r, now),
         "workers": [{"name": name, "active": len(active.get(name, [])),

@@ -107,6 +107,14 @@ def test_wrong_content_type_is_415(client, store, content_type):
     (with_article(published_at="2024-13-45T25:00:00Z"), "article.published_at"),
     (with_article(language="fr"), "article.language"),
     (with_article(tags="politics"), "article.tags"),
+    (with_article(title="T" * 1001), "article.title"),
+    (with_article(tags=["politics"] * 101), "article.tags"),
+    (with_article(tags=["x" * 201]), "article.tags.0"),
+    (with_article(tags=[""]), "article.tags.0"),
+    (with_article(section="s" * 201), "article.section"),
+    (with_article(id=""), "article.id"),
+    (with_article(url="ftp://example.com/a"), "article.url"),
+    ({**VALID, "callback_url": "https://example.com/" + "p" * 2000}, "callback_url"),
     ({**VALID, "options": {"limits": {"also_read": 21}}}, "options.limits.also_read"),
     ({**VALID, "options": {"limits": {"also_read": -1}}}, "options.limits.also_read"),
     ({**VALID, "options": {"limits": {"background": 31}}}, "options.limits.background"),
@@ -165,6 +173,20 @@ def test_body_at_the_limit_is_accepted(small_app, store, worker):
 def test_request_over_the_byte_limit_is_413(client, store):
     data = json.dumps(with_article(body="x" * 2_000_001))
     assert_error(post_enrichment(client, store, data=data, content_type="application/json"), 413)
+
+
+def test_chunked_request_over_the_byte_limit_is_413(client, store):
+    """No Content-Length (Transfer-Encoding: chunked): the limit holds while the body is read."""
+    import io
+
+    data = json.dumps(with_article(body="x" * 2_000_001)).encode()
+    before = store.zcard(RECENT_JOBS)
+    response = client.post("/v1/enrichments", input_stream=io.BytesIO(data), content_type="application/json",
+                           headers={**auth(), "Transfer-Encoding": "chunked"},
+                           environ_overrides={"wsgi.input_terminated": True})
+    assert response.request.content_length is None  # the server could not know the size up front
+    assert_error(response, 413)
+    assert store.zcard(RECENT_JOBS) == before
 
 
 @pytest.mark.parametrize("authorization", [

@@ -140,6 +140,26 @@ def test_dead_lettered_then_redelivered(client, sample_archive, httpserver: HTTP
     assert r.zscore(DELIVERIES_DUE, job_id) is None
 
 
+def test_dead_letters_replay_is_per_client(client, sample_archive, httpserver: HTTPServer, env):
+    r = redis.Redis.from_url(env["REDIS_URL"])
+    receiver = Receiver(forever=503)
+    job_id = submit(client, serve(httpserver, "/replay", receiver))
+    webhook_id = wait_state(client, job_id, "delivery_failed")["callback"]["webhook_id"]
+    receiver.forever = None  # the receiver is fixed
+
+    other = client.post("/v1/ops/dead-letters/replay", headers=auth("bob"))  # none of them are bob's
+    assert other.status_code == 404 and other.json["code"] == 404 and other.json["message"]
+    job = settle_then_reread(client, job_id)
+    assert codes(job) == [503, 503, 503] and r.zscore(DEAD_LETTERS, job_id) is not None
+
+    replay = client.post("/v1/ops/dead-letters/replay", headers=auth())
+    assert replay.status_code == 202 and job_id in replay.json["replayed"]
+    job = wait_state(client, job_id, "delivered")
+    assert codes(job) == [503, 503, 503, 200]
+    assert receiver.verified(job_id) == [webhook_id] * 4
+    assert r.zscore(DEAD_LETTERS, job_id) is None
+
+
 @pytest.mark.parametrize("status", [410, 400])
 def test_permanent_failure_not_retried(client, sample_archive, httpserver: HTTPServer, env, status):
     receiver = Receiver(forever=status)

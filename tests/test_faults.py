@@ -43,15 +43,17 @@ def test_worker_killed_mid_job_the_job_still_finishes(client, worker, celery_app
         victim.kill()
         at_kill = client.get(f"/v1/enrichments/{job_id}", headers=auth()).json
         assert at_kill["status"] == "running"  # killed mid-job, not after it
-        if victim is worker:
-            worker.start()  # the session's worker comes back, as a supervisor would restart it
-            worker.wait_ready(celery_app)
+        # The victim stays down until the job is final: the other worker is the one that ends it.
         job = wait_for(lambda: (j := client.get(f"/v1/enrichments/{job_id}", headers=auth()).json)
                        ["status"] in {"succeeded", "failed"} and j, timeout=120)
         assert job["status"] == "succeeded", job
         assert job["result"]["entities"]
+        assert victim.proc is not None and victim.proc.poll() is not None  # still dead meanwhile
     finally:
         spare.stop()
+        if not worker.proc or worker.proc.poll() is not None:
+            worker.start()  # the session's worker comes back, as a supervisor would restart it
+            worker.wait_ready(celery_app)
 
 
 def _final(client: FlaskClient, job_id: str) -> dict | None:  # type: ignore[type-arg]
@@ -59,7 +61,19 @@ def _final(client: FlaskClient, job_id: str) -> dict | None:  # type: ignore[typ
     return job if job["status"] in {"succeeded", "failed"} else None
 
 
+def _ops_answers(client: FlaskClient) -> list[int]:
+    """Status of the operators' endpoints; an error must come in the one error shape."""
+    statuses = []
+    for path in ("/readyz", "/metrics", "/v1/ops/queues"):
+        response = client.get(path, headers=auth())
+        statuses.append(response.status_code)
+        if response.status_code >= 400:
+            assert response.json["code"] == response.status_code and response.json["message"], path
+    return statuses
+
+
 @pytest.mark.drill
+@pytest.mark.parametrize("stack", [{"RATE_LIMIT": "1000/second"}], indirect=True)  # limiter on
 def test_redis_restart_while_posting_answers_503_and_loses_no_accepted_job(stack):
     article = {"article": {"title": "Harwick", "body": "The Harwick Dockers Union voted to strike."}}
     accepted, statuses = [], []
@@ -78,11 +92,13 @@ def test_redis_restart_while_posting_answers_503_and_loses_no_accepted_job(stack
     stack.redis.stop()  # with jobs in flight
     for _ in range(5):
         post()  # Redis is gone: every answer is 503, none 500
+    assert _ops_answers(stack.client) == [503, 503, 503]
     stack.redis.start()
     for _ in range(5):
         post()
     assert statuses[5:10] == [503] * 5
     assert statuses[:5] == [202] * 5 and statuses[10:] == [202] * 5
+    assert 500 not in _ops_answers(stack.client)  # straight after the restart: 200, or 503 at worst
 
     # Jobs whose messages died with Redis are queued again by the watchdog (JOB_STALL_SECONDS).
     # The worker may have exited while Redis was gone (a kombu bug in closing the lost connection);
@@ -93,6 +109,7 @@ def test_redis_restart_while_posting_answers_503_and_loses_no_accepted_job(stack
 
     finished = [wait_for(lambda j=job_id: final(j), timeout=120) for job_id in accepted]
     assert [job["status"] for job in finished] == ["succeeded"] * 10, finished
+    assert _ops_answers(stack.client) == [200, 200, 200]
 
 
 @pytest.mark.drill
@@ -150,15 +167,17 @@ def test_a_job_whose_message_was_lost_is_queued_again_by_the_watchdog(stack):
 
 
 @pytest.mark.drill
-def test_a_job_that_keeps_stalling_is_failed_not_requeued_forever(stack):
+def test_a_job_that_keeps_stalling_is_failed_not_requeued_forever(stack, httpserver: HTTPServer):
     """After MAX_REQUEUES re-queues the watchdog fails the job, so its client hears of it."""
     import redis
 
     from workers import jobs
     from workers.scheduler import MAX_REQUEUES
 
+    httpserver.expect_request("/failed", method="POST").respond_with_data("ok")
     stack.worker.stop()
-    response = stack.client.post("/v1/enrichments", json={"article": {"title": "Harwick", "body": SENTENCE}},
+    response = stack.client.post("/v1/enrichments", json={"article": {"title": "Harwick", "body": SENTENCE},
+                                                          "callback_url": httpserver.url_for("/failed")},
                                  headers=auth())
     job_id = response.json["id"]
     r = redis.Redis.from_url(stack.redis.url)
@@ -169,3 +188,7 @@ def test_a_job_that_keeps_stalling_is_failed_not_requeued_forever(stack):
     job = wait_for(lambda: _final(stack.client, job_id), timeout=60)
     assert job["status"] == "failed" and "no progress" in job["error"], job
     assert r.zscore(jobs.UNFINISHED, job_id) is None
+    wait_for(lambda: len(httpserver.log) == 1, timeout=30)  # the client hears of it, signed
+    request, _ = httpserver.log[0]
+    event = Webhook(SECRET).verify(request.get_data(as_text=True), dict(request.headers))
+    assert event["type"] == "enrichment.failed" and event["id"] == job_id, event

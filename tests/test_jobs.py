@@ -92,10 +92,23 @@ def test_readyz_and_queue_health(client, worker):
     ops = client.get("/v1/ops/queues", headers=auth()).json
     assert set(ops["queues"]) == {"intake", "deliver", "finish", "enrich", "index"}
     for queue in ops["queues"].values():
-        assert queue["depth"] >= 0
+        assert isinstance(queue["depth"], int) and set(queue) >= {"depth", "oldest_age_s"}
     assert any(w["name"].startswith("main@") for w in ops["workers"])
     assert sum(ops["jobs_last_hour"].values()) >= 1
-    assert ops["dead_letters"] >= 0
+    assert isinstance(ops["dead_letters"], int) and isinstance(ops["deliveries_due"], int)
+
+
+def test_readyz_is_503_in_the_error_shape_without_workers_or_redis(env, redis_server):
+    from devtools.local_redis import free_port
+    from service import create_app
+
+    no_workers = redis_server.url.rsplit("/", 1)[0] + "/4"  # a database no worker listens on
+    no_redis = f"redis://127.0.0.1:{free_port()}/0"
+    for url, field in ((no_workers, "workers"), (no_redis, "redis")):
+        answer = create_app({**env, "REDIS_URL": url}).test_client().get("/readyz")
+        assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
+        assert answer.json["code"] == 503 and answer.json["message"].startswith("Not ready")
+        assert list(answer.json["errors"]) == [field]
 
 
 def test_a_final_status_is_set_once(env):

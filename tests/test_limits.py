@@ -23,21 +23,54 @@ def test_rate_limit_answers_429_with_retry_after_per_client(env, worker):
 
 
 def test_full_queue_answers_503_and_queues_nothing(env, worker):
+    import redis
+
+    from workers import jobs
+
+    r = redis.Redis.from_url(env["REDIS_URL"])
     client = create_app({**env, "MAX_QUEUE_DEPTH": "0"}).test_client()
-    before = client.get("/v1/ops/queues", headers=auth()).json["jobs_last_hour"]
+    before = r.zcard(jobs.RECENT_JOBS)
     response = client.post("/v1/enrichments", json=ARTICLE, headers=auth())
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
     assert "queue" in response.json["message"]
-    assert client.get("/v1/ops/queues", headers=auth()).json["jobs_last_hour"] == before
+    assert r.zcard(jobs.RECENT_JOBS) == before  # no job was made
 
 
-def test_metrics_count_requests_jobs_and_stage_durations(client, worker):
-    job = client.post("/v1/enrichments", json=ARTICLE, headers={**auth(), "Prefer": "wait=30"})
+def test_a_mistyped_rate_limit_stops_start_up_and_says_what_to_write(env):
+    import pytest
+
+    from workers.settings import ConfigError
+
+    with pytest.raises(ConfigError, match=r"RATE_LIMIT: '100/sec0nd' is not a rate limit \(e.g. '100/second'"):
+        create_app({**env, "RATE_LIMIT": "100/sec0nd"})
+
+
+def test_metrics_count_requests_jobs_and_stage_durations(client, worker, httpserver):
+    from prometheus_client.parser import text_string_to_metric_families
+
+    httpserver.expect_request("/metrics-hook", method="POST").respond_with_data("ok")
+    job = client.post("/v1/enrichments", json={**ARTICLE, "callback_url": httpserver.url_for("/metrics-hook")},
+                      headers={**auth(), "Prefer": "wait=30"})
     assert job.status_code == 200
+    wait_for(lambda: client.get(f"/v1/enrichments/{job.json['id']}", headers=auth())
+             .json["callback"]["state"] == "delivered")
     text = wait_for(lambda: (t := client.get("/metrics").get_data(as_text=True))
-                    and "enrichment_stage_assemble_ms_count" in t and t)
-    assert 'enrichment_http_requests_total{method="POST",route="/v1/enrichments",status="200"}' in text
-    assert 'enrichment_jobs_total{outcome="succeeded"}' in text
-    assert "enrichment_accept_ms_bucket" in text
-    assert 'enrichment_queue_depth{queue="enrich"}' in text and 'enrichment_queue_depth{queue="intake"}' in text
-    assert "enrichment_archive_articles" in text
+                    and "enrichment_post_to_delivered_ms_count" in t and t)
+    samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
+               for family in text_string_to_metric_families(text) for s in family.samples}
+
+    def value(name: str, **labels: str) -> float:
+        return samples[(name, tuple(sorted(labels.items())))]
+
+    assert value("enrichment_http_requests_total", method="POST", route="/v1/enrichments", status="200") >= 1
+    assert value("enrichment_jobs_total", outcome="succeeded") >= 1
+    assert value("enrichment_deliveries_total", result="delivered") >= 1
+    for histogram in ("accept", "post_to_delivered", "stage_prepare", "stage_also_read",
+                      "stage_background", "stage_implications", "stage_assemble"):
+        assert value(f"enrichment_{histogram}_ms_count") >= 1, histogram
+        assert value(f"enrichment_{histogram}_ms_bucket", le="+Inf") >= 1, histogram
+    for queue in ("intake", "deliver", "finish", "enrich", "index"):
+        assert value("enrichment_queue_depth", queue=queue) >= 0
+        assert value("enrichment_queue_oldest_age_seconds", queue=queue) >= 0
+    for gauge in ("enrichment_dead_letters", "enrichment_deliveries_due", "enrichment_archive_articles"):
+        assert value(gauge) >= 0, gauge

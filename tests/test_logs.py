@@ -5,8 +5,14 @@ from __future__ import annotations
 import io
 import json
 import logging
+import subprocess
+import sys
+from pathlib import Path
 
-from tests.conftest import auth
+import requests
+
+from devtools.local_redis import free_port
+from tests.conftest import ROOT, auth, wait_for
 from tests.test_happy_path import DEMO
 from workers.logs import Formatter, JobIdFilter
 
@@ -44,3 +50,37 @@ def test_api_access_line_is_json_and_names_the_job(client, sample_archive):
     assert (get["method"], get["status"], get["job_id"]) == ("GET", 200, job_id)
     assert post["duration_ms"] > 0 and post["route"] == "/v1/enrichments" and post["role"] == "api"
     assert missing["status"] == 404 and missing["job_id"] == "enr_00000000000000000000000000000000"
+
+
+def test_granian_with_the_shipped_log_config_writes_only_json(env, worker, tmp_path: Path):
+    """The API as deployed (Granian, service/log_config.json): every line on stderr is JSON, and
+    the access line of a POST names its job."""
+    port = free_port()
+    stderr = tmp_path / "api.log"
+    granian = Path(sys.executable).parent / "granian"
+    with stderr.open("wb") as out:
+        proc = subprocess.Popen([str(granian), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+                                 "--workers", "1", "--log-config", "service/log_config.json",
+                                 "service.wsgi:app"], cwd=ROOT, env={**env, "PATH": "/usr/bin:/bin"},
+                                stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        def up() -> bool:
+            try:
+                return requests.get(base + "/healthz", timeout=1).status_code == 200
+            except requests.ConnectionError:
+                return False
+        wait_for(up, timeout=30)
+        posted = requests.post(base + "/v1/enrichments", json=DEMO, headers=auth(), timeout=10)
+        assert posted.status_code == 202, posted.text
+        job_id = posted.json()["id"]
+        assert requests.get(base + "/nowhere", timeout=5).status_code == 404
+    finally:
+        proc.terminate()
+        proc.wait(20)
+    lines = [json.loads(line) for line in stderr.read_text().splitlines() if line.strip()]
+    access = [line for line in lines if line["logger"] == "service.access"]
+    post = next(line for line in access if line["method"] == "POST")
+    assert (post["status"], post["job_id"], post["role"], post["client"]) == (202, job_id, "api", "alice")
+    assert any(line["status"] == 404 and line["job_id"] is None for line in access)
+    assert any(line["logger"].startswith("_granian") for line in lines)  # Granian's own lines too

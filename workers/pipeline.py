@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import redis
 from celery import Celery
-from kombu.exceptions import OperationalError
-
 from workers import jobs
+from workers.broker import broker_call
 
 STAGES = "workers.tasks."
 # The parallel stages: task name -> the name its output is stored under.
@@ -21,19 +20,9 @@ PARALLEL = {"also_read": "also_read", "background_facts": "background",
 
 
 def send(celery: Celery, task: str, *args: object) -> None:
-    """Queue a task; any failure to publish is the broker's, so it is reported as transient.
-
-    While Redis restarts, kombu can leave a pooled producer on a closed channel, and the next
-    publish raises AttributeError ('NoneType' object has no attribute 'client') instead of a
-    connection error. It is the same lost connection: the stage retries, or the watchdog
-    re-queues the job, but the job must not be failed for it.
-    """
-    try:
+    """Queue a task; a failure to publish is a (transient) broker error, see workers/broker.py."""
+    with broker_call(f"queue {task}"):
         celery.send_task(task, args=args)
-    except OperationalError:
-        raise
-    except (AttributeError, OSError) as exc:
-        raise OperationalError(f"could not queue {task}: {type(exc).__name__}: {exc}") from exc
 
 
 def enqueue_enrichment(celery: Celery, job_id: str) -> None:

@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from limits import parse_many
+
 DEFAULT_RETRY_DELAYS = "5,300,1800,7200,18000,36000,86400"
 
 
@@ -66,6 +68,18 @@ def _delays(raw: str) -> tuple[float, ...]:
     return delays
 
 
+def _rate_limit(value: str | None) -> str | None:
+    """A limit in Flask-Limiter's notation ('100/second', '10 per minute; 1000/hour'), or None."""
+    if value is None:
+        return None
+    try:
+        parse_many(value)
+    except ValueError as exc:
+        raise ConfigError(f"RATE_LIMIT: {value!r} is not a rate limit (e.g. '100/second', "
+                          "'10 per minute'; 'none' turns limiting off)") from exc
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     redis_url: str = "redis://127.0.0.1:6379/0"
@@ -118,7 +132,7 @@ class Settings:
             visibility_timeout=int(env.get("BROKER_VISIBILITY_TIMEOUT", cls.visibility_timeout)),
             job_stall_seconds=int(env.get("JOB_STALL_SECONDS", cls.job_stall_seconds)),
             spacy_model=env.get("SPACY_MODEL", cls.spacy_model),
-            rate_limit=_optional(env.get("RATE_LIMIT"), cls.rate_limit),
+            rate_limit=_rate_limit(_optional(env.get("RATE_LIMIT"), cls.rate_limit)),
             max_queue_depth=_optional_int(env.get("MAX_QUEUE_DEPTH"), cls.max_queue_depth),
             max_waiting=_optional_int(env.get("MAX_WAITING"), cls.max_waiting),
         )
