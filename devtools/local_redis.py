@@ -49,7 +49,7 @@ class RedisServer:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(
             [redis_binary(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "yes" if self.appendonly else "no", "--appendfsync", "always",
+             "--appendonly", "yes" if self.appendonly else "no", "--appendfsync", "everysec",  # as deployed
              "--dir", str(self.workdir.resolve())],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
@@ -61,5 +61,12 @@ class RedisServer:
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
+            self.proc.wait(10)
+        self.proc = None
+
+    def kill(self) -> None:
+        """Kill the server without a chance to save anything (SIGKILL): only the AOF keeps data."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
             self.proc.wait(10)
         self.proc = None

@@ -59,7 +59,9 @@ class RedisCollector:
 
 
 @blp.route("/metrics", methods=["GET"])
-@blp.doc(security=[])
+@blp.doc(security=[], responses={"200": {
+    "description": "Prometheus text exposition format.",
+    "content": {"text/plain": {"schema": {"type": "string"}}}}})
 def prometheus() -> Response:
     """Prometheus metrics"""
     registry = CollectorRegistry()

@@ -9,6 +9,8 @@ import redis
 from flask import current_app, g
 from flask_smorest import Blueprint, abort
 
+from schemas.errors import ErrorSchema
+from schemas.ops import HealthSchema, QueuesSchema, ReadySchema, ReplaySchema
 from workers import jobs
 from workers.broker import broker_call
 from workers.delivery_tasks import redeliver
@@ -18,6 +20,7 @@ blp = Blueprint("ops", __name__, description="Health and queue state for operato
 
 
 @blp.route("/healthz", methods=["GET"])
+@blp.response(200, HealthSchema)
 @blp.doc(security=[])
 def healthz() -> dict[str, str]:
     """The process is up"""
@@ -25,6 +28,8 @@ def healthz() -> dict[str, str]:
 
 
 @blp.route("/readyz", methods=["GET"])
+@blp.response(200, ReadySchema)
+@blp.alt_response(503, schema=ErrorSchema, description="Redis or the workers do not answer.")
 @blp.doc(security=[])
 def readyz() -> dict[str, Any]:
     """Redis answers and at least one worker replies (else 503, in the error shape)"""
@@ -55,6 +60,7 @@ def _jobs_last_hour(r: redis.Redis, now: float) -> dict[str, int]:
 
 
 @blp.route("/v1/ops/queues", methods=["GET"])
+@blp.response(200, QueuesSchema)
 def queues() -> dict[str, Any]:
     """Queue depth and oldest message age, workers, jobs of the last hour, dead letters"""
     r = current_app.extensions["redis"]
@@ -74,7 +80,8 @@ def queues() -> dict[str, Any]:
 
 
 @blp.route("/v1/ops/dead-letters/replay", methods=["POST"])
-def replay_dead_letters() -> tuple[dict[str, Any], int]:
+@blp.response(202, ReplaySchema)
+def replay_dead_letters() -> dict[str, Any]:
     """Redeliver every dead-lettered callback of the calling client"""
     r = current_app.extensions["redis"]
     replayed = []
@@ -86,4 +93,4 @@ def replay_dead_letters() -> tuple[dict[str, Any], int]:
             replayed.append(job_id)
     if not replayed:
         abort(404, message="No dead-lettered callbacks for this API key.")
-    return {"replayed": replayed}, 202
+    return {"replayed": replayed}

@@ -89,7 +89,7 @@ def test_redis_restart_while_posting_answers_503_and_loses_no_accepted_job(stack
 
     for _ in range(5):
         post()
-    stack.redis.stop()  # with jobs in flight
+    stack.redis.kill()  # SIGKILL, with jobs in flight: only the append-only file keeps them
     for _ in range(5):
         post()  # Redis is gone: every answer is 503, none 500
     assert _ops_answers(stack.client) == [503, 503, 503]

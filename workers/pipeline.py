@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import redis
 from celery import Celery
+
 from workers import jobs
 from workers.broker import broker_call
 
