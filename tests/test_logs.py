@@ -84,3 +84,25 @@ def test_granian_with_the_shipped_log_config_writes_only_json(env, worker, tmp_p
     assert (post["status"], post["job_id"], post["role"], post["client"]) == (202, job_id, "api", "alice")
     assert any(line["status"] == 404 and line["job_id"] is None for line in access)
     assert any(line["logger"].startswith("_granian") for line in lines)  # Granian's own lines too
+
+
+def test_a_worker_writes_only_json_to_stderr_from_start_to_shutdown(env, redis_server, tmp_path: Path):
+    """Start to warm shutdown, a worker's stderr is JSON lines; Celery's own shutdown notice
+    ("worker: Warm shutdown") goes to stdout."""
+    import signal
+
+    own_db = {**env, "REDIS_URL": redis_server.url.rsplit("/", 1)[0] + "/6"}  # takes no one's work
+    out, err = tmp_path / "stdout", tmp_path / "stderr"
+    celery = Path(sys.executable).parent / "celery"
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        proc = subprocess.Popen([str(celery), "-q", "-A", "workers.worker", "worker", "-Q", "deliver", "-c", "1",
+                                 "--loglevel", "INFO"], cwd=ROOT, env=own_db, stdout=stdout, stderr=stderr)
+    try:
+        wait_for(lambda: "ready." in err.read_text(), timeout=60)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
+    lines = [json.loads(line) for line in err.read_text().splitlines() if line.strip()]  # each one JSON
+    assert any(line["message"].endswith("ready.") for line in lines)
+    assert all(line["role"] == "worker" and {"time", "level", "logger", "pid"} <= set(line) for line in lines)
+    assert "Warm shutdown" in out.read_text()
