@@ -13,6 +13,7 @@ from flask_smorest import Blueprint, abort
 from schemas.archive import ArchivedArticleSchema, ArchiveStatsSchema, ImportReceiptSchema
 from schemas.article import ArchiveArticleSchema
 from service.api import summarise
+from service.bodies import bounded_body
 from workers import archive_index
 from workers.pipeline import enqueue_indexing
 
@@ -44,7 +45,7 @@ def validated(records: list[tuple[int, Any]]) -> list[dict[str, Any]]:
 
 def _records() -> list[tuple[int, Any]]:
     """The body's records with their line numbers (one record, line 1, for a JSON body)."""
-    text = request.get_data(as_text=True)
+    text = bounded_body(current_app.extensions["settings"].max_import_bytes).decode(errors="replace")
     if request.mimetype == NDJSON:
         records = []
         # Split on newlines only: U+2028 and friends may stand inside JSON strings.

@@ -13,6 +13,7 @@ from flask_smorest import Blueprint, abort
 
 from schemas.enrichment import AcceptedSchema, EnrichmentRequestSchema, JobSchema
 from service import waiting
+from service.bodies import bounded_body
 from service.job_view import job_view
 from workers import delivery_tasks, jobs, logs
 from workers.queues import ENRICH
@@ -29,15 +30,7 @@ def require_json() -> None:
     settings = current_app.extensions["settings"]
     if request.method != "POST" or request.endpoint != "enrichments.create":
         return
-    too_large = f"Request body over {settings.max_request_bytes} bytes."
-    if request.content_length is None:
-        # A chunked body's size is known only once read: read at most one byte past the limit
-        # (werkzeug stops at the limit silently, which would leave truncated JSON).
-        request.max_content_length = settings.max_request_bytes + 1
-        if len(request.get_data(cache=True)) > settings.max_request_bytes:
-            abort(413, message=too_large)
-    elif request.content_length > settings.max_request_bytes:
-        abort(413, message=too_large)
+    bounded_body(settings.max_request_bytes)
     if not request.is_json:
         abort(415, message="Send the request as JSON with 'Content-Type: application/json'.")
 

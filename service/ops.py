@@ -8,6 +8,7 @@ from typing import Any
 import redis
 from flask import current_app, g
 from flask_smorest import Blueprint, abort
+from kombu.exceptions import OperationalError
 
 from schemas.errors import ErrorSchema
 from schemas.ops import HealthSchema, QueuesSchema, ReadySchema, ReplaySchema
@@ -39,8 +40,12 @@ def readyz() -> dict[str, Any]:
     except redis.RedisError as exc:
         abort(503, message=f"Not ready: Redis does not answer ({exc}).",
               errors={"redis": [str(exc)]}, headers={"Retry-After": "5"})
-    with broker_call("ping the workers"):
-        replies = current_app.extensions["celery"].control.ping(timeout=1.0, limit=1)
+    try:
+        with broker_call("ping the workers"):
+            replies = current_app.extensions["celery"].control.ping(timeout=1.0, limit=1)
+    except OperationalError as exc:
+        abort(503, message=f"Not ready: the workers could not be pinged ({exc}).",
+              errors={"workers": [str(exc)]}, headers={"Retry-After": "5"})
     if not replies:
         abort(503, message="Not ready: no worker answered a ping within 1 second.",
               errors={"workers": ["No worker answered."]}, headers={"Retry-After": "5"})

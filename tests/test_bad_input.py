@@ -175,18 +175,28 @@ def test_request_over_the_byte_limit_is_413(client, store):
     assert_error(post_enrichment(client, store, data=data, content_type="application/json"), 413)
 
 
-def test_chunked_request_over_the_byte_limit_is_413(client, store):
-    """No Content-Length (Transfer-Encoding: chunked): the limit holds while the body is read."""
+def post_chunked(client: Any, path: str, data: bytes, content_type: str) -> Any:
+    """POST without Content-Length (Transfer-Encoding: chunked), as a WSGI server passes it on."""
     import io
 
-    data = json.dumps(with_article(body="x" * 2_000_001)).encode()
-    before = store.zcard(RECENT_JOBS)
-    response = client.post("/v1/enrichments", input_stream=io.BytesIO(data), content_type="application/json",
+    response = client.post(path, input_stream=io.BytesIO(data), content_type=content_type,
                            headers={**auth(), "Transfer-Encoding": "chunked"},
                            environ_overrides={"wsgi.input_terminated": True})
     assert response.request.content_length is None  # the server could not know the size up front
-    assert_error(response, 413)
+    return response
+
+
+def test_chunked_request_over_the_byte_limit_is_413(client, store, worker):
+    """A small, valid article padded with JSON whitespace past MAX_REQUEST_BYTES (2,000,000):
+    only the byte limit can refuse it, and a cut-off copy must not parse."""
+    small = json.dumps(VALID).encode()
+    before = store.zcard(RECENT_JOBS)
+    over = post_chunked(client, "/v1/enrichments", small + b" " * (2_000_001 - len(small)), "application/json")
+    body = assert_error(over, 413)
+    assert "Request body over 2000000 bytes" in body["message"], body
     assert store.zcard(RECENT_JOBS) == before
+    at_limit = post_chunked(client, "/v1/enrichments", small + b" " * (2_000_000 - len(small)), "application/json")
+    assert at_limit.status_code == 202, at_limit.json
 
 
 @pytest.mark.parametrize("authorization", [
@@ -265,6 +275,17 @@ def test_unreadable_archive_body_is_refused(client, data, content_type, status):
         assert "line 2" in body["message"], body
     for rid in ("json-a", "txt-a"):
         assert_not_imported(client, rid)
+
+
+def test_chunked_archive_import_over_the_byte_limit_is_413_and_imports_nothing(env):
+    """A cut at the limit could fall on a line end and import the first part: it must not."""
+    client = create_app({**env, "MAX_IMPORT_BYTES": "2000"}).test_client()
+    lines = ndjson(*(record(f"chunk-{n}") for n in range(40))).encode()
+    assert len(lines) > 2000
+    body = assert_error(post_chunked(client, "/v1/archive/articles", lines, NDJSON), 413)
+    assert "2000 bytes" in body["message"], body
+    for n in range(40):
+        assert_not_imported(client, f"chunk-{n}")
 
 
 @pytest.mark.parametrize("missing", ["id", "published_at"])

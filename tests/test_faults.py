@@ -48,7 +48,6 @@ def test_worker_killed_mid_job_the_job_still_finishes(client, worker, celery_app
                        ["status"] in {"succeeded", "failed"} and j, timeout=120)
         assert job["status"] == "succeeded", job
         assert job["result"]["entities"]
-        assert victim.proc is not None and victim.proc.poll() is not None  # still dead meanwhile
     finally:
         spare.stop()
         if not worker.proc or worker.proc.poll() is not None:
@@ -188,7 +187,10 @@ def test_a_job_that_keeps_stalling_is_failed_not_requeued_forever(stack, httpser
     job = wait_for(lambda: _final(stack.client, job_id), timeout=60)
     assert job["status"] == "failed" and "no progress" in job["error"], job
     assert r.zscore(jobs.UNFINISHED, job_id) is None
-    wait_for(lambda: len(httpserver.log) == 1, timeout=30)  # the client hears of it, signed
-    request, _ = httpserver.log[0]
+    def failure_callbacks() -> list:  # type: ignore[type-arg]
+        return [request for request, _ in httpserver.log if request.path == "/failed"]
+
+    wait_for(lambda: len(failure_callbacks()) == 1, timeout=30)  # the client hears of it, signed
+    request = failure_callbacks()[0]
     event = Webhook(SECRET).verify(request.get_data(as_text=True), dict(request.headers))
     assert event["type"] == "enrichment.failed" and event["id"] == job_id, event

@@ -52,6 +52,19 @@ def test_api_access_line_is_json_and_names_the_job(client, sample_archive):
     assert missing["status"] == 404 and missing["job_id"] == "enr_00000000000000000000000000000000"
 
 
+def _stop(proc: subprocess.Popen, wait: float = 30) -> None:  # type: ignore[type-arg]
+    """SIGTERM the process group (a graceful stop, which the test reads), then SIGKILL if it hangs."""
+    import os
+    import signal
+
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(wait)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 def test_granian_with_the_shipped_log_config_writes_only_json(env, worker, tmp_path: Path):
     """The API as deployed (Granian, service/log_config.json): every line on stderr is JSON, and
     the access line of a POST names its job."""
@@ -62,7 +75,7 @@ def test_granian_with_the_shipped_log_config_writes_only_json(env, worker, tmp_p
         proc = subprocess.Popen([str(granian), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
                                  "--workers", "1", "--log-config", "service/log_config.json",
                                  "service.wsgi:app"], cwd=ROOT, env={**env, "PATH": "/usr/bin:/bin"},
-                                stdout=out, stderr=subprocess.STDOUT)
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         def up() -> bool:
@@ -76,8 +89,7 @@ def test_granian_with_the_shipped_log_config_writes_only_json(env, worker, tmp_p
         job_id = posted.json()["id"]
         assert requests.get(base + "/nowhere", timeout=5).status_code == 404
     finally:
-        proc.terminate()
-        proc.wait(20)
+        _stop(proc)
     lines = [json.loads(line) for line in stderr.read_text().splitlines() if line.strip()]
     access = [line for line in lines if line["logger"] == "service.access"]
     post = next(line for line in access if line["method"] == "POST")
@@ -89,19 +101,17 @@ def test_granian_with_the_shipped_log_config_writes_only_json(env, worker, tmp_p
 def test_a_worker_writes_only_json_to_stderr_from_start_to_shutdown(env, redis_server, tmp_path: Path):
     """Start to warm shutdown, a worker's stderr is JSON lines; Celery's own shutdown notice
     ("worker: Warm shutdown") goes to stdout."""
-    import signal
-
     own_db = {**env, "REDIS_URL": redis_server.url.rsplit("/", 1)[0] + "/6"}  # takes no one's work
     out, err = tmp_path / "stdout", tmp_path / "stderr"
     celery = Path(sys.executable).parent / "celery"
     with out.open("wb") as stdout, err.open("wb") as stderr:
         proc = subprocess.Popen([str(celery), "-q", "-A", "workers.worker", "worker", "-Q", "deliver", "-c", "1",
-                                 "--loglevel", "INFO"], cwd=ROOT, env=own_db, stdout=stdout, stderr=stderr)
+                                 "--loglevel", "INFO"], cwd=ROOT, env=own_db, stdout=stdout, stderr=stderr,
+                                start_new_session=True)
     try:
         wait_for(lambda: "ready." in err.read_text(), timeout=60)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(30)
+        _stop(proc)
     lines = [json.loads(line) for line in err.read_text().splitlines() if line.strip()]  # each one JSON
     assert any(line["message"].endswith("ready.") for line in lines)
     assert all(line["role"] == "worker" and {"time", "level", "logger", "pid"} <= set(line) for line in lines)

@@ -61,16 +61,24 @@ def test_a_publish_on_a_channel_closed_by_a_lost_connection_is_transient(redis_s
 
     url = redis_server.url.rsplit("/", 1)[0] + "/3"  # a database of its own: no worker reads it
     celery = create_celery(Settings.from_env({"REDIS_URL": url}))
-    with celery.producer_or_acquire() as producer:
-        channel = producer.channel
-        channel.connection.close_channel(channel)  # what the lost connection leaves behind
-
-    with pytest.raises(OperationalError, match="could not queue workers.tasks.prepare") as caught:
-        pipeline.send(celery, "workers.tasks.prepare", "enr_1")
-    assert isinstance(caught.value, TRANSIENT)
-    pipeline.send(celery, "workers.tasks.prepare", "enr_2")
     r = redis.Redis.from_url(url)
     try:
+        with celery.producer_or_acquire() as producer:
+            channel = producer.channel
+            channel.connection.close_channel(channel)  # what the lost connection leaves behind
+
+        with pytest.raises(OperationalError, match="could not queue workers.tasks.prepare") as caught:
+            pipeline.send(celery, "workers.tasks.prepare", "enr_1")
+        assert isinstance(caught.value, TRANSIENT)
+        pipeline.send(celery, "workers.tasks.prepare", "enr_2")
         assert r.llen("enrich") == 1
     finally:
         r.flushdb()
+        celery.close()
+
+
+def test_any_other_attribute_error_in_a_broker_call_is_raised_as_the_bug_it_is() -> None:
+    from workers.broker import broker_call
+
+    with pytest.raises(AttributeError, match="no attribute 'sendd'"), broker_call("queue x"):
+        "a string".sendd()  # type: ignore[attr-defined]
