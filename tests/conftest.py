@@ -61,7 +61,6 @@ class Worker:
         self.name = name
         self.log = logdir / f"{name}.log"
         self.proc: subprocess.Popen[bytes] | None = None
-        self.restarts = 0
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
@@ -82,13 +81,10 @@ class Worker:
     def _hostname(self) -> str:
         return f"{self.name}@{socket.gethostname()}"
 
-    def restart_if_exited(self) -> bool:
-        """What a process supervisor does: start the worker again if it has exited. True if it had."""
+    def restart_if_exited(self) -> None:
+        """What a process supervisor does: start the worker again if it has exited."""
         if self.proc and self.proc.poll() is not None:
-            self.restarts += 1
             self.start()
-            return True
-        return False
 
     def kill(self) -> None:
         """SIGKILL the whole worker: main process and pool children, as a crash would."""
@@ -98,11 +94,17 @@ class Worker:
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
+            stop_group(self.proc)
+
+
+def stop_group(proc: subprocess.Popen, wait: float = 20) -> None:  # type: ignore[type-arg]
+    """SIGTERM a process started with start_new_session (a graceful stop), SIGKILL if it hangs."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(wait)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from pathlib import Path
 import requests
 
 from devtools.local_redis import free_port
-from tests.conftest import ROOT, auth, wait_for
+from tests.conftest import ROOT, auth, stop_group, wait_for
 from tests.test_happy_path import DEMO
 from workers.logs import Formatter, JobIdFilter
 
@@ -52,19 +52,6 @@ def test_api_access_line_is_json_and_names_the_job(client, sample_archive):
     assert missing["status"] == 404 and missing["job_id"] == "enr_00000000000000000000000000000000"
 
 
-def _stop(proc: subprocess.Popen, wait: float = 30) -> None:  # type: ignore[type-arg]
-    """SIGTERM the process group (a graceful stop, which the test reads), then SIGKILL if it hangs."""
-    import os
-    import signal
-
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(wait)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-
-
 def test_granian_with_the_shipped_log_config_writes_only_json(env, worker, tmp_path: Path):
     """The API as deployed (Granian, service/log_config.json): every line on stderr is JSON, and
     the access line of a POST names its job."""
@@ -89,7 +76,7 @@ def test_granian_with_the_shipped_log_config_writes_only_json(env, worker, tmp_p
         job_id = posted.json()["id"]
         assert requests.get(base + "/nowhere", timeout=5).status_code == 404
     finally:
-        _stop(proc)
+        stop_group(proc, wait=30)
     lines = [json.loads(line) for line in stderr.read_text().splitlines() if line.strip()]
     access = [line for line in lines if line["logger"] == "service.access"]
     post = next(line for line in access if line["method"] == "POST")
@@ -111,7 +98,7 @@ def test_a_worker_writes_only_json_to_stderr_from_start_to_shutdown(env, redis_s
     try:
         wait_for(lambda: "ready." in err.read_text(), timeout=60)
     finally:
-        _stop(proc)
+        stop_group(proc, wait=30)
     lines = [json.loads(line) for line in err.read_text().splitlines() if line.strip()]  # each one JSON
     assert any(line["message"].endswith("ready.") for line in lines)
     assert all(line["role"] == "worker" and {"time", "level", "logger", "pid"} <= set(line) for line in lines)

@@ -18,7 +18,8 @@ from typing import Any
 
 import redis
 
-from workers.jobs import DELIVERIES_DUE, UNFINISHED
+from workers.jobs import DELIVERIES_DUE, UNFINISHED, finished, job_key
+from workers.pipeline import enqueue_enrichment, send
 from workers.queues import ENRICH, FINISH, oldest_accepted_at, oldest_enqueued_at
 from workers.worker_thread import WorkerThread
 
@@ -68,12 +69,10 @@ def _stalled_before(r: redis.Redis, now: float, settings: Any) -> float:
 def _requeue(app: Any, r: redis.Redis, job_id: str, stall_seconds: int) -> None:
     """Queue a stalled job again from its first stage; fail it once it has stalled too often
     (a job that fails the same transient way every time must not loop until its TTL)."""
-    from workers.jobs import job_key
-    from workers.pipeline import enqueue_enrichment
-    from workers.tasks import fail_job
+    from workers.tasks import fail_job  # (tasks imports this module)
 
     if not r.exists(job_key(job_id)):
-        r.zrem(UNFINISHED, job_id)
+        finished(r, job_id)
         return
     requeues = r.hincrby(job_key(job_id), "requeues", 1)
     if requeues > MAX_REQUEUES:
@@ -90,7 +89,6 @@ class DueWorkScheduler(WorkerThread):
     thread_name = "due-work-scheduler"
 
     def _run(self, app: Any) -> None:
-        from workers.delivery_tasks import deliver
         from workers.resources import redis_for
         settings = app.conf["enrichment_settings"]
         r = redis_for(settings.redis_url)
@@ -98,7 +96,7 @@ class DueWorkScheduler(WorkerThread):
             now = time.time()
             try:
                 for job_id in claim_due(r, DELIVERIES_DUE, now, now + LEASE_SECONDS):
-                    deliver.apply_async(args=[job_id])
+                    send(app, "workers.delivery_tasks.deliver", job_id)
                 for job_id in claim_due(r, UNFINISHED, _stalled_before(r, now, settings), now):
                     _requeue(app, r, job_id, settings.job_stall_seconds)
             except Exception as exc:  # Redis or the broker away, or anything else: the loop lives on
