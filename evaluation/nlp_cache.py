@@ -9,9 +9,10 @@ from typing import Any
 
 import redis
 
-from workers import archive_index, nlp
-from workers.prepare import archive_doc_from_analysis, with_title
-from workers.text import archive_text
+from enrich import nlp
+from enrich.prepare import archive_doc_from_analysis, with_title
+from enrich.text import archive_text
+from store import archive_index
 
 CACHE = Path(".cache/eval")
 

@@ -16,12 +16,13 @@ from typing import Any
 import numpy as np
 import redis
 
+from enrich import background
+from enrich.prepare import article_from_analysis, epoch, with_title
+from enrich.text import article_text
 from evaluation.baselines import TfidfRanker
 from evaluation.nlp_cache import analyse_cached, index_cached
 from service.archive_formats import from_reuters
-from workers import archive_search, background
-from workers.prepare import article_from_analysis, epoch, with_title
-from workers.text import article_text
+from store import archive_search
 
 LIMIT = 8
 

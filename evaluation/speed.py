@@ -10,10 +10,11 @@ from typing import Any
 import numpy as np
 import redis
 
+from enrich import also_read, background, implications, key_points, nlp
+from enrich.assemble import assemble
+from enrich.prepare import epoch, prepare_article
 from evaluation.baselines import TfidfRanker
-from workers import also_read, archive_index, archive_search, background, implications, key_points, nlp
-from workers.assemble import assemble
-from workers.prepare import epoch, prepare_article
+from store import archive_index, archive_search
 
 
 def enrich_in_process(r: redis.Redis, article: dict[str, Any], model: str) -> dict[str, float]:

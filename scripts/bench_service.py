@@ -27,7 +27,7 @@ import requests
 from bench_stack import ROOT, VENV_BIN, Stack, run  # scripts/ is sys.path[0] when run as a script
 
 from service.archive_formats import FORMATS, from_reuters
-from workers import archive_index
+from store import archive_index
 
 REUTERS = ROOT.parent / "shared" / "data" / "reuters21578" / "articles.jsonl"
 IDLE_RUNS = 10
@@ -98,10 +98,10 @@ def test_articles(args: argparse.Namespace, count: int, run: str) -> list[dict[s
 def pure_baselines(articles: list[dict[str, Any]], archive: list[dict[str, Any]]) -> dict[str, float]:
     """Articles/s for one core without Celery or Redis: the enrichment stages that need no
     archive (prepare, implications, key points) and archive indexing (prepare_archive_docs)."""
+    from core.settings import Settings
+    from enrich import implications, key_points, nlp
+    from enrich.prepare import prepare_archive_docs, prepare_article
     from schemas.article import ArchiveArticleSchema
-    from workers import implications, key_points, nlp
-    from workers.prepare import prepare_archive_docs, prepare_article
-    from workers.settings import Settings
 
     model = Settings.from_env().spacy_model
     nlp.load(model)  # load once, outside the timing (the worker's first job pays for it)

@@ -26,7 +26,7 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from devtools.local_redis import free_port, redis_binary
-from workers.queues import WORKER_QUEUES
+from store.queues import WORKER_QUEUES
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 import redis
 from flask import Flask
 
+from core.settings import ConfigError, Settings
 from service.api import EnrichmentApi
 from workers.celery_app import create_celery
-from workers.settings import ConfigError, Settings
 
 
 def create_app(config: Mapping[str, str] | None = None) -> Flask:

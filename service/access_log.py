@@ -7,7 +7,7 @@ import time
 
 from flask import Flask, Response, g, request
 
-from workers import logs
+from core import logs
 
 log = logging.getLogger("service.access")
 

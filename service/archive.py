@@ -14,7 +14,7 @@ from schemas.archive import ArchivedArticleSchema, ArchiveStatsSchema, ImportRec
 from schemas.article import ArchiveArticleSchema
 from service.api import summarise
 from service.bodies import bounded_body
-from workers import archive_index
+from store import archive_index
 from workers.pipeline import enqueue_indexing
 
 blp = Blueprint("archive", __name__, url_prefix="/v1/archive",

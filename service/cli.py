@@ -17,7 +17,7 @@ from flask.cli import AppGroup
 
 from schemas.article import ArchiveArticleSchema
 from service.archive_formats import FORMATS
-from workers import archive_index
+from store import archive_index
 from workers.pipeline import enqueue_indexing
 
 archive_cli = AppGroup("archive", help="Manage the archive.")

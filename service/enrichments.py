@@ -11,13 +11,14 @@ from flask import current_app, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint, abort
 
+from core import logs
+from delivery.url_guard import CallbackRefused, check_callback_url
 from schemas.enrichment import AcceptedSchema, EnrichmentRequestSchema, JobSchema
-from service import waiting
 from service.bodies import bounded_body
 from service.job_view import job_view
-from workers import delivery_tasks, jobs, logs
-from workers.queues import ENRICH
-from workers.url_guard import CallbackRefused, check_callback_url
+from store import jobs, waiting
+from store.deliveries import redeliver as redeliver_callback
+from store.queues import ENRICH
 
 blp = Blueprint("enrichments", __name__, url_prefix="/v1/enrichments",
                 description="Enrich an article; poll it or receive a signed callback.")
@@ -129,5 +130,5 @@ def redeliver(job_id: str) -> dict[str, Any]:
         abort(409, message="This job has no callback_url to deliver to.")
     if job["status"] not in jobs.TERMINAL:
         abort(409, message=f"The job is {job['status']}; its callback goes out when it finishes.")
-    delivery_tasks.redeliver(r, job_id)
+    redeliver_callback(r, job_id)
     return job_view(r, jobs.get_job(r, job_id) or job)

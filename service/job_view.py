@@ -7,7 +7,7 @@ from typing import Any
 import redis
 from flask import url_for
 
-from workers import jobs
+from store import jobs
 
 
 def job_view(r: redis.Redis, job: dict[str, str]) -> dict[str, Any]:

@@ -12,8 +12,8 @@ from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from redis.exceptions import RedisError
 
+from core.settings import Settings
 from service.auth import PUBLIC_ENDPOINTS, client_for
-from workers.settings import Settings
 
 
 def client_key() -> str:

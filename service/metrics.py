@@ -11,8 +11,8 @@ from flask_smorest import Blueprint
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 
-from workers import archive_index, jobs, metrics
-from workers.queues import state as queues_state
+from store import archive_index, jobs, metrics
+from store.queues import state as queues_state
 
 blp = Blueprint("metrics", __name__, description="Prometheus metrics.")
 

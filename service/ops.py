@@ -12,10 +12,10 @@ from kombu.exceptions import OperationalError
 
 from schemas.errors import ErrorSchema
 from schemas.ops import HealthSchema, QueuesSchema, ReadySchema, ReplaySchema
-from workers import jobs
+from store import jobs
+from store.deliveries import redeliver
+from store.queues import state as queues_state
 from workers.broker import broker_call
-from workers.delivery_tasks import redeliver
-from workers.queues import state as queues_state
 
 blp = Blueprint("ops", __name__, description="Health and queue state for operators.")
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import os
 
+from core import logs
 from service import create_app
-from workers import logs
 
 logs.configure("api", os.environ.get("LOG_LEVEL", "INFO").upper())
 app = create_app()

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
+from core.settings import Settings
 from devtools.local_redis import RedisServer
 from service import create_app
+from store.queues import WORKER_QUEUES
 from workers.celery_app import create_celery
-from workers.queues import WORKER_QUEUES
-from workers.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_ARCHIVE = ROOT / "demo" / "sample_archive.jsonl"

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
+from core.settings import ConfigError
 from service import create_app
 from tests.conftest import auth, wait_for
 from tests.test_bad_input import VALID, assert_error
-from workers.settings import ConfigError
 
 UNKNOWN_JOB = "enr_" + "0" * 32
 

@@ -14,9 +14,9 @@ from pytest_httpserver import HTTPServer
 from standardwebhooks import Webhook
 from werkzeug import Request, Response
 
+from store.jobs import DEAD_LETTERS, DELIVERIES_DUE
 from tests.conftest import SECRET, auth, wait_for
 from tests.test_happy_path import DEMO
-from workers.jobs import DEAD_LETTERS, DELIVERIES_DUE
 
 SETTLE = 1.5  # > a whole 3-try cycle at CALLBACK_RETRY_DELAYS=0.3,0.3 plus scheduler polling
 

@@ -11,9 +11,9 @@ import trustme
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from delivery.url_guard import check_callback_url
+from delivery.webhook import send
 from devtools.local_redis import free_port
-from workers.delivery import send
-from workers.url_guard import check_callback_url
 
 NAME = "hooks.newsroom.test"  # .test never resolves (RFC 2606): only the pinned address can work
 
@@ -97,7 +97,7 @@ def test_a_read_timeout_is_not_sent_again_to_the_next_address(httpserver: HTTPSe
 
 
 def test_an_allowed_host_that_does_not_resolve():
-    from workers.url_guard import CallbackUnresolvable
+    from delivery.url_guard import CallbackUnresolvable
 
     allowed = frozenset({NAME})
     with pytest.raises(CallbackUnresolvable):  # at delivery: retried like a network error

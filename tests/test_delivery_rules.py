@@ -11,9 +11,9 @@ import pytest
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
+from delivery.url_guard import CallbackRefused, check_callback_url, is_public
+from delivery.webhook import MAX_RETRY_AFTER, Outcome, next_delay, parse_retry_after, signed_headers
 from tests.conftest import SECRET
-from workers.delivery import MAX_RETRY_AFTER, Outcome, next_delay, parse_retry_after, signed_headers
-from workers.url_guard import CallbackRefused, check_callback_url, is_public
 
 NOBODY: frozenset[str] = frozenset()
 

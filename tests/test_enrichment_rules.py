@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from workers import also_read, background, dates, implications, nlp
-from workers.prepare import prepare_article
-from workers.settings import Settings
+from core.settings import Settings
+from enrich import also_read, background, dates, implications, nlp
+from enrich.prepare import prepare_article
 
 MODEL = Settings().spacy_model
 
@@ -113,8 +113,8 @@ def test_canonical_names():
 
 
 def test_scripts_and_event_handlers_never_reach_rendered_html():
-    from workers import render
-    from workers.text import article_text
+    from enrich import render
+    from enrich.text import article_text
 
     body = ('<p>Port reopens<script>alert(1)</script></p><p onclick="steal()">Ships <b>sail</b> again '
             '<img src=x onerror="alert(2)"> [click](javascript:alert(3))</p>')

@@ -149,7 +149,7 @@ def test_a_job_whose_message_was_lost_is_queued_again_by_the_watchdog(stack):
     """Accepted, then its intake entry is gone (as if a worker died right after taking it)."""
     import redis
 
-    from workers import jobs
+    from store import jobs
 
     stack.worker.stop()  # no relay takes the entry while the test removes it
     response = stack.client.post("/v1/enrichments", json={"article": {"title": "Harwick", "body": SENTENCE}},
@@ -170,7 +170,7 @@ def test_a_job_that_keeps_stalling_is_failed_not_requeued_forever(stack, httpser
     """After MAX_REQUEUES re-queues the watchdog fails the job, so its client hears of it."""
     import redis
 
-    from workers import jobs
+    from store import jobs
     from workers.scheduler import MAX_REQUEUES
 
     httpserver.expect_request("/failed", method="POST").respond_with_data("ok")

@@ -30,7 +30,7 @@ def test_prefer_wait_is_not_applied_when_every_waiting_slot_is_taken(env, worker
     import redis
 
     from service import create_app
-    from service.waiting import WAITING
+    from store.waiting import WAITING
 
     client = create_app({**env, "MAX_WAITING": "1"}).test_client()
     r = redis.Redis.from_url(env["REDIS_URL"])
@@ -115,7 +115,7 @@ def test_a_final_status_is_set_once(env):
     """Two copies of a stage racing to the end: the first final status stands."""
     import redis
 
-    from workers import jobs
+    from store import jobs
 
     r = redis.Redis.from_url(env["REDIS_URL"])
     job_id = jobs.new_job_id()  # a bare record, never queued: only its status moves here

@@ -25,7 +25,7 @@ def test_rate_limit_answers_429_with_retry_after_per_client(env, worker):
 def test_full_queue_answers_503_and_queues_nothing(env, worker):
     import redis
 
-    from workers import jobs
+    from store import jobs
 
     r = redis.Redis.from_url(env["REDIS_URL"])
     client = create_app({**env, "MAX_QUEUE_DEPTH": "0"}).test_client()
@@ -39,7 +39,7 @@ def test_full_queue_answers_503_and_queues_nothing(env, worker):
 def test_a_mistyped_rate_limit_stops_start_up_and_says_what_to_write(env):
     import pytest
 
-    from workers.settings import ConfigError
+    from core.settings import ConfigError
 
     with pytest.raises(ConfigError, match=r"RATE_LIMIT: '100/sec0nd' is not a rate limit \(e.g. '100/second'"):
         create_app({**env, "RATE_LIMIT": "100/sec0nd"})

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import requests
 
+from core.logs import Formatter, JobIdFilter
 from devtools.local_redis import free_port
 from tests.conftest import ROOT, auth, stop_group, wait_for
 from tests.test_happy_path import DEMO
-from workers.logs import Formatter, JobIdFilter
 
 
 def test_worker_lines_are_json_and_name_their_job(client, sample_archive, worker):

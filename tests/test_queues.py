@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workers.queues import QUEUES, WORKER_QUEUES
+from store.queues import QUEUES, WORKER_QUEUES
 
 
 @pytest.mark.parametrize("task, queue", [
@@ -54,9 +54,9 @@ def test_a_publish_on_a_channel_closed_by_a_lost_connection_is_transient(redis_s
     import redis
     from kombu.exceptions import OperationalError
 
+    from core.settings import Settings
     from workers import pipeline
     from workers.celery_app import create_celery
-    from workers.settings import Settings
     from workers.tasks import TRANSIENT
 
     url = redis_server.url.rsplit("/", 1)[0] + "/3"  # a database of its own: no worker reads it

@@ -9,8 +9,8 @@ from celery import Celery
 from celery.signals import before_task_publish, worker_process_init
 from kombu import Queue
 
-from workers.queues import DELIVER, ENRICH, FINISH, INDEX, QUEUES
-from workers.settings import Settings
+from core.settings import Settings
+from store.queues import DELIVER, ENRICH, FINISH, INDEX, QUEUES
 
 TASK_MODULES = ["workers.tasks", "workers.index_tasks", "workers.delivery_tasks"]
 
@@ -58,6 +58,6 @@ def _load_nlp(**_: Any) -> None:
     """Load the spaCy model as each worker process starts, not inside its first job."""
     from celery import current_app
 
-    from workers import nlp
+    from enrich import nlp
 
     nlp.load(current_app.conf["enrichment_settings"].spacy_model)

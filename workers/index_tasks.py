@@ -5,8 +5,8 @@ from __future__ import annotations
 import redis
 from celery import shared_task
 
-from workers import archive_index
-from workers.prepare import prepare_archive_docs
+from enrich.prepare import prepare_archive_docs
+from store import archive_index
 from workers.resources import redis_client, settings
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import redis
 from kombu.exceptions import OperationalError
 
-from workers.jobs import INTAKE, progressed
+from store.jobs import INTAKE, progressed
 from workers.worker_thread import WorkerThread
 
 BLOCK_SECONDS = 1

@@ -11,10 +11,12 @@ from __future__ import annotations
 import redis
 from celery import Celery
 
-from workers import jobs
+from store import jobs
 from workers.broker import broker_call
 
 STAGES = "workers.tasks."
+DELIVER_TASK = "workers.delivery_tasks.deliver"
+INDEX_TASK = "workers.index_tasks.index_articles"
 # The parallel stages: task name -> the name its output is stored under.
 PARALLEL = {"also_read": "also_read", "background_facts": "background",
             "implications_and_key_points": "implications"}
@@ -57,5 +59,5 @@ def enqueue_indexing(celery: Celery, ids: list[str], batch: int = 32) -> int:
     """Queue staged archive articles for indexing in batches; return the number of tasks."""
     batches = [ids[i:i + batch] for i in range(0, len(ids), batch)]
     for chunk in batches:
-        send(celery, "workers.index_tasks.index_articles", chunk)
+        send(celery, INDEX_TASK, chunk)
     return len(batches)

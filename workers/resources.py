@@ -7,7 +7,7 @@ from functools import lru_cache
 import redis
 from celery import current_app
 
-from workers.settings import Settings
+from core.settings import Settings
 
 
 def settings() -> Settings:

@@ -17,12 +17,15 @@ import redis
 from celery import Task, shared_task
 from kombu.exceptions import OperationalError
 
-from workers import also_read as also_read_logic
-from workers import archive_index, archive_search, background, implications, jobs, key_points, metrics, pipeline
-from workers.assemble import assemble as assemble_document
-from workers.prepare import epoch, prepare_article
+from enrich import also_read as also_read_logic
+from enrich import background, implications, key_points
+from enrich.assemble import assemble as assemble_document
+from enrich.prepare import epoch, prepare_article
+from store import archive_index, archive_search, jobs, metrics
+from store.due import LEASE_SECONDS, schedule_delivery
+from store.lifecycle import fail_job, open_job
+from workers import pipeline
 from workers.resources import redis_client, settings
-from workers.scheduler import LEASE_SECONDS, schedule_delivery
 
 log = logging.getLogger(__name__)
 
@@ -52,27 +55,13 @@ class StageTask(Task):
             log.warning("job %s: %s gave up on %s; the watchdog will queue it again",
                         job_id, self.name, type(exc).__name__)
             return
-        fail_job(redis_client(), job_id, f"{self.name.rsplit('.', 1)[1]}: {type(exc).__name__}: {exc}")
+        fail_job(redis_client(), job_id, self.stage, f"{type(exc).__name__}: {exc}")
 
-
-def fail_job(r: redis.Redis, job_id: str, error: str) -> None:
-    """Mark the job failed (once) and queue the enrichment.failed callback."""
-    job = jobs.get_job(r, job_id)
-    if not job or not jobs.finish(r, job_id, "failed", error=error[:2000]):
-        return
-    metrics.count(r, "jobs", "failed")
-    if job.get("callback_url"):
-        schedule_delivery(r, job_id, time.time())
-
-
-def _open_job(r: redis.Redis, job_id: str) -> dict[str, str] | None:
-    """The job while it exists and is not final (else None: the watchdog forgets it)."""
-    job = jobs.get_job(r, job_id)
-    if not job or job["status"] in jobs.TERMINAL:
-        jobs.finished(r, job_id)  # expired or final: nothing for the watchdog to watch
-        return None
-    jobs.progressed(r, job_id)  # a stage has begun: the watchdog leaves the job alone meanwhile
-    return job
+    @property
+    def stage(self) -> str:
+        """The stage's name, as a failed job's error and `failed_stage` give it."""
+        task = str(self.name).rsplit(".", 1)[1]
+        return pipeline.PARALLEL.get(task, task)
 
 
 def _store(r: redis.Redis, job_id: str, name: str, value: Any, started: float) -> None:
@@ -87,7 +76,7 @@ def _parallel_stage(task: Task, job_id: str, name: str,
                     compute: Callable[[redis.Redis, str], Any]) -> str:
     """Run one parallel stage unless its output is stored, then join the others."""
     r = redis_client()
-    if _open_job(r, job_id) is None:
+    if open_job(r, job_id, name) is None:
         return job_id
     if not jobs.has(r, job_id, "out", name):
         started = time.perf_counter()
@@ -100,7 +89,7 @@ def _parallel_stage(task: Task, job_id: str, name: str,
 def prepare(self: Task, job_id: str) -> str:
     """Clean the body into paragraphs and sentences; find entities and key terms."""
     r = redis_client()
-    job = _open_job(r, job_id)
+    job = open_job(r, job_id, "prepare")
     if job is None:
         return job_id
     if not jobs.has(r, job_id, "out", "prepare"):
@@ -167,6 +156,7 @@ def assemble(self: Task, job_id: str) -> str:
     # out and the watchdog's re-queue reaches assemble again.
     if not r.set(jobs.job_key(job_id, "assembling"), self.request.id or "1", nx=True, ex=60):
         return job_id
+    jobs.update_job(r, job_id, stage="assemble")
     stages = {name: jobs.load_json(r, job_id, "out", name) for name in pipeline.PARALLEL.values()}
     started = time.perf_counter()
     article, prepared, _ = _inputs(r, job_id)
@@ -188,7 +178,7 @@ def assemble(self: Task, job_id: str) -> str:
     # The result holds everything the stages produced; their separate copies are no longer needed.
     r.delete(*(jobs.job_key(job_id, "out", name) for name in pipeline.PARALLEL.values()))
     if job.get("callback_url"):
-        pipeline.send(self.app, "workers.delivery_tasks.deliver", job_id)
+        pipeline.send(self.app, pipeline.DELIVER_TASK, job_id)
     return job_id
 
 

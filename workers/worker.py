@@ -10,9 +10,9 @@ from typing import Any
 
 from celery.signals import setup_logging, task_postrun, task_prerun
 
-from workers import logs
+from core import logs
+from core.settings import Settings
 from workers.celery_app import create_celery
-from workers.settings import Settings
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 logs.configure("worker", LOG_LEVEL)  # before Celery's first line

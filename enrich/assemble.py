@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from enrich import render
 from schemas.enriched import EnrichedDocumentSchema
-from workers import render
 
 PIPELINE_VERSION = "1.0.0"
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import redis
 
-from workers.jobs import INTAKE, UNFINISHED
+from store.jobs import INTAKE, UNFINISHED
 
 DELIVER, FINISH, ENRICH, INDEX = "deliver", "finish", "enrich", "index"
 # Workers take from the first non-empty queue in this order (kombu's "priority" order): callbacks of

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import redis
 
-from workers.jobs import PREFIX
+from store.jobs import PREFIX
 
 METRICS = PREFIX + "metrics:"
 MS_BUCKETS = (5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000)

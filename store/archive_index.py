@@ -14,7 +14,7 @@ from typing import Any
 
 import redis
 
-from workers.jobs import PREFIX
+from store.jobs import PREFIX
 
 DOC = PREFIX + "arc:doc:"
 POST = PREFIX + "arc:post:"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workers.nlp import STEM
+from enrich.nlp import STEM
 
 MIN_CHARS = 30
 

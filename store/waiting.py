@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 import redis
 
-from workers.jobs import PREFIX
+from store.jobs import PREFIX
 
 WAITING = PREFIX + "waiting"  # zset: slot token -> the latest time its wait can end
 GRACE_SECONDS = 5

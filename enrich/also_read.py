@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from workers.features import label
+from enrich.features import label
 
 # Coverage of one story clusters in time: most earlier pieces on it appeared within days.
 RECENCY_DAYS = 5.0

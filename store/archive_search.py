@@ -6,8 +6,8 @@ from typing import Any
 
 import redis
 
-from workers import archive_index as index
-from workers.also_read import idf, recency, similarity
+from enrich.also_read import idf, recency, similarity
+from store import archive_index as index
 
 MAX_QUERY_FEATURES = 30
 MAX_CANDIDATES = 80

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from workers import nlp
-from workers.features import features, sentence_entities
-from workers.text import Span, archive_text, article_text
+from enrich import nlp
+from enrich.features import features, sentence_entities
+from enrich.text import Span, archive_text, article_text
 
 
 def epoch(iso: str) -> float:

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
-from workers import dates
+from enrich import dates
 
 MAIN_ENTITIES = 4
 MIN_CHARS, MAX_CHARS = 40, 400
