@@ -5,6 +5,9 @@ import marshmallow as ma
 
 class ArchivedArticleSchema(ma.Schema):
     id = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "'indexed', or 'failed' (see `error`)"})
+    error = ma.fields.String(metadata={"description": "Why indexing failed (status 'failed')."})
+    failed_at = ma.fields.String()
     title = ma.fields.String()
     url = ma.fields.String(allow_none=True)
     published_at = ma.fields.String()

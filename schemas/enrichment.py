@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from schemas.article import ArticleSchema
+from schemas.enriched import EnrichedDocumentSchema
 
 
 class LimitsSchema(ma.Schema):
@@ -58,8 +59,13 @@ class JobSchema(ma.Schema):
     created_at = ma.fields.String()
     started_at = ma.fields.String(allow_none=True)
     finished_at = ma.fields.String(allow_none=True)
-    error = ma.fields.String(allow_none=True)
+    error = ma.fields.String(allow_none=True, metadata={
+        "description": "Why the job failed, beginning with the stage's name."})
+    failed_stage = ma.fields.String(allow_none=True, metadata={
+        "description": "The stage that failed: queued (never began), prepare, also_read, background, "
+                       "implications or assemble."})
     timings_ms = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Float())
     callback = ma.fields.Nested(CallbackSchema, allow_none=True)
-    result = ma.fields.Dict(allow_none=True, metadata={"description": "The enriched document."})
+    result = ma.fields.Nested(EnrichedDocumentSchema, allow_none=True,
+                              metadata={"description": "The enriched document (status succeeded)."})
     links = ma.fields.Nested(LinksSchema)

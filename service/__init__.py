@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import redis
 from flask import Flask
+from flask_swagger_ui import get_swaggerui_blueprint
 
 from core.settings import ConfigError, Settings
 from service.api import EnrichmentApi
@@ -45,5 +46,8 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app.before_request(auth.require_client)
     app.after_request(metrics.record_request)
     access_log.init_app(app)
+    # Interactive docs from the package's own copy of Swagger UI (no CDN: works offline).
+    app.register_blueprint(get_swaggerui_blueprint("/docs", "/openapi.json", blueprint_name="docs",
+                                                   config={"app_name": "Newsroom enrichment API"}))
     app.cli.add_command(archive_cli)
     return app

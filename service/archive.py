@@ -12,10 +12,10 @@ from flask_smorest import Blueprint, abort
 
 from schemas.archive import ArchivedArticleSchema, ArchiveStatsSchema, ImportReceiptSchema
 from schemas.article import ArchiveArticleSchema
+from service import archive_import
 from service.api import summarise
 from service.bodies import bounded_body
 from store import archive_index
-from workers.pipeline import enqueue_indexing
 
 blp = Blueprint("archive", __name__, url_prefix="/v1/archive",
                 description="Add, read and retract archive articles.")
@@ -24,18 +24,12 @@ NDJSON = "application/x-ndjson"
 
 def validated(records: list[tuple[int, Any]]) -> list[dict[str, Any]]:
     """Load (line number, record) pairs through the archive schema; one bad record rejects all."""
-    schema = ArchiveArticleSchema()
     articles, errors = [], {}
     for number, record in records:
         try:
-            article = schema.load(record)
+            articles.append(archive_import.load_article(record))
         except ma.ValidationError as exc:
             errors[f"line {number}"] = exc.messages
-            continue
-        published = article["published_at"]
-        if published.tzinfo is None:
-            published = published.replace(tzinfo=UTC)
-        articles.append({**article, "published_at": published.isoformat()})
     if errors:
         shown = dict(list(errors.items())[:50])
         abort(422, message=f"{len(errors)} invalid article(s); nothing was imported: "
@@ -77,30 +71,35 @@ def add_articles() -> dict[str, Any]:
         abort(422, message="No articles in the body.")
     articles = validated(records)
     r = current_app.extensions["redis"]
-    retracted = [a["id"] for a in articles if archive_index.is_retracted(r, a["id"])]
+    retracted = archive_import.retracted(r, articles)
     if retracted:
         abort(409, message="These articles were retracted and cannot be re-imported: "
                            + ", ".join(retracted[:20]), errors={"id": retracted[:20]})
-    archive_index.stage_pending(r, articles)
-    ids = [a["id"] for a in articles]
-    enqueue_indexing(current_app.extensions["celery"], ids)
+    ids = archive_import.queue(r, current_app.extensions["celery"], articles)
     return {"accepted": len(ids), "ids": ids, "status": "indexing"}
 
 
 @blp.route("/articles/<article_id>", methods=["GET"])
 @blp.response(200, ArchivedArticleSchema)
 def get_article(article_id: str) -> dict[str, Any]:
-    """Get an indexed archive article and its normalised text"""
+    """Get an archive article: its normalised text once indexed, or why indexing failed
+
+    200 with `status: indexed` (and the text that citations point into) or `status: failed` (and
+    `error`); 404 while it is queued, or if there is no such article."""
     r = current_app.extensions["redis"]
     doc = archive_index.get(r, article_id, ("id", "title", "url", "published_at", "text",
                                             "indexed_at"))
     if doc is None:
+        failed = archive_index.failure(r, article_id)
+        if failed:
+            return {"id": article_id, "status": "failed", "error": failed["error"],
+                    "failed_at": datetime.fromtimestamp(failed["failed_at"], UTC).isoformat()}
         if archive_index.is_pending(r, article_id):
             abort(404, message=f"Archive article {article_id!r} is queued and not indexed yet.")
         abort(404, message=f"No archive article {article_id!r}.")
     doc["url"] = doc["url"] or None
     doc["indexed_at"] = datetime.fromtimestamp(float(doc["indexed_at"]), UTC).isoformat()
-    return doc
+    return {**doc, "status": "indexed"}
 
 
 @blp.route("/articles/<article_id>", methods=["DELETE"])
@@ -108,7 +107,8 @@ def get_article(article_id: str) -> dict[str, Any]:
 def delete_article(article_id: str) -> None:
     """Retract an archive article: it is never suggested again"""
     r = current_app.extensions["redis"]
-    known = archive_index.is_pending(r, article_id) or archive_index.get(r, article_id, ("id",))
+    known = (archive_index.is_pending(r, article_id) or archive_index.failure(r, article_id)
+             or archive_index.get(r, article_id, ("id",)))
     if not known:
         abort(404, message=f"No archive article {article_id!r}.")
     archive_index.delete(r, article_id)

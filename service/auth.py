@@ -7,7 +7,7 @@ import hmac
 from flask import current_app, g, request
 from flask_smorest import abort
 
-PUBLIC_ENDPOINTS = {"ops.healthz", "ops.readyz", "api-docs.openapi_json", "metrics.prometheus"}
+PUBLIC_ENDPOINTS = {"ops.healthz", "ops.readyz", "api-docs.openapi_json", "metrics.prometheus", "docs.show"}
 
 
 def client_for(header: str | None, keys: dict[str, str]) -> str | None:

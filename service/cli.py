@@ -1,9 +1,13 @@
-"""`flask --app service archive import FILE.jsonl`: bulk-load an archive with a progress bar."""
+"""`flask --app service archive import FILE.jsonl`: bulk-load an archive with a progress bar.
+
+It imports through the same code as `POST /v1/archive/articles` (service/archive_import.py); a
+record that is invalid or retracted is skipped and reported, not silently dropped."""
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -11,17 +15,32 @@ from typing import Any
 import click
 import marshmallow as ma
 import redis
-from celery import Celery
 from flask import current_app
 from flask.cli import AppGroup
 
-from schemas.article import ArchiveArticleSchema
+from service import archive_import
 from service.archive_formats import FORMATS
 from store import archive_index
-from workers.pipeline import enqueue_indexing
 
 archive_cli = AppGroup("archive", help="Manage the archive.")
 BATCH = 500
+
+
+def _records(path: Path, fmt: str) -> Iterator[tuple[int, Any]]:
+    """(line number, record in the archive's shape) for each non-blank line the format maps."""
+    mapper = FORMATS[fmt]
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield number, exc
+                continue
+            mapped = mapper(record)
+            if mapped is not None:
+                yield number, mapped
 
 
 @archive_cli.command("import")
@@ -36,38 +55,35 @@ def import_command(path: Path, fmt: str, limit: int | None, wait: bool, timeout:
     """Validate the JSONL file's articles and queue them for indexing."""
     r = current_app.extensions["redis"]
     celery = current_app.extensions["celery"]
-    schema, mapper = ArchiveArticleSchema(), FORMATS[fmt]
     ids: list[str] = []
     skipped: list[str] = []
-    with path.open(encoding="utf-8") as lines:
-        records = islice((m for m in (mapper(json.loads(line)) for line in lines if line.strip())
-                          if m is not None), limit)
-        batch: list[dict[str, Any]] = []
-        with click.progressbar(records, label=f"Queueing {path.name}", show_pos=True) as bar:
-            for record in bar:
-                try:
-                    article = schema.load(record)
-                except ma.ValidationError as exc:
-                    skipped.append(f"{record.get('id')}: {exc.messages}")
-                    continue
-                batch.append({**article, "published_at": article["published_at"].isoformat()})
-                if len(batch) == BATCH:
-                    ids += _queue(r, celery, batch)
-                    batch = []
-            ids += _queue(r, celery, batch)
-    click.echo(f"Queued {len(ids)} articles for indexing; skipped {len(skipped)} invalid.")
+    batch: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        refused = set(archive_import.retracted(r, batch))
+        skipped.extend(f"{i}: retracted, may not be imported again" for i in sorted(refused))
+        ids.extend(archive_import.queue(r, celery, [a for a in batch if a["id"] not in refused]))
+        batch.clear()
+
+    with click.progressbar(islice(_records(path, fmt), limit), label=f"Queueing {path.name}",
+                           show_pos=True) as bar:
+        for number, record in bar:
+            if isinstance(record, Exception):
+                skipped.append(f"line {number}: not JSON ({record})")
+                continue
+            try:
+                batch.append(archive_import.load_article(record))
+            except ma.ValidationError as exc:
+                skipped.append(f"line {number} ({record.get('id')}): {exc.messages}")
+                continue
+            if len(batch) == BATCH:
+                flush()
+        flush()
+    click.echo(f"Queued {len(ids)} articles for indexing; skipped {len(skipped)}.")
     for line in skipped[:10]:
         click.echo(f"  skipped {line}", err=True)
     if wait and ids:
         _wait_for(r, ids, timeout)
-
-
-def _queue(r: redis.Redis, celery: Celery, batch: list[dict[str, Any]]) -> list[str]:
-    fresh = [a for a in batch if not archive_index.is_retracted(r, a["id"])]
-    if fresh:
-        archive_index.stage_pending(r, fresh)
-        enqueue_indexing(celery, [a["id"] for a in fresh])
-    return [a["id"] for a in fresh]
 
 
 def _wait_for(r: redis.Redis, ids: list[str], timeout: float) -> None:
@@ -83,3 +99,11 @@ def _wait_for(r: redis.Redis, ids: list[str], timeout: float) -> None:
             bar.update(now_done - done)
             done = now_done
             time.sleep(0.5)
+    failed = {}
+    for i in range(0, len(ids), 1000):
+        failed.update(archive_index.failures(r, ids[i:i + 1000]))
+    if failed:
+        for article_id, error in list(failed.items())[:10]:
+            click.echo(f"  failed {article_id}: {error}", err=True)
+        raise click.ClickException(f"{len(failed)} of {len(ids)} articles could not be indexed.")
+    click.echo(f"Indexed {len(ids)} articles.")

@@ -13,6 +13,7 @@ from flask_smorest import Blueprint, abort
 
 from core import logs
 from delivery.url_guard import CallbackRefused, check_callback_url
+from schemas.callbacks import callback_operation
 from schemas.enrichment import AcceptedSchema, EnrichmentRequestSchema, JobSchema
 from service.bodies import bounded_body
 from service.job_view import job_view
@@ -59,6 +60,7 @@ def _owned_job(job_id: str) -> dict[str, str]:
 @blp.arguments(EnrichmentRequestSchema())
 @blp.response(202, AcceptedSchema)
 @blp.alt_response(200, schema=JobSchema, description="Finished within the Prefer: wait time.")
+@blp.doc(callbacks=callback_operation())
 def create(payload: dict[str, Any]) -> ResponseReturnValue:
     """Accept an article for enrichment"""
     settings = current_app.extensions["settings"]

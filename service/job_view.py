@@ -28,6 +28,7 @@ def job_view(r: redis.Redis, job: dict[str, str]) -> dict[str, Any]:
         "started_at": job.get("started_at"),
         "finished_at": job.get("finished_at"),
         "error": job.get("error") or None,
+        "failed_stage": job.get("failed_stage") or None,
         "timings_ms": jobs.timings(job),
         "callback": callback,
         "result": jobs.load_json(r, job_id, "result") if job["status"] == "succeeded" else None,

@@ -19,6 +19,7 @@ from store.jobs import PREFIX
 DOC = PREFIX + "arc:doc:"
 POST = PREFIX + "arc:post:"
 PENDING = PREFIX + "arc:pending:"
+FAILED = PREFIX + "arc:failed:"  # id -> why indexing failed (kept as long as a pending article)
 DF = PREFIX + "arc:df"
 IDS = PREFIX + "arc:ids"
 RETRACTED = PREFIX + "arc:retracted"
@@ -31,7 +32,23 @@ def stage_pending(r: redis.Redis, articles: list[dict[str, Any]]) -> None:
     pipe = r.pipeline()
     for article in articles:
         pipe.set(PENDING + article["id"], json.dumps(article), ex=PENDING_TTL)
+        pipe.delete(FAILED + article["id"])  # imported again: an earlier failure no longer stands
     pipe.execute()
+
+
+def mark_failed(r: redis.Redis, article_id: str, error: str) -> None:
+    """Indexing this staged article failed: keep why (GET shows it) and drop the staged copy."""
+    pipe = r.pipeline()
+    pipe.set(FAILED + article_id, json.dumps({"error": error[:2000], "failed_at": time.time()}),
+             ex=PENDING_TTL)
+    pipe.delete(PENDING + article_id)
+    pipe.execute()
+
+
+def failure(r: redis.Redis, article_id: str) -> dict[str, Any] | None:
+    """Why indexing this article failed, if it did: {"error", "failed_at"}."""
+    raw = r.get(FAILED + article_id)
+    return None if raw is None else dict(json.loads(raw))
 
 
 def load_pending(r: redis.Redis, ids: list[str]) -> list[dict[str, Any]]:
@@ -66,7 +83,7 @@ def store(r: redis.Redis, doc: dict[str, Any]) -> None:
         "indexed_at": time.time(),
     })
     pipe.sadd(IDS, doc_id)
-    pipe.delete(PENDING + doc_id)
+    pipe.delete(PENDING + doc_id, FAILED + doc_id)
     pipe.execute()
 
 
@@ -81,7 +98,7 @@ def delete(r: redis.Redis, doc_id: str) -> bool:
     old = r.hget(DOC + doc_id, "features")
     pipe = r.pipeline(transaction=True)
     pipe.sadd(RETRACTED, doc_id)
-    pipe.delete(PENDING + doc_id)
+    pipe.delete(PENDING + doc_id, FAILED + doc_id)
     if old is not None:
         _unpost(pipe, doc_id, json.loads(old))
         pipe.delete(DOC + doc_id)
@@ -176,5 +193,11 @@ def candidate_overlap(found: dict[str, list[tuple[str, float]]], weights: dict[s
 
 
 def pending_count(r: redis.Redis, ids: list[str]) -> int:
-    """How many of these ids are staged and not indexed yet."""
+    """How many of these ids are staged and not indexed (nor failed) yet."""
     return int(r.exists(*(PENDING + i for i in ids))) if ids else 0
+
+
+def failures(r: redis.Redis, ids: list[str]) -> dict[str, str]:
+    """Of these ids, those whose indexing failed, with the error."""
+    raws = r.mget([FAILED + i for i in ids]) if ids else []
+    return {i: json.loads(raw)["error"] for i, raw in zip(ids, raws, strict=True) if raw is not None}

@@ -11,17 +11,19 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 from flask.testing import FlaskClient
 
 from core.settings import Settings
 from devtools.local_redis import RedisServer
 from service import create_app
-from store.queues import WORKER_QUEUES
+from store.jobs import PREFIX
+from store.queues import QUEUES, WORKER_QUEUES
 from workers.celery_app import create_celery
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +38,33 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
     server.start()
     yield server
     server.stop()
+
+
+def clear(url: str) -> None:
+    """Remove every key the service keeps (all under store.jobs.PREFIX) and every queued message;
+    the broker's own bindings stay, so the running workers go on consuming."""
+    r = redis.Redis.from_url(url)
+    keys = [*r.scan_iter(match=PREFIX + "*", count=1000), *QUEUES, "unacked", "unacked_index"]
+    for i in range(0, len(keys), 1000):
+        r.delete(*keys[i:i + 1000])
+    r.close()
+
+
+@pytest.fixture(autouse=True)
+def clean_redis(redis_server: RedisServer) -> Iterator[None]:
+    """Every test starts on an empty store and leaves one behind: no test sees another's data."""
+    clear(redis_server.url)
+    yield
+    clear(redis_server.url)
+
+
+def assert_nothing_more(count: Callable[[], int], expected: int, within: float = 1.5) -> None:
+    """Fail as soon as `count()` exceeds `expected`; pass when `within` seconds go by without."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        assert count() <= expected, f"{count()} arrived, expected {expected}"
+        time.sleep(0.05)
+    assert count() == expected
 
 
 @pytest.fixture(scope="session")
@@ -146,7 +175,7 @@ def wait_for(predicate, timeout: float = 60, interval: float = 0.1):  # type: ig
     raise TimeoutError("condition not met in time")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture()
 def sample_archive(app, worker) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
     """The sample archive, imported through the API and indexed by the worker."""
     body = SAMPLE_ARCHIVE.read_text()

@@ -15,7 +15,7 @@ from standardwebhooks import Webhook
 from werkzeug import Request, Response
 
 from store.jobs import DEAD_LETTERS, DELIVERIES_DUE
-from tests.conftest import SECRET, auth, wait_for
+from tests.conftest import SECRET, assert_nothing_more, auth, wait_for
 from tests.test_happy_path import DEMO
 
 SETTLE = 1.5  # > a whole 3-try cycle at CALLBACK_RETRY_DELAYS=0.3,0.3 plus scheduler polling
@@ -90,9 +90,12 @@ def codes(job: dict[str, Any]) -> list[int | None]:
     return [a["status_code"] for a in job["callback"]["attempts"]]
 
 
-def settle_then_reread(client: Any, job_id: str) -> dict[str, Any]:
-    """Wait past any (wrongly) scheduled retry, then read the job again."""
-    time.sleep(SETTLE)
+def settle_then_reread(client: Any, job_id: str, receiver: Receiver) -> dict[str, Any]:
+    """Nothing more is scheduled for the job, and no request arrives for longer than a retry
+    cycle takes (failing at once if one does); then read the job again."""
+    r = redis.Redis.from_url(client.application.extensions["settings"].redis_url)
+    wait_for(lambda: r.zscore(DELIVERIES_DUE, job_id) is None, timeout=10)
+    assert_nothing_more(lambda: len(receiver.requests), len(receiver.requests), within=SETTLE)
     return get_job(client, job_id)
 
 
@@ -106,7 +109,7 @@ def test_retried_until_accepted_with_one_webhook_id(client, sample_archive, http
     assert job["callback"]["next_attempt_at"] is None
     assert len(receiver.requests) == 3
     assert receiver.verified(job_id) == [job["callback"]["webhook_id"]] * 3
-    job = settle_then_reread(client, job_id)
+    job = settle_then_reread(client, job_id, receiver)
     assert codes(job) == [500, 500, 200] and len(receiver.requests) == 3  # nothing after success
 
 
@@ -123,7 +126,7 @@ def test_dead_lettered_then_redelivered(client, sample_archive, httpserver: HTTP
     ops = client.get("/v1/ops/queues", headers=auth())
     assert ops.status_code == 200, ops.json
     assert ops.json["dead_letters"] >= 1
-    job = settle_then_reread(client, job_id)
+    job = settle_then_reread(client, job_id, receiver)
     assert codes(job) == [503, 503, 503] and len(receiver.requests) == 3  # the cycle is over
 
     receiver.forever = None  # the receiver is fixed
@@ -149,7 +152,7 @@ def test_dead_letters_replay_is_per_client(client, sample_archive, httpserver: H
 
     other = client.post("/v1/ops/dead-letters/replay", headers=auth("bob"))  # none of them are bob's
     assert other.status_code == 404 and other.json["code"] == 404 and other.json["message"]
-    job = settle_then_reread(client, job_id)
+    job = settle_then_reread(client, job_id, receiver)
     assert codes(job) == [503, 503, 503] and r.zscore(DEAD_LETTERS, job_id) is not None
 
     replay = client.post("/v1/ops/dead-letters/replay", headers=auth())
@@ -167,7 +170,7 @@ def test_permanent_failure_not_retried(client, sample_archive, httpserver: HTTPS
 
     job = wait_state(client, job_id, "delivery_failed")
     assert codes(job) == [status]
-    job = settle_then_reread(client, job_id)
+    job = settle_then_reread(client, job_id, receiver)
     assert codes(job) == [status] and job["callback"]["state"] == "delivery_failed"
     assert len(receiver.requests) == 1
     receiver.verified(job_id)
@@ -195,7 +198,7 @@ def test_redirect_not_followed_nor_retried(client, sample_archive, httpserver: H
 
     job = wait_state(client, job_id, "delivery_failed")
     assert codes(job) == [302]
-    job = settle_then_reread(client, job_id)
+    job = settle_then_reread(client, job_id, receiver)
     assert codes(job) == [302] and job["callback"]["state"] == "delivery_failed"
     assert len(receiver.requests) == 1
     assert elsewhere.requests == [], "the redirect was followed"

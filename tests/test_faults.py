@@ -3,6 +3,7 @@ callback receiver down for a while. Nothing accepted is lost. (`make drills` run
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -11,7 +12,7 @@ from pytest_httpserver import HTTPServer
 from standardwebhooks import Webhook
 
 from devtools.local_redis import free_port
-from tests.conftest import SECRET, Worker, auth, wait_for
+from tests.conftest import SECRET, Worker, assert_nothing_more, auth, wait_for
 
 SENTENCE = ("The Harwick Port Authority said on Monday that grain exports from the Vell valley "
             "would resume after talks with the Harwick Dockers Union, led by Maria Okafor. ")
@@ -135,8 +136,7 @@ def test_receiver_down_for_a_while_gets_the_callback_when_back_with_one_webhook_
         attempts = job["callback"]["attempts"]
         assert attempts[-1]["status_code"] == 200
         assert all(a["status_code"] is None and a["error"] for a in attempts[:-1])
-        time.sleep(1.5)  # nothing more arrives after the success
-        assert len(receiver.log) == 1
+        assert_nothing_more(lambda: len(receiver.log), 1)  # nothing more arrives after the success
         request, _ = receiver.log[0]
         event = Webhook(SECRET).verify(request.get_data(as_text=True), dict(request.headers))
         assert event["id"] == job_id and request.headers["Webhook-Id"] == job["callback"]["webhook_id"]
@@ -186,6 +186,7 @@ def test_a_job_that_keeps_stalling_is_failed_not_requeued_forever(stack, httpser
     stack.worker.start()
     job = wait_for(lambda: _final(stack.client, job_id), timeout=60)
     assert job["status"] == "failed" and "no progress" in job["error"], job
+    assert job["failed_stage"] == "queued" and job["error"].startswith("queued: "), job  # never began
     assert r.zscore(jobs.UNFINISHED, job_id) is None
     def failure_callbacks() -> list:  # type: ignore[type-arg]
         return [request for request, _ in httpserver.log if request.path == "/failed"]
@@ -194,3 +195,21 @@ def test_a_job_that_keeps_stalling_is_failed_not_requeued_forever(stack, httpser
     request = failure_callbacks()[0]
     event = Webhook(SECRET).verify(request.get_data(as_text=True), dict(request.headers))
     assert event["type"] == "enrichment.failed" and event["id"] == job_id, event
+
+
+def test_a_failed_stage_is_named_on_the_job(stack):
+    """A stage that fails for good (not a transient error) fails the job, naming the stage."""
+    import redis
+
+    from store import jobs
+
+    stack.worker.stop()
+    response = stack.client.post("/v1/enrichments", json={"article": {"title": "Harwick", "body": SENTENCE}},
+                                 headers=auth())
+    job_id = response.json["id"]
+    r = redis.Redis.from_url(stack.redis.url)
+    r.set(jobs.job_key(job_id, "article"), json.dumps({"title": "no body, no date"}))  # broken record
+    stack.worker.start()
+    job = wait_for(lambda: _final(stack.client, job_id), timeout=60)
+    assert job["status"] == "failed" and job["failed_stage"] == "prepare", job
+    assert job["error"].startswith("prepare: KeyError"), job

@@ -9,6 +9,7 @@ from pytest_httpserver import HTTPServer
 from standardwebhooks import Webhook
 from werkzeug import Request, Response
 
+from schemas.callbacks import SucceededEventSchema
 from tests.conftest import ROOT, SECRET, auth, wait_for
 
 DEMO = json.loads(Path(ROOT / "demo" / "article.json").read_text())
@@ -33,6 +34,7 @@ def test_article_enriched_and_delivered_signed(client, sample_archive, httpserve
     body = request.get_data(as_text=True)
     Webhook(SECRET).verify(body, dict(request.headers))  # raises if the signature is wrong
     event = json.loads(body)
+    SucceededEventSchema().load(event)  # the payload is what the OpenAPI callback documents
     assert event["type"] == "enrichment.succeeded", event
     assert event["id"] == job_id
     doc = event["data"]
@@ -54,5 +56,5 @@ def test_article_enriched_and_delivered_signed(client, sample_archive, httpserve
     job = wait_for(lambda: (j := client.get(f"/v1/enrichments/{job_id}", headers=auth()).json)
                    ["callback"]["state"] == "delivered" and j)
     assert job["status"] == "succeeded" and len(job["callback"]["attempts"]) == 1
-    assert job["result"]["id"] == job_id
+    assert job["result"] == doc  # the job's result is the delivered document, field for field
     assert set(job["timings_ms"]) >= {"prepare", "also_read", "background", "implications", "assemble"}

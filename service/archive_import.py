@@ -1,0 +1,42 @@
+"""Archive import, one code for the API and the CLI: validate each record, refuse retracted ids,
+stage the articles in Redis and queue them for the workers to index."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+import redis
+from celery import Celery
+
+from schemas.article import ArchiveArticleSchema
+from store import archive_index
+from workers.pipeline import enqueue_indexing
+
+SCHEMA = ArchiveArticleSchema()
+
+
+def load_article(record: Any) -> dict[str, Any]:
+    """The record as a stored archive article (publication date in UTC, ISO 8601).
+
+    Raises marshmallow.ValidationError with what to fix. A date without a zone is taken as UTC."""
+    article: dict[str, Any] = SCHEMA.load(record)
+    published = article["published_at"]
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    return {**article, "published_at": published.astimezone(UTC).isoformat()}
+
+
+def retracted(r: redis.Redis, articles: list[dict[str, Any]]) -> list[str]:
+    """The ids among these that were retracted: they may never be imported again."""
+    ids = [a["id"] for a in articles]
+    return [i for i, gone in zip(ids, r.smismember(archive_index.RETRACTED, ids) if ids else [], strict=True)
+            if gone]
+
+
+def queue(r: redis.Redis, celery: Celery, articles: list[dict[str, Any]]) -> list[str]:
+    """Stage loaded, not retracted articles and queue them for indexing; return their ids."""
+    if articles:
+        archive_index.stage_pending(r, articles)
+        enqueue_indexing(celery, [a["id"] for a in articles])
+    return [a["id"] for a in articles]
