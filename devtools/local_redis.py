@@ -38,8 +38,10 @@ class RedisServer:
     """A redis-server bound to 127.0.0.1, optionally with an append-only file, that can be
     stopped and started again on the same port and directory."""
 
-    def __init__(self, workdir: Path, port: int | None = None, appendonly: bool = True) -> None:
+    def __init__(self, workdir: Path, port: int | None = None, appendonly: bool = True,
+                 own_session: bool = False) -> None:
         self.port = port or free_port()
+        self.own_session = own_session  # out of the terminal's process group: Ctrl-C goes to its owner
         self.workdir = workdir
         self.appendonly = appendonly
         self.url = f"redis://127.0.0.1:{self.port}/0"
@@ -51,7 +53,7 @@ class RedisServer:
             [redis_binary(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "yes" if self.appendonly else "no", "--appendfsync", "everysec",  # as deployed
              "--dir", str(self.workdir.resolve())],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=self.own_session)
         deadline = time.monotonic() + timeout
         while not answers(self.url):
             if self.proc.poll() is not None or time.monotonic() > deadline:

@@ -3,10 +3,8 @@
 set -e
 case "${1:-api}" in
   api)
-    exec granian --interface wsgi --host 0.0.0.0 --port "${PORT:-8000}" \
-      --workers "${WEB_CONCURRENCY:-4}" --blocking-threads "${WEB_THREADS:-1}" --respawn-failed-workers \
-      --log-config service/log_config.json \
-      service.wsgi:app ;;
+    # Granian with the same arguments as `make run` (service/serve.py); one SIGTERM stops it.
+    HOST=0.0.0.0 exec python -m service.serve ;;
   worker)
     exec celery -q -A workers.worker worker -Q "${WORKER_QUEUES:-deliver,finish,enrich,index}" \
       --concurrency "${WORKER_CONCURRENCY:-2}" --loglevel "${LOG_LEVEL:-INFO}" ;;

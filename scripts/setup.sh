@@ -4,10 +4,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
+  echo "First run: creating .venv and installing the dependencies from the package index" \
+       "(about 2-3 minutes and 1.5 GB; later runs skip this)." >&2
   "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.installed-$(cat pyproject.toml training/ner/dist/*.whl | sha1sum | cut -c1-12)
 if [ ! -f "$stamp" ]; then
+  echo "Installing the project into .venv (pyproject.toml changed or first run)..." >&2
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e '.[test,eval]'
   # The NER model trained on CoNLL-2003 by training/ner/train.sh, shipped as a wheel.
