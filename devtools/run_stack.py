@@ -226,6 +226,8 @@ def run() -> int:
         subprocess.run([python, "scripts/demo_article.py", path, fmt, limit,
                         f"http://127.0.0.1:{receiver_port}/hook", str(RUN / "demo-request.json")],
                        check=True, cwd=ROOT, env=env)
+        # The README's tour starts with `. .run/env`.
+        (RUN / "env").write_text(f"export URL={url} KEY={key}\n")
         banner(url, key, env["WEBHOOK_SECRET"])
         supervise(children)
     except Stop as why:
