@@ -55,7 +55,7 @@ def check_callback_url(url: str, allow_http: bool, allow_hosts: frozenset[str],
     """Return the addresses `url`'s host resolves to; raise CallbackRefused unless the URL is
     https (or allowed http) and every address is public (or the host is in `allow_hosts`).
 
-    Deliveries connect only to the addresses returned here (workers/delivery.py). A host in
+    Deliveries connect only to the addresses returned here (delivery/webhook.py). A host in
     `allow_hosts` is resolved only if `resolve_allowed` (the API, which only vets, passes False:
     an allowed internal host that is down at POST time is not a reason to refuse the job)."""
     try:

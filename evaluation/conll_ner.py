@@ -18,7 +18,7 @@ NORP/EVENT/PRODUCT/LAW/WORK_OF_ART/LANGUAGE->MISC, and its other labels are drop
 
 Printed: precision/recall/F1 per type (PER, ORG, LOC, MISC), the micro scores over PER/ORG/LOC
 (the tracked number) and over all four. --speed also times the pipeline as the service loads it
-(workers/nlp.py `load`) with nlp.pipe(n_process=1) over the documents' raw texts, in words/s.
+(enrich/nlp.py `load`) with nlp.pipe(n_process=1) over the documents' raw texts, in words/s.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ ONTONOTES_TO_CONLL = {
 IDENTITY = {t: t for t in CONLL_TYPES}
 # Components that may feed an NER component through a listener.
 EMBEDDERS = {"tok2vec", "transformer", "curated_transformer"}
-# What workers/nlp.py excludes, if it can't be imported (used for --speed only).
+# What enrich/nlp.py excludes, if it can't be imported (used for --speed only).
 SERVICE_EXCLUDE = ["parser", "tagger", "attribute_ruler", "lemmatizer"]
 
 Sentence = list[tuple[str, str]]
@@ -165,7 +165,7 @@ def evaluate(nlp: Language, docs: list[list[Sentence]], label_map: dict[str, str
 
 
 def service_nlp(model: str) -> Language:
-    """The pipeline as the service loads it (workers/nlp.py), or the same exclusions if unavailable."""
+    """The pipeline as the service loads it (enrich/nlp.py), or the same exclusions if unavailable."""
     try:
         from enrich.nlp import load
     except Exception:  # noqa: BLE001 - any import problem: fall back to the documented setup

@@ -102,7 +102,7 @@ def test_redis_restart_while_posting_answers_503_and_loses_no_accepted_job(stack
 
     # Jobs whose messages died with Redis are queued again by the watchdog (JOB_STALL_SECONDS).
     # The worker may have exited while Redis was gone (a kombu bug in closing the lost connection);
-    # it is restarted as its supervisor (Docker's restart policy, scripts/run.sh) would restart it.
+    # it is restarted as its supervisor (Docker's restart policy, make run) would restart it.
     def final(job_id: str) -> dict | None:  # type: ignore[type-arg]
         stack.worker.restart_if_exited()
         return _final(stack.client, job_id)

@@ -18,7 +18,7 @@ TASK_MODULES = ["workers.tasks", "workers.index_tasks", "workers.delivery_tasks"
 def create_celery(settings: Settings) -> Celery:
     """Build the Celery app; tasks are late-acked so a killed worker's task runs again.
 
-    There is no result backend: job state lives in Redis under the job id (workers/jobs.py),
+    There is no result backend: job state lives in Redis under the job id (store/jobs.py),
     and the stages hand on to each other themselves (workers/pipeline.py).
     """
     app = Celery("enrichment", broker=settings.redis_url, include=TASK_MODULES)

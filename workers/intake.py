@@ -1,6 +1,6 @@
 """The intake relay: moves accepted jobs from the API's intake list onto the Celery queue.
 
-The API stores a job and pushes its id on the intake list in one atomic step (workers/jobs.py),
+The API stores a job and pushes its id on the intake list in one atomic step (store/jobs.py),
 so accepting an article is a single Redis round trip and a job never exists without its queue
 entry. A thread in every worker blocks on that list and queues each id's first stage. If a worker
 dies between taking an id and queueing it, the watchdog (workers/scheduler.py) queues the job again.

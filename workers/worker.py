@@ -1,6 +1,6 @@
 """Worker entry point: `celery -A workers.worker worker -Q deliver,finish,enrich,index`.
 
-Logging is ours, not Celery's: JSON lines with the job id of the task being run (workers/logs.py).
+Logging is ours, not Celery's: JSON lines with the job id of the task being run (core/logs.py).
 """
 
 from __future__ import annotations

@@ -1,0 +1,98 @@
+"""The temporal tagger's rules (enrich/timex.py): what it must resolve, and what must not match."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from enrich.timex import as_date, event_date, tag
+
+FRI = date(1998, 8, 7)  # a Friday
+
+
+def values(sentence: str, published: date = FRI) -> list[tuple[str, str]]:
+    return [(t.text, t.value) for t in tag(sentence, published)]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Bombs exploded outside the embassies on August 7, 1998, officials said.", [("August 7, 1998", "1998-08-07")]),
+    ("The talks resume on Aug. 12, the ministry said.", [("Aug. 12", "1998-08-12")]),
+    ("The treaty was signed on 3 March 1994.", [("3 March 1994", "1994-03-03")]),
+    ("Prices fell in February 2011, the bank said.", [("February 2011", "2011-02")]),
+    ("The Taliban first captured Kandahar in 1994.", [("1994", "1994")]),
+    ("The deal was struck in the 1990s.", [("the 1990s", "199")]),
+    ("Profit rose in the third quarter.", [("the third quarter", "1998-Q3")]),
+    ("Fourth-quarter sales will be weaker.", [("Fourth-quarter", "1998-Q4")]),
+    ("In the year-earlier third quarter, it earned $2.8 million.", [("year-earlier third quarter", "1997-Q3")]),
+    ("Sales rose last year and will rise next year.", [("last year", "1997"), ("next year", "1999")]),
+    ("The strike began last week.", [("last week", "1998-W31")]),
+    ("Exports fell last month.", [("last month", "1998-07")]),
+    ("The plant closed three years ago.", [("three years ago", "1995")]),
+    ("It rained yesterday; it is dry today and will rain tomorrow.",
+     [("yesterday", "1998-08-06"), ("today", "1998-08-07"), ("tomorrow", "1998-08-08")]),
+    ("The vote is due this summer.", [("this summer", "1998-SU")]),
+    ("Over the summer, competitors cut prices.", [("the summer", "1998-SU")]),
+    ("The new Central Bank governor takes office on Monday, Oct. 26.", [("Monday, Oct. 26", "1998-10-26")]),
+])
+def test_resolves(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert values(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Suspected bombs exploded outside the embassies Friday.", "1998-08-07"),  # publication weekday: that day
+    ("The minister said last Friday that talks had failed.", "1998-07-31"),  # "last": a week back
+    ("The union met on Tuesday.", "1998-08-04"),  # past: the latest Tuesday before
+    ("The union will meet on Tuesday.", "1998-08-11"),  # future: the next one
+    ("Cuba predicted Wednesday that exiles will appeal.", "1998-08-05"),  # the verb before it is past
+    ("The team planned to leave Nairobi on Thursday for Dar es Salaam.", "1998-08-13"),
+])
+def test_weekdays_follow_the_tense(sentence: str, expected: str) -> None:
+    picked = event_date(sentence, FRI)
+    assert picked is not None and picked.value == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "The market was 10 percent lower at the close.",  # "mar" starts a word: no March
+    "Mayor Jane Doe said the budget was balanced.",  # "May" starts a word
+    "The rebels may attack the city, officials warned.",  # "may" the verb
+    "Investors may 10 times over regret it.",
+    "The film starred Fredric March and Myrna Loy.",  # March, a name
+    "About 2000 people marched, and 1998 cars were sold.",  # counts that look like years
+    "The company paid $1995 for the license.",
+    "Turnout rose 1,995 votes.",
+    "The shares rose 300 points.",
+    "Apple unveiled a phone.",
+    "He arrived with a Sunday newspaper? No: with a bag.",
+])
+def test_look_alikes_do_not_match(sentence: str) -> None:
+    found = [(t.text, t.value) for t in tag(sentence, FRI)
+             if not (t.text == "Sunday" and "Sunday newspaper" in sentence)]
+    assert found == []
+
+
+def test_may_and_march_count_after_a_preposition() -> None:
+    assert values("Elections are due in May.", FRI) == [("May", "1999-05")]
+    assert values("The ceasefire held until March.", FRI) == [("March", "1998-03")]
+
+
+def test_later_and_earlier_count_from_the_anchor_only() -> None:
+    assert values("Two days later the rebels withdrew.") == []  # later than what? not in the sentence
+    assert [(t.text, t.value) for t in tag("Two days later the rebels withdrew.", FRI, anchor=date(1994, 11, 5))] \
+        == [("Two days later", "1994-11-07")]
+
+
+def test_event_date_prefers_the_expression_on_the_verb() -> None:
+    sentence = "Since 1994 the Taliban have held Kandahar, which they entered on Nov. 5, 1994."
+    assert event_date(sentence, FRI).value == "1994-11-05"  # type: ignore[union-attr]
+    modifier = "The 1994 capture of Kandahar was recalled by officials on Thursday."
+    assert event_date(modifier, FRI).value == "1998-08-06"  # type: ignore[union-attr]
+    assert event_date("Officials have made no comment.", FRI) is None
+
+
+def test_as_date_orders_values_of_any_granularity() -> None:
+    assert as_date("1994") == date(1994, 1, 1)
+    assert as_date("1994-11") == date(1994, 11, 1)
+    assert as_date("1994-11-05") == date(1994, 11, 5)
+    assert as_date("1994-Q4") == date(1994, 10, 1)
+    assert as_date("1994-W31") is None
