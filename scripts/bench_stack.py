@@ -189,7 +189,7 @@ class Stack:
                    "API and worker", 120)
 
     def start_worker(self) -> None:
-        """As in make run (devtools/run_stack.py): the worker runs only on CPU the API leaves idle; JSON logs at WARNING."""
+        """As in make run (devtools/run_stack.py): the worker runs on CPU the API leaves idle; JSON logs."""
         self._spawn("worker", ["chrt", "--idle", "0", str(VENV_BIN / "celery"), "-q", "-A", "workers.worker",
                                "worker", "-Q", WORKER_QUEUES, "-c", "2", "--loglevel", "WARNING"])
 
