@@ -6,13 +6,24 @@ import re
 from datetime import date
 from typing import Any
 
-from enrich import dates
+from enrich import timex
 
 MAIN_ENTITIES = 4
 MIN_CHARS, MAX_CHARS = 40, 400
 SUBJECT_FLOOR = 0.05  # a source on another subject counts far less...
 MIN_SIMILARITY = 0.15  # ...and one this far from the article's subject not at all
 NOISE = re.compile(r"[^a-z0-9]+")
+
+
+def dated(sentence: str, published: date) -> tuple[str, str]:
+    """The date of the sentence's event and how it was found: 'text' (written out), 'relative'
+    (a weekday, "last year": resolved against the source's date) or 'published' (no expression,
+    or one ahead of the source: a plan or forecast is dated by when it was reported)."""
+    event = timex.event_date(sentence, published)
+    start = timex.as_date(event.value) if event else None
+    if event is None or (start is not None and start > published) or event.granularity in {"week", "decade"}:
+        return published.isoformat(), "published"
+    return event.value, "relative" if event.relative else "text"
 
 
 def main_entities(entities: list[dict[str, Any]], count: int = MAIN_ENTITIES) -> list[dict[str, Any]]:
@@ -50,7 +61,7 @@ def timeline(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]],
             continue
         seen.add(fingerprint)
         doc = sources[doc_id]
-        when, how = dates.resolve(text, date.fromisoformat(published[:10]))
+        when, how = dated(text, date.fromisoformat(published[:10]))
         chosen.append({
             "date": when,
             "date_from": how,

@@ -37,7 +37,7 @@ def markdown(doc: dict[str, Any]) -> str:
         lines += ["## Background", ""]
         for item in doc["background"]:
             source = item["source"]
-            lines.append(f"- **{item['date']}**: {escape(item['text'])} "
+            lines.append(f"- **{readable_date(item['date'])}**: {escape(item['text'])} "
                          f"(source: {_link(source['title'], source['url'])})")
         lines.append("")
     if doc["implications"]:
@@ -56,3 +56,22 @@ def html(markdown_text: str) -> str:
     """Markdown to HTML with raw HTML disabled, then sanitised: no scripts, no handlers."""
     rendered = MarkdownIt("commonmark", {"html": False}).render(markdown_text)
     return nh3.clean(rendered, url_schemes={"http", "https"})
+
+
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December"]
+SEASON_NAMES = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}
+
+
+def readable_date(value: str) -> str:
+    """A TIMEX value as an editor writes it: 7 August 1998, August 1998, Q3 1998, summer 1998."""
+    parts = value.split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        return f"{int(parts[2])} {MONTH_NAMES[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2 and parts[1].isdigit():
+        return f"{MONTH_NAMES[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2 and parts[1].startswith("Q"):
+        return f"{parts[1]} {parts[0]}"
+    if len(parts) == 2 and parts[1] in SEASON_NAMES:
+        return f"{SEASON_NAMES[parts[1]]} {parts[0]}"
+    return value

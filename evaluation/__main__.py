@@ -16,7 +16,7 @@ import spacy
 
 from core.settings import Settings
 from devtools.local_redis import RedisServer
-from evaluation import conll_ner, gva_also_read, reuters_background, speed
+from evaluation import conll_ner, gva_also_read, reuters_background, speed, tempeval_dates
 from service.archive_formats import from_gva
 
 DATA = Path("../shared/data")
@@ -58,6 +58,7 @@ def main() -> None:
     server = RedisServer(Path(tempfile.mkdtemp(prefix="eval-redis-")), appendonly=False)
     server.start()
     results: dict[str, Any] = {"machine": machine(), "model": args.model}
+    results["tempeval"] = {k: v for k, v in tempeval_dates.evaluate(DATA / "tempeval3").items() if k != "misses"}
     try:
         gva_db = redis.Redis.from_url(server.url.rsplit("/", 1)[0] + "/1")
         results["also_read"] = gva_also_read.evaluate(DATA / "gva_news" / "articles.jsonl", gva_db, args.model)
@@ -92,6 +93,10 @@ def print_table(res: dict[str, Any]) -> None:
     print(f"{'method':<26}{'items':>8}{'grounded':>10}{'tag precision':>15}")
     for method, m in res["background"].items():
         print(f"{method:<26}{m['items']:>8}{m['grounded']:>10.3f}{m['tag_precision']:>15.3f}")
+    print("\nDates of sentences on TempEval-3 (the date given is one of the sentence's gold dates)")
+    for method, accuracy in res["tempeval"]["accuracy"].items():
+        print(f"  {method:<40}{accuracy:>7.3f}")
+    print(f"  ({res['tempeval']['sentences']} sentences; goal >= 0.85 for the event date)")
     print("\nNER on CoNLL-2003 valid (exact spans, F1)")
     print(f"{'model':<26}{'PER':>7}{'ORG':>7}{'LOC':>7}{'MISC':>7}{'micro PER/ORG/LOC':>19}")
     for model, s in res["ner"].items():

@@ -4,7 +4,7 @@ sentence one of the dates its gold time expressions carry?
 A sentence counts if it has at least one gold DATE/TIME expression with a calendar value (day,
 week, month, quarter, season or year; TIME values are cut to their day). A resolver is right if
 the value it gives equals one of those gold values exactly (a day is not a month). Side by side:
-the publication date alone, the resolver background used before (`enrich/dates.py`), and the
+the publication date alone, the resolver background used before (`evaluation/date_baseline.py`), and the
 tagger (`enrich/timex.py`): the expression `event_date` picks, and whether any expression it
 tags carries a gold value (its recall ceiling).
 """
@@ -19,7 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from enrich import dates, timex
+from enrich import timex
+from evaluation import date_baseline
 
 CALENDAR = re.compile(r"^\d{4}(?:-(?:\d{2}(?:-\d{2})?|W\d{2}|Q[1-4]|SP|SU|FA|WI))?$")
 
@@ -46,7 +47,7 @@ def evaluate(path: Path) -> dict[str, Any]:
     for row in rows:
         published = date.fromisoformat(row["dct"])
         scores["publication date"] += published.isoformat() in row["gold"]
-        scores["previous resolver (enrich/dates.py)"] += dates.resolve(row["text"], published)[0] in row["gold"]
+        scores["previous resolver"] += date_baseline.resolve(row["text"], published)[0] in row["gold"]
         picked = timex.event_date(row["text"], published)
         value = picked.value if picked else published.isoformat()
         hit = value in row["gold"]

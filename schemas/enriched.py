@@ -60,9 +60,13 @@ class SourceSchema(ma.Schema):
 
 
 class BackgroundSchema(ma.Schema):
-    date = ma.fields.String(required=True, metadata={"description": "YYYY-MM-DD, or YYYY"})
-    date_from = ma.fields.String(required=True, validate=validate.OneOf(["text", "published"]), metadata={
-        "description": "'text': resolved from the sentence; 'published': the source's date"})
+    date = ma.fields.String(required=True, metadata={
+        "description": "When the event happened, at the granularity the text gives (TIMEX3 values): "
+                       "YYYY-MM-DD, YYYY-MM, YYYY-Qn (quarter), YYYY-SU/SP/FA/WI (season) or YYYY"})
+    date_from = ma.fields.String(required=True, validate=validate.OneOf(["text", "relative", "published"]),
+                                 metadata={"description": "'text': written out in the sentence; 'relative': "
+                                           "a weekday, 'last year'... resolved against the source's "
+                                           "date; 'published': the source's publication date"})
     text = ma.fields.String(required=True)
     entities = ma.fields.List(ma.fields.String(), required=True)
     source = ma.fields.Nested(SourceSchema, required=True)

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from core.settings import Settings
-from enrich import also_read, background, dates, implications, nlp
+from enrich import also_read, background, implications, nlp
 from enrich.prepare import prepare_article
 
 MODEL = Settings().spacy_model
@@ -17,14 +17,15 @@ MODEL = Settings().spacy_model
 @pytest.mark.parametrize(("sentence", "expected"), [
     ("The Taliban first took Kandahar in 1979, officials said.", ("1979", "text")),
     ("Talks resumed on March 3, 1987 in Vienna.", ("1987-03-03", "text")),
-    ("Talks resumed on Feb 26 in Vienna.", ("1987-02-26", "text")),
-    ("The minister resigned yesterday.", ("1987-03-09", "text")),
-    ("The union voted last Tuesday.", ("1987-03-03", "text")),   # 1987-03-10 is a Tuesday
+    ("Talks resumed on Feb 26 in Vienna.", ("1987-02-26", "relative")),
+    ("The minister resigned yesterday.", ("1987-03-09", "relative")),
+    ("The union voted last Tuesday.", ("1987-03-03", "relative")),   # 1987-03-10 is a Tuesday
+    ("Exports fell in February, the ministry said.", ("1987-02", "relative")),
     ("Prices rose sharply.", ("1987-03-10", "published")),
-    ("Output will rise in 1988.", ("1987-03-10", "published")),  # a future year is no date of the fact
+    ("Output will rise in 1988.", ("1987-03-10", "published")),  # a forecast: dated when reported
 ])
-def test_dates_resolve_from_the_text_or_fall_back_to_the_source(sentence, expected):
-    assert dates.resolve(sentence, date(1987, 3, 10)) == expected
+def test_background_dates_come_from_the_sentence_or_its_source(sentence, expected):
+    assert background.dated(sentence, date(1987, 3, 10)) == expected
 
 
 def test_one_entity_per_real_thing_with_exact_spans():
@@ -85,7 +86,7 @@ def test_background_is_dated_cited_without_repeats_in_order():
     items = background.timeline(entities, sources, {"e:ORG:acme": 2.0}, limit=8)
     assert [i["text"] for i in items] == ["Acme opened its deep-water port on the river in 1990.", strike]
     assert [i["date"] for i in items] == ["1990", "2024-03-04"]
-    assert [i["date_from"] for i in items] == ["text", "text"]
+    assert [i["date_from"] for i in items] == ["text", "relative"]
     for item in items:
         start, end = item["source"]["span"]
         assert sources[item["source"]["archive_id"]]["text"][start:end] == item["text"]

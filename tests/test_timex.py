@@ -96,3 +96,11 @@ def test_as_date_orders_values_of_any_granularity() -> None:
     assert as_date("1994-11-05") == date(1994, 11, 5)
     assert as_date("1994-Q4") == date(1994, 10, 1)
     assert as_date("1994-W31") is None
+
+
+@pytest.mark.parametrize("value, shown", [("1994-11-05", "5 November 1994"), ("2011-02", "February 2011"),
+                                          ("1998-Q3", "Q3 1998"), ("1998-SU", "summer 1998"), ("1994", "1994")])
+def test_rendered_dates_read_as_an_editor_writes_them(value: str, shown: str) -> None:
+    from enrich.render import readable_date
+
+    assert readable_date(value) == shown

@@ -1,4 +1,5 @@
-"""Resolve the date a sentence speaks of: an explicit date or year in it, or a weekday or
+"""The date resolver background used before enrich/timex.py, kept as a baseline for
+evaluation/tempeval_dates.py: an explicit date or year in the sentence, or a weekday or
 "yesterday" relative to its source's publication date; otherwise the publication date."""
 
 from __future__ import annotations
