@@ -108,3 +108,29 @@ def test_background_cites_spans_that_exist(client, worker):
         start, end = item["source"]["span"]
         assert source["text"][start:end] == item["text"]
         assert any(name in item["text"] for name in item["entities"])
+
+
+def test_citations_hold_on_awkward_archive_text(client, worker):
+    """Spans index the text GET returns, whatever the archive body held: HTML entities, non-ASCII,
+    Windows line ends, page boilerplate, and a very long article."""
+    filler = " ".join(f"Paragraph {i} of the council minutes lists routine items." for i in range(400))
+    bodies = [
+        "<p>Tervan Mining &amp; Smelting opened the Quenford pit on Tuesday, Petra Lindqvist said.</p>"
+        "<p>Share this article &raquo; Subscribe &copy; 2023</p>",
+        "Tervan Mining said the Quenford pit’s output rose 20%\r\n\r\nPetra Lindqvist — chief executive —"
+        " called it “a strong start” for Tervan Mining in Quenford.\r\n",
+        "Ärzte in Quenford criticised Tervan Mining over dust; Petra Lindqvist promised covers. " + filler
+        + "\n\nTervan Mining was fined over Quenford dust in September, Petra Lindqvist said.",
+    ]
+    articles = [{"id": f"awk-{i}", "title": f"Tervan Mining at Quenford, part {i}",
+                 "published_at": f"2023-0{i + 5}-02T08:00:00Z", "body": body} for i, body in enumerate(bodies)]
+    _import(client, articles)
+    result = _enrich(client, renamed(ARTICLE, "Tervan"))
+    cited = {item["source"]["archive_id"] for item in result["background"]}
+    assert len(cited) >= 2, result["background"]
+    for item in result["background"]:
+        source = client.get(f"/v1/archive/articles/{item['source']['archive_id']}", headers=auth()).json
+        start, end = item["source"]["span"]
+        assert source["text"][start:end] == item["text"], item
+    texts = " ".join(i["text"] for i in result["background"])
+    assert "&amp;" not in texts and "\r" not in texts

@@ -77,7 +77,8 @@ def test_simultaneous_posts_with_one_key_make_one_job(app, worker):
     def post(_: int) -> str:
         response = app.test_client().post("/v1/enrichments", json={"article": ARTICLE},
                                           headers={**auth(), "Idempotency-Key": key})
-        assert response.status_code == 202
+        # 202 while the job runs; a repeat that arrives after it finished gets the job, 200
+        assert response.status_code in {200, 202}, response.json
         return str(response.json["id"])
 
     with ThreadPoolExecutor(8) as pool:
