@@ -1,8 +1,21 @@
-"""A dated timeline of archive sentences about the story's main entities, each citing its span."""
+"""Background as the story's timeline: dated, cited sentences from the archive articles about the
+story, one or two for each of its most important dates.
+
+1. Candidates: sentences of the story's sources (store/archive_search.py `story_sources`) that
+   name one of the article's main entities, and each source's lead sentence.
+2. Each is dated by the event it reports (enrich/timex.py), at the granularity the text gives.
+3. Dates are ranked by how many sources report or refer back to them (a date written in a
+   sentence counts more than a publication date), then by how central their sentences are.
+4. For each chosen date, the sentence that best states what happened: most about the story's
+   main entities, in a source most about the story, a lead sentence preferred. At most
+   PER_SOURCE items per source article, and no near-duplicate sentences.
+"""
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -10,9 +23,23 @@ from enrich import timex
 
 MAIN_ENTITIES = 4
 MIN_CHARS, MAX_CHARS = 40, 400
-SUBJECT_FLOOR = 0.05  # a source on another subject counts far less...
-MIN_SIMILARITY = 0.15  # ...and one this far from the article's subject not at all
-NOISE = re.compile(r"[^a-z0-9]+")
+PER_SOURCE = 2
+NEAR_DUPLICATE = 0.6  # share of words two sentences may have in common
+WRITTEN, PUBLISHED = 1.0, 0.35  # how much a date counts when a sentence writes it / only implies it
+LEAD_BONUS = 0.5
+WORDS = re.compile(r"[a-z0-9]+")
+
+
+@dataclass
+class Candidate:
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    about: list[str]
+    when: str
+    how: str
+    weight: float
 
 
 def dated(sentence: str, published: date) -> tuple[str, str]:
@@ -31,46 +58,72 @@ def main_entities(entities: list[dict[str, Any]], count: int = MAIN_ENTITIES) ->
     return [e for e in entities if e["type"] in {"PER", "ORG", "LOC"}][:count]
 
 
-def timeline(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]],
-             weights: dict[str, float], limit: int) -> list[dict[str, Any]]:
-    """Pick sentences of `sources` that mention the main entities, without repeats, in date order.
-
-    A sentence weighs what its entities weigh in the article (salience times how specific the
-    name is in the archive), times how much its source is about the same subject.
-    """
+def candidates(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]],
+               weights: dict[str, float]) -> list[Candidate]:
+    """Dated sentences of the sources that name a main entity, and each source's lead."""
     top_idf = max((weights.get("e:" + e["key"], 0.0) for e in entities), default=1.0) or 1.0
     weight_of = {e["key"]: e["salience"] * weights.get("e:" + e["key"], 0.0) / top_idf for e in entities}
-    names = {e["key"]: e["name"] for e in entities}
-    candidates = []
+    found = []
     for doc_id, doc in sources.items():
-        if doc.get("similarity", 0.0) < MIN_SIMILARITY:
-            continue
-        for start, end, keys in doc["sentences"]:
-            about = [k for k in keys if k in weight_of]
+        published = date.fromisoformat(doc["published_at"][:10])
+        for index, (start, end, keys) in enumerate(doc["sentences"]):
             text = doc["text"][start:end]
-            if not about or not MIN_CHARS <= len(text) <= MAX_CHARS:
+            about = [k for k in keys if k in weight_of]
+            if not (about or index == 0) or not MIN_CHARS <= len(text) <= MAX_CHARS:
                 continue
-            weight = sum(weight_of[k] for k in about) * (SUBJECT_FLOOR + doc.get("similarity", 0.0))
-            candidates.append((weight, doc["published_at"], doc_id, start, end, about, text))
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2], c[3]))
-    seen: set[str] = set()
+            when, how = dated(text, published)
+            weight = (sum(weight_of[k] for k in about) + (LEAD_BONUS if index == 0 else 0.0)) \
+                * (0.5 + doc.get("similarity", 0.0))
+            found.append(Candidate(doc_id, start, end, text, about, when, how, weight))
+    return found
+
+
+def rank_dates(found: list[Candidate]) -> list[str]:
+    """Dates by how many sources report or refer back to them, then by their sentences' weight."""
+    votes: dict[str, dict[str, float]] = defaultdict(dict)
+    mass: dict[str, float] = defaultdict(float)
+    for c in found:
+        vote = PUBLISHED if c.how == "published" else WRITTEN
+        votes[c.when][c.doc_id] = max(votes[c.when].get(c.doc_id, 0.0), vote)
+        mass[c.when] += c.weight
+    return sorted(votes, key=lambda d: (-sum(votes[d].values()), -mass[d], d))
+
+
+def _words(text: str) -> set[str]:
+    return set(WORDS.findall(text.lower()))
+
+
+def timeline(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]],
+             weights: dict[str, float], limit: int) -> list[dict[str, Any]]:
+    """At most `limit` dated, cited items about the story, in date order."""
+    found = candidates(entities, sources, weights)
+    by_date: dict[str, list[Candidate]] = defaultdict(list)
+    for c in found:
+        by_date[c.when].append(c)
+    names = {e["key"]: e["name"] for e in entities}
+    per_source: dict[str, int] = defaultdict(int)
+    kept: list[set[str]] = []
     chosen = []
-    for _, published, doc_id, start, end, about, text in candidates:
-        fingerprint = NOISE.sub(" ", text.lower()).strip()
-        if fingerprint in seen:
-            continue
-        seen.add(fingerprint)
-        doc = sources[doc_id]
-        when, how = dated(text, date.fromisoformat(published[:10]))
-        chosen.append({
-            "date": when,
-            "date_from": how,
-            "text": text,
-            "entities": [names[k] for k in about],
-            "source": {"archive_id": doc_id, "title": doc["title"], "url": doc.get("url") or None,
-                       "published_at": published, "span": [start, end]},
-        })
+    for when in rank_dates(found):
         if len(chosen) == limit:
             break
-    chosen.sort(key=lambda item: (item["date"], item["source"]["archive_id"], item["source"]["span"]))
+        for c in sorted(by_date[when], key=lambda c: (-c.weight, c.doc_id, c.start)):
+            words = _words(c.text)
+            if per_source[c.doc_id] >= PER_SOURCE or any(
+                    len(words & other) > NEAR_DUPLICATE * min(len(words), len(other)) for other in kept):
+                continue
+            per_source[c.doc_id] += 1
+            kept.append(words)
+            doc = sources[c.doc_id]
+            chosen.append({
+                "date": c.when,
+                "date_from": c.how,
+                "text": c.text,
+                "entities": [names[k] for k in c.about],
+                "source": {"archive_id": c.doc_id, "title": doc["title"], "url": doc.get("url") or None,
+                           "published_at": doc["published_at"], "span": [c.start, c.end]},
+            })
+            break
+    chosen.sort(key=lambda item: (timex.as_date(item["date"]) or date.max, item["date"],
+                                  item["source"]["archive_id"], item["source"]["span"]))
     return chosen

@@ -61,7 +61,7 @@ def evaluate(path: Path, r: redis.Redis, model: str, queries: int = 400) -> dict
     for i, (text, paragraphs), analysis in zip(chosen, bodies, analyses, strict=True):
         prepared = article_from_analysis(articles[i], text, paragraphs, analysis)
         main = background.main_entities(prepared["entities"])
-        weights, sources = archive_search.entity_sources(r, prepared["features"],
+        weights, sources = archive_search.story_sources(r, prepared["features"],
                                                          [e["key"] for e in main], dates[i], ids[i])
         for item in background.timeline(main, sources, weights, LIMIT):
             source = item["source"]

@@ -30,7 +30,7 @@ def enrich_in_process(r: redis.Redis, article: dict[str, Any], model: str) -> di
     ms["also_read"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
     main = background.main_entities(prepared["entities"])
-    weights, sources = archive_search.entity_sources(r, prepared["features"], [e["key"] for e in main],
+    weights, sources = archive_search.story_sources(r, prepared["features"], [e["key"] for e in main],
                                                      as_of, article.get("id"))
     items = background.timeline(main, sources, weights, 8)
     ms["background"] = (time.perf_counter() - t) * 1000

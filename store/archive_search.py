@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 import redis
 
-from enrich.also_read import idf, recency, similarity
+from enrich.also_read import idf, recency
 from store import archive_index as index
 
 MAX_QUERY_FEATURES = 30
@@ -34,21 +35,58 @@ def related(r: redis.Redis, query: dict[str, float], as_of: float, exclude_id: s
     return weights, docs
 
 
-def entity_sources(r: redis.Redis, query: dict[str, float], entity_keys: list[str], before: float,
-                   exclude_id: str | None) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
-    """Archive docs published strictly before `before` that mention any of the entities, the
-    ones most about the same subject as the article (by feature similarity) first, and the idf
-    weights of the query's features."""
-    found = index.postings(r, ["e:" + k for k in entity_keys], before, exclusive=True,
-                           per_feature=ENTITY_POSTINGS)
-    ids = sorted({i for hits in found.values() for i, _ in hits} - {exclude_id or ""})
-    n = index.size(r)
-    candidates = index.fetch_many(r, ids, ("features",))
-    wanted = set(query) | {f for doc in candidates.values() for f in doc["features"]}
-    weights = {f: idf(count, n) for f, count in index.document_frequencies(r, sorted(wanted)).items()}
-    similar = {i: similarity(query, doc["features"], weights) for i, doc in candidates.items()}
-    best = sorted(similar, key=lambda i: (-similar[i], i))[:MAX_SOURCES]
+STORY_FEATURES = 12  # the main entities and the strongest terms: what the story is about
+STORY_POSTINGS = 1000  # per feature: the story's coverage reaches back that far
+MAX_STORY_SOURCES = 150
+SEEDS = 10  # the articles nearest the query, whose shared features say what the story is
+STORY_MIN_COVERAGE = 0.2
+PRIOR_DOCS = 1000  # idf as if the archive also held this many articles on other subjects
+
+
+def _covering(r: redis.Redis, strength: dict[str, float], before: float, exclude_id: str | None,
+              ) -> dict[str, float]:
+    """Archive ids published before `before` with the share of `strength` their features carry."""
+    total = sum(strength.values()) or 1.0
+    found = index.postings(r, list(strength), before, exclusive=True, per_feature=STORY_POSTINGS)
+    overlap, _ = index.candidate_overlap(found, strength)
+    overlap.pop(exclude_id or "", None)
+    return {i: v / total for i, v in overlap.items()}
+
+
+def story_sources(r: redis.Redis, query: dict[str, float], entity_keys: list[str], before: float,
+                  exclude_id: str | None) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
+    """The archive articles about the article's story, published strictly before `before`.
+
+    The story is found in two steps. First the SEEDS articles that carry most of the weight of
+    the article's main entities and strongest terms; then the features those seeds share (the
+    story's names and words, not the article's angle on it: a side story about disabled people in
+    Haiti belongs to the earthquake's story) define it, and every article carrying at least
+    STORY_MIN_COVERAGE of their weight is about it. Weights are idf against the archive plus
+    PRIOR_DOCS articles on other subjects, so a small archive, or one all about the story, still
+    tells the story apart: without the prior a name every article shares would weigh nothing.
+    Each source's `similarity` is its coverage of the story's features."""
+    n = index.size(r) + PRIOR_DOCS
+    df = index.document_frequencies(r, list(query))
+    weights = {f: idf(count, n) for f, count in df.items() if count > 0}
+    entities = [f for f in ("e:" + k for k in entity_keys) if f in weights]
+    terms = sorted((f for f in weights if f not in entities), key=lambda f: (-weights[f] * query[f], f))
+    search = entities + terms[:max(0, STORY_FEATURES - len(entities))]
+    first = _covering(r, {f: weights[f] * query[f] for f in search}, before, exclude_id)
+    seeds = sorted(first, key=lambda i: (-first[i], i))[:SEEDS]
+    story: dict[str, float] = defaultdict(float)
+    for doc in index.fetch_many(r, seeds, ("features",)).values():
+        for feature, value in doc["features"].items():
+            story[feature] += value
+    for feature in search:
+        story[feature] += query[feature] * max(1, len(seeds)) / 2  # the article itself counts too
+    shared = [f for f in story if story[f] > 1.0 or f in search]
+    weights.update({f: idf(count, n) for f, count in index.document_frequencies(
+        r, sorted(set(shared) - weights.keys())).items() if count > 0})
+    ranked = sorted((f for f in shared if f in weights), key=lambda f: (-weights[f] * story[f], f))
+    coverage = _covering(r, {f: weights[f] * story[f] for f in ranked[:STORY_FEATURES]}, before, exclude_id)
+    best = sorted((i for i, c in coverage.items() if c >= STORY_MIN_COVERAGE),
+                  key=lambda i: (-coverage[i], i))[:MAX_STORY_SOURCES]
     docs = index.fetch_many(r, best, ("title", "url", "published_at", "text", "sentences"))
     for doc_id, doc in docs.items():
-        doc["similarity"] = similar[doc_id]
+        doc["similarity"] = coverage[doc_id]
     return weights, docs

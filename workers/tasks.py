@@ -112,7 +112,7 @@ def _also_read(r: redis.Redis, job_id: str) -> Any:
 def _background(r: redis.Redis, job_id: str) -> Any:
     article, prepared, limits = _inputs(r, job_id)
     main = background.main_entities(prepared["entities"])
-    weights, sources = archive_search.entity_sources(
+    weights, sources = archive_search.story_sources(
         r, prepared["features"], [e["key"] for e in main], epoch(article["published_at"]),
         article.get("id"))
     return background.timeline(main, sources, weights, limits["background"])
