@@ -27,6 +27,7 @@ PER_SOURCE = 2
 NEAR_DUPLICATE = 0.6  # share of words two sentences may have in common
 WRITTEN, PUBLISHED = 1.0, 0.35  # how much a date counts when a sentence writes it / only implies it
 LEAD_BONUS = 0.5
+GRANULARITY = {2: 1.0, 1: 0.5, 0: 0.3}  # by the dashes in the value: day, month (or quarter), year
 WORDS = re.compile(r"[a-z0-9]+")
 
 
@@ -78,15 +79,23 @@ def candidates(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]
     return found
 
 
-def rank_dates(found: list[Candidate]) -> list[str]:
-    """Dates by how many sources report or refer back to them, then by their sentences' weight."""
+def _granularity(value: str) -> float:
+    """A day dates an event; a month or a year only places it (and is worth less on a timeline)."""
+    return GRANULARITY.get(value.count("-"), 0.5) if "-Q" not in value else GRANULARITY[1]
+
+
+def rank_dates(found: list[Candidate], sources: dict[str, dict[str, Any]]) -> list[str]:
+    """Dates by how many sources report or refer back to them (each source also counts for its
+    publication day: coverage follows events), then by their sentences' weight."""
     votes: dict[str, dict[str, float]] = defaultdict(dict)
     mass: dict[str, float] = defaultdict(float)
+    for doc_id, doc in sources.items():
+        votes[doc["published_at"][:10]][doc_id] = PUBLISHED
     for c in found:
-        vote = PUBLISHED if c.how == "published" else WRITTEN
+        vote = (PUBLISHED if c.how == "published" else WRITTEN) * _granularity(c.when)
         votes[c.when][c.doc_id] = max(votes[c.when].get(c.doc_id, 0.0), vote)
         mass[c.when] += c.weight
-    return sorted(votes, key=lambda d: (-sum(votes[d].values()), -mass[d], d))
+    return sorted((d for d in votes if d in mass), key=lambda d: (-sum(votes[d].values()), -mass[d], d))
 
 
 def _words(text: str) -> set[str]:
@@ -104,7 +113,7 @@ def timeline(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]],
     per_source: dict[str, int] = defaultdict(int)
     kept: list[set[str]] = []
     chosen = []
-    for when in rank_dates(found):
+    for when in rank_dates(found, sources):
         if len(chosen) == limit:
             break
         for c in sorted(by_date[when], key=lambda c: (-c.weight, c.doc_id, c.start)):

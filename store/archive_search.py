@@ -39,7 +39,7 @@ STORY_FEATURES = 12  # the main entities and the strongest terms: what the story
 STORY_POSTINGS = 1000  # per feature: the story's coverage reaches back that far
 MAX_STORY_SOURCES = 150
 SEEDS = 10  # the articles nearest the query, whose shared features say what the story is
-STORY_MIN_COVERAGE = 0.2
+STORY_MIN_COVERAGE = 0.1
 PRIOR_DOCS = 1000  # idf as if the archive also held this many articles on other subjects
 
 
