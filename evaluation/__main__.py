@@ -16,7 +16,7 @@ import spacy
 
 from core.settings import Settings
 from devtools.local_redis import RedisServer
-from evaluation import conll_ner, gva_also_read, reuters_background, speed, tempeval_dates
+from evaluation import conll_ner, gva_also_read, reuters_background, speed, tempeval_dates, timeline17
 from service.archive_formats import from_gva
 
 DATA = Path("../shared/data")
@@ -62,6 +62,8 @@ def main() -> None:
     try:
         gva_db = redis.Redis.from_url(server.url.rsplit("/", 1)[0] + "/1")
         results["also_read"] = gva_also_read.evaluate(DATA / "gva_news" / "articles.jsonl", gva_db, args.model)
+        t17_db = redis.Redis.from_url(server.url.rsplit("/", 1)[0] + "/2")
+        results["timeline17"] = timeline17.evaluate(DATA / "timelines", t17_db, args.model)
         r = redis.Redis.from_url(server.url)
         results["background"] = reuters_background.evaluate(
             DATA / "reuters21578" / "articles.jsonl", r, args.model)
@@ -93,6 +95,15 @@ def print_table(res: dict[str, Any]) -> None:
     print(f"{'method':<26}{'items':>8}{'grounded':>10}{'tag precision':>15}")
     for method, m in res["background"].items():
         print(f"{method:<26}{m['items']:>8}{m['grounded']:>10.3f}{m['tag_precision']:>15.3f}")
+    print("\nBackground as a timeline on Timeline17 (archive: all four stories; query: each story's latest article)")
+    print(f"{'story':<10}{'k':>4}{'date F1':>10}{'baseline':>10}{'ROUGE-1 agr.':>14}{'baseline':>10}")
+    for topic, t in res["timeline17"]["topics"].items():
+        print(f"{topic:<10}{t['k']:>4}{t['system']['date_f1']:>10.3f}{t['baseline']['date_f1']:>10.3f}"
+              f"{t['system']['rouge1_agreement_f']:>14.3f}{t['baseline']['rouge1_agreement_f']:>10.3f}")
+    m = res["timeline17"]["mean"]
+    print(f"{'mean':<14}{m['system']['date_f1']:>10.3f}{m['baseline']['date_f1']:>10.3f}"
+          f"{m['system']['rouge1_agreement_f']:>14.3f}{m['baseline']['rouge1_agreement_f']:>10.3f}"
+          "   (goals: date F1 >= 0.50; ROUGE >= 3x baseline)")
     print("\nDates of sentences on TempEval-3 (the date given is one of the sentence's gold dates)")
     for method, accuracy in res["tempeval"]["accuracy"].items():
         print(f"  {method:<40}{accuracy:>7.3f}")
