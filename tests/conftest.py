@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -212,3 +213,23 @@ def stack(env, tmp_path, request) -> Iterator[Stack]:  # type: ignore[no-untyped
     finally:
         drill_worker.stop()
         server.stop()
+
+
+def start_api(env: dict[str, str], log: Path, port: int) -> subprocess.Popen:  # type: ignore[type-arg]
+    """`python -m service.serve` (Granian, as make run and the image start it) on `port`, once it
+    answers /healthz; its output in `log`. Stop it with stop_group."""
+    proc = subprocess.Popen([sys.executable, "-m", "service.serve"], cwd=ROOT,
+                            env={**os.environ, **env, "PORT": str(port), "PYTHONPATH": str(ROOT)},
+                            stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+
+    def healthy() -> bool:
+        try:
+            return urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).status == 200
+        except OSError:
+            return False
+    try:
+        wait_for(healthy, timeout=60)
+    except TimeoutError:
+        stop_group(proc)
+        raise
+    return proc

@@ -4,18 +4,15 @@ test worker and a real callback receiver: every command, in order, in one bash s
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
-import urllib.request
 
 import pytest
 from pytest_httpserver import HTTPServer
 from standardwebhooks import Webhook
 
 from devtools.local_redis import free_port
-from tests.conftest import KEYS, ROOT, SECRET, stop_group, wait_for
+from tests.conftest import KEYS, ROOT, SECRET, start_api, stop_group, wait_for
 
 
 def tour_blocks(readme: str) -> list[str]:
@@ -32,21 +29,9 @@ def expected_outputs(block: str) -> list[str]:
 @pytest.fixture()
 def api(env, worker, tmp_path):  # type: ignore[no-untyped-def]
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "service.serve"], cwd=ROOT,
-                            env={**os.environ, **env, "PORT": str(port), "PYTHONPATH": str(ROOT)},
-                            stdout=(tmp_path / "api.log").open("wb"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
-
-    def healthy() -> bool:
-        try:
-            return urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).status == 200
-        except OSError:
-            return False
-    try:
-        wait_for(healthy, timeout=60)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop_group(proc)
+    proc = start_api(env, tmp_path / "api.log", port)
+    yield f"http://127.0.0.1:{port}"
+    stop_group(proc)
 
 
 def test_the_readme_tour_runs_as_written(api, tmp_path, httpserver: HTTPServer):

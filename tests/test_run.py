@@ -13,7 +13,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -23,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from devtools.local_redis import free_port
-from tests.conftest import ROOT, wait_for
+from tests.conftest import ROOT, start_api, wait_for
 
 STOP_WITHIN = 15.0
 
@@ -162,18 +161,9 @@ def test_the_api_alone_stops_on_one_signal_to_its_main_process(redis_server, tmp
     """As Docker or systemd stop it: one signal to the server's main process, none to its workers
     (Granian's workers could hang at exit for minutes before WORKERS_KILL_TIMEOUT)."""
     token, port = os.urandom(8).hex(), free_port()
-    env = {**os.environ, "RUN_TOKEN": token, "PORT": str(port), "REDIS_URL": redis_server.url,
-           "API_KEYS": "ops:key-ops-1", "RATE_LIMIT": "none", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "service.serve"], cwd=ROOT, env=env,
-                            stdout=(tmp_path / "api.log").open("wb"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    env = {"RUN_TOKEN": token, "REDIS_URL": redis_server.url, "API_KEYS": "ops:key-ops-1", "RATE_LIMIT": "none"}
+    proc = start_api(env, tmp_path / "api.log", port)
     try:
-        def healthy() -> bool:
-            try:
-                return urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).status == 200
-            except OSError:
-                return False
-        wait_for(healthy, timeout=60)
         assert len(processes_with(token)) >= 5  # the main process and its four workers
         proc.send_signal(sig)
         deadline = time.monotonic() + STOP_WITHIN
