@@ -43,17 +43,6 @@ class Candidate:
     weight: float
 
 
-def dated(sentence: str, published: date) -> tuple[str, str]:
-    """The date of the sentence's event and how it was found: 'text' (written out), 'relative'
-    (a weekday, "last year": resolved against the source's date) or 'published' (no expression,
-    or one ahead of the source: a plan or forecast is dated by when it was reported)."""
-    event = timex.event_date(sentence, published)
-    start = timex.as_date(event.value) if event else None
-    if event is None or (start is not None and start > published) or event.granularity in {"week", "decade"}:
-        return published.isoformat(), "published"
-    return event.value, "relative" if event.relative else "text"
-
-
 def main_entities(entities: list[dict[str, Any]], count: int = MAIN_ENTITIES) -> list[dict[str, Any]]:
     """The most salient people, organisations and places (MISC entities are context, not subjects)."""
     return [e for e in entities if e["type"] in {"PER", "ORG", "LOC"}][:count]
@@ -67,12 +56,14 @@ def candidates(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]
     found = []
     for doc_id, doc in sources.items():
         published = date.fromisoformat(doc["published_at"][:10])
-        for index, (start, end, keys) in enumerate(doc["sentences"]):
+        for index, sentence in enumerate(doc["sentences"]):
+            start, end, keys = sentence[:3]
             text = doc["text"][start:end]
             about = [k for k in keys if k in weight_of]
             if not (about or index == 0) or not MIN_CHARS <= len(text) <= MAX_CHARS:
                 continue
-            when, how = dated(text, published)
+            # Dated when indexed (enrich/prepare.py); an article indexed before that is dated now.
+            when, how = (str(sentence[3]), str(sentence[4])) if len(sentence) >= 5 else timex.dated(text, published)
             weight = (sum(weight_of[k] for k in about) + (LEAD_BONUS if index == 0 else 0.0)) \
                 * (0.5 + doc.get("similarity", 0.0))
             found.append(Candidate(doc_id, start, end, text, about, when, how, weight))

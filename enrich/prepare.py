@@ -7,10 +7,10 @@ into the body's text.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from enrich import nlp
+from enrich import nlp, timex
 from enrich.features import features, sentence_entities
 from enrich.text import Span, archive_text, article_text
 
@@ -79,11 +79,14 @@ def prepare_article(article: dict[str, Any], model: str) -> dict[str, Any]:
 def archive_doc_from_analysis(article: dict[str, Any], text: str,
                               analysis: dict[str, Any]) -> dict[str, Any]:
     body = without_title(analysis, article["title"])
+    published = date.fromisoformat(article["published_at"][:10])
+    # Each sentence with its event's date, [start, end, keys, date, how], so background reads it.
+    sentences = [[*s, *timex.dated(text[s[0]:s[1]], published)] for s in sentence_entities(body)]
     return {
         "id": article["id"], "title": article["title"], "url": article.get("url"),
         "published_at": article["published_at"], "ts": epoch(article["published_at"]),
         "text": text, "features": features(body, title_features(analysis, article["title"])),
-        "sentences": sentence_entities(body),
+        "sentences": sentences,
         "names": {"e:" + e["key"]: e["name"] for e in body["entities"]},
     }
 

@@ -71,6 +71,12 @@ MONTH_GUARD_BEFORE = re.compile(r"\b(?:in|on|since|by|until|till|from|to|through
                                 r"early|late|mid|last|next|this|until|between|and)\s+$", re.IGNORECASE)
 
 
+# Every pattern needs one of these: most sentences have none and are passed over at once.
+MAYBE_TIME = re.compile(r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
+                        r"yesterday|today|tonight|tomorrow|last|next|this|quarter|spring|summer|fall|autumn|"
+                        r"winter|year|month|week|day)", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Timex:
     start: int
@@ -261,6 +267,8 @@ def _future(sentence: str, start: int) -> bool:
 def tag(sentence: str, published: date, anchor: date | None = None) -> list[Timex]:
     """Every time expression in `sentence`, resolved against `published`; "two days later" and
     "a year earlier" count from `anchor` (an earlier date of the story) when one is given."""
+    if not MAYBE_TIME.search(sentence):
+        return []
     taken: list[tuple[int, int]] = []
     found: list[Timex] = []
     for kind, pattern in PATTERNS:
@@ -317,3 +325,14 @@ def as_date(value: str) -> date | None:
         q = re.fullmatch(r"(\d{4})-Q([1-4])", value)
         return date(int(q.group(1)), (int(q.group(2)) - 1) * 3 + 1, 1) if q else None
     return date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+
+
+def dated(sentence: str, published: date) -> tuple[str, str]:
+    """The date of the sentence's event and how it was found: 'text' (written out), 'relative'
+    (a weekday, "last year": resolved against the source's date) or 'published' (no expression,
+    or one ahead of the source: a plan or forecast is dated by when it was reported)."""
+    event = event_date(sentence, published)
+    start = as_date(event.value) if event else None
+    if event is None or (start is not None and start > published) or event.granularity in {"week", "decade"}:
+        return published.isoformat(), "published"
+    return event.value, "relative" if event.relative else "text"

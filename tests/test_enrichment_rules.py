@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from core.settings import Settings
-from enrich import also_read, background, implications, nlp
+from enrich import also_read, background, implications, nlp, timex
 from enrich.prepare import prepare_article
 
 MODEL = Settings().spacy_model
@@ -25,7 +25,7 @@ MODEL = Settings().spacy_model
     ("Output will rise in 1988.", ("1987-03-10", "published")),  # a forecast: dated when reported
 ])
 def test_background_dates_come_from_the_sentence_or_its_source(sentence, expected):
-    assert background.dated(sentence, date(1987, 3, 10)) == expected
+    assert timex.dated(sentence, date(1987, 3, 10)) == expected
 
 
 def test_one_entity_per_real_thing_with_exact_spans():
