@@ -2,7 +2,7 @@
 story, one or two for each of its most important dates.
 
 1. Candidates: sentences of the story's sources (store/archive_search.py `story_sources`) that
-   name one of the article's main entities, and each source's lead sentence.
+   name one of the article's main entities (a source's first such sentence weighs more).
 2. Each is dated by the event it reports (enrich/timex.py), at the granularity the text gives.
 3. Dates are ranked by how many sources report or refer back to them (a date written in a
    sentence counts more than a publication date), then by how central their sentences are.
@@ -50,7 +50,7 @@ def main_entities(entities: list[dict[str, Any]], count: int = MAIN_ENTITIES) ->
 
 def candidates(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]],
                weights: dict[str, float]) -> list[Candidate]:
-    """Dated sentences of the sources that name a main entity, and each source's lead."""
+    """Dated sentences of the sources that name a main entity."""
     top_idf = max((weights.get("e:" + e["key"], 0.0) for e in entities), default=1.0) or 1.0
     weight_of = {e["key"]: e["salience"] * weights.get("e:" + e["key"], 0.0) / top_idf for e in entities}
     found = []
@@ -60,7 +60,7 @@ def candidates(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]
             start, end, keys = sentence[:3]
             text = doc["text"][start:end]
             about = [k for k in keys if k in weight_of]
-            if not (about or index == 0) or not MIN_CHARS <= len(text) <= MAX_CHARS:
+            if not about or not MIN_CHARS <= len(text) <= MAX_CHARS:
                 continue
             # Dated when indexed (enrich/prepare.py); an article indexed before that is dated now.
             when, how = (str(sentence[3]), str(sentence[4])) if len(sentence) >= 5 else timex.dated(text, published)
@@ -77,13 +77,16 @@ def _granularity(value: str) -> float:
 
 def rank_dates(found: list[Candidate], sources: dict[str, dict[str, Any]]) -> list[str]:
     """Dates by how many sources report or refer back to them (each source also counts for its
-    publication day: coverage follows events), then by their sentences' weight."""
+    publication day: coverage follows events; a source counts as much as it is about the story),
+    then by their sentences' weight."""
     votes: dict[str, dict[str, float]] = defaultdict(dict)
     mass: dict[str, float] = defaultdict(float)
+    best = max((doc.get("similarity", 0.0) for doc in sources.values()), default=0.0) or 1.0
+    about = {doc_id: doc.get("similarity", 0.0) / best for doc_id, doc in sources.items()}
     for doc_id, doc in sources.items():
-        votes[doc["published_at"][:10]][doc_id] = PUBLISHED
+        votes[doc["published_at"][:10]][doc_id] = PUBLISHED * about[doc_id]
     for c in found:
-        vote = (PUBLISHED if c.how == "published" else WRITTEN) * _granularity(c.when)
+        vote = (PUBLISHED if c.how == "published" else WRITTEN) * _granularity(c.when) * about[c.doc_id]
         votes[c.when][c.doc_id] = max(votes[c.when].get(c.doc_id, 0.0), vote)
         mass[c.when] += c.weight
     return sorted((d for d in votes if d in mass), key=lambda d: (-sum(votes[d].values()), -mass[d], d))

@@ -9,7 +9,7 @@ from schemas.enriched import EnrichedDocumentSchema
 
 class LimitsSchema(ma.Schema):
     also_read = ma.fields.Integer(load_default=5, validate=validate.Range(0, 20))
-    background = ma.fields.Integer(load_default=8, validate=validate.Range(0, 30))
+    background = ma.fields.Integer(load_default=8, validate=validate.Range(0, 50))
     implications = ma.fields.Integer(load_default=5, validate=validate.Range(0, 7))
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import redis
 
-from enrich.also_read import idf, recency
+from enrich.also_read import idf, recency, similarity
 from store import archive_index as index
 
 MAX_QUERY_FEATURES = 30
@@ -40,6 +40,7 @@ STORY_POSTINGS = 1000  # per feature: the story's coverage reaches back that far
 MAX_STORY_SOURCES = 150
 SEEDS = 10  # the articles nearest the query, whose shared features say what the story is
 STORY_MIN_COVERAGE = 0.1
+RELATIVE_FLOOR = 0.3  # and at least this share of the best source's: a loose pool keeps only its core
 PRIOR_DOCS = 1000  # idf as if the archive also held this many articles on other subjects
 
 
@@ -86,7 +87,9 @@ def story_sources(r: redis.Redis, query: dict[str, float], entity_keys: list[str
     coverage = _covering(r, {f: weights[f] * story[f] for f in ranked[:STORY_FEATURES]}, before, exclude_id)
     best = sorted((i for i, c in coverage.items() if c >= STORY_MIN_COVERAGE),
                   key=lambda i: (-coverage[i], i))[:MAX_STORY_SOURCES]
-    docs = index.fetch_many(r, best, ("title", "url", "published_at", "text", "sentences"))
+    docs = index.fetch_many(r, best, ("title", "url", "published_at", "text", "sentences", "features"))
     for doc_id, doc in docs.items():
-        doc["similarity"] = coverage[doc_id]
-    return weights, docs
+        # How much it is about the story, and how close to the article itself.
+        doc["similarity"] = coverage[doc_id] * (0.5 + similarity(query, doc.pop("features"), weights))
+    top = max((doc["similarity"] for doc in docs.values()), default=0.0)
+    return weights, {i: doc for i, doc in docs.items() if doc["similarity"] >= RELATIVE_FLOOR * top}

@@ -117,7 +117,7 @@ def test_wrong_content_type_is_415(client, store, content_type):
     ({**VALID, "callback_url": "https://example.com/" + "p" * 2000}, "callback_url"),
     ({**VALID, "options": {"limits": {"also_read": 21}}}, "options.limits.also_read"),
     ({**VALID, "options": {"limits": {"also_read": -1}}}, "options.limits.also_read"),
-    ({**VALID, "options": {"limits": {"background": 31}}}, "options.limits.background"),
+    ({**VALID, "options": {"limits": {"background": 51}}}, "options.limits.background"),
     ({**VALID, "options": {"limits": {"implications": 8}}}, "options.limits.implications"),
     ({**VALID, "options": {"limits": {"implications": "many"}}}, "options.limits.implications"),
     ({**VALID, "options": {"limits": {"everything": 1}}}, "options.limits.everything"),

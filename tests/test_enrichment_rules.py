@@ -130,3 +130,42 @@ def test_scripts_and_event_handlers_never_reach_rendered_html():
     assert not re.search(r"<[^>]*\son\w+\s*=", html)  # no event handler on any element
     assert not re.search(r"href=\"\s*javascript:", html)
     assert "&lt;script&gt;" in html  # the headline's text is kept, as text
+
+
+ACME = [{"key": "ORG:acme", "name": "Acme", "salience": 1.0}]
+
+
+def test_timeline_takes_at_most_two_items_from_one_source():
+    events = ["opened a second terminal", "hired forty crane drivers", "lost its chief executive",
+              "signed a grain contract with Egypt", "settled a lawsuit with fishermen", "dredged the river mouth"]
+    diary = _source("Acme year in review", "2024-12-30T00:00:00+00:00", [
+        f"On {day} March 2024, Acme {event}." for day, event in enumerate(events, start=1)])
+    items = background.timeline(ACME, {"review": diary}, {"e:ORG:acme": 2.0}, limit=8)
+    assert len(items) == background.PER_SOURCE == 2
+
+
+def test_timeline_drops_near_duplicates_and_spreads_over_the_story():
+    """Many sources repeating last week's news do not crowd out the story's earlier dates."""
+    week = [_source(f"Strike {i}", f"2024-03-0{i}T00:00:00+00:00",
+                    [f"Acme dockers went on strike at the port over pay on Monday, union leaders said{'!' * i}."])
+            for i in range(5, 9)]
+    history = [
+        _source("Port opens", "1990-06-02T00:00:00+00:00", ["Acme opened its deep-water port on the river in 1990."]),
+        _source("Port sold", "2008-05-02T00:00:00+00:00", ["Acme bought the port from the city council in May 2008."]),
+    ]
+    sources = {f"s{i}": doc for i, doc in enumerate(week + history)}
+    items = background.timeline(ACME, sources, {"e:ORG:acme": 2.0}, limit=4)
+    texts = [i["text"] for i in items]
+    assert sum("went on strike" in t for t in texts) == 1  # one of four near-identical reports
+    assert {i["date"][:4] for i in items} >= {"1990", "2008", "2024"}
+    assert [i["date"] for i in items] == sorted(i["date"] for i in items)
+
+
+def test_timeline_ranks_the_dates_most_sources_report():
+    day = "Acme dockers walked out at the port on 4 March 2024, the union said."
+    sources = {f"r{i}": _source(f"R{i}", f"2024-03-{10 + i}T00:00:00+00:00",
+                                [day.replace("the union", f"union branch {i}")]) for i in range(3)}
+    sources["lone"] = _source("Lone", "2024-02-01T00:00:00+00:00",
+                              ["Acme dockers met the port managers on 30 January 2024."])
+    items = background.timeline(ACME, sources, {"e:ORG:acme": 2.0}, limit=1)
+    assert [i["date"] for i in items] == ["2024-03-04"]  # three sources against one
