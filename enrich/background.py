@@ -58,10 +58,10 @@ def candidates(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]
         published = date.fromisoformat(doc["published_at"][:10])
         for index, sentence in enumerate(doc["sentences"]):
             start, end, keys = sentence[:3]
-            text = doc["text"][start:end]
             about = [k for k in keys if k in weight_of]
-            if not about or not MIN_CHARS <= len(text) <= MAX_CHARS:
+            if not about or not MIN_CHARS <= end - start <= MAX_CHARS:
                 continue
+            text = doc["text"][start:end]
             # Dated when indexed (enrich/prepare.py); an article indexed before that is dated now.
             when, how = (str(sentence[3]), str(sentence[4])) if len(sentence) >= 5 else timex.dated(text, published)
             weight = (sum(weight_of[k] for k in about) + (LEAD_BONUS if index == 0 else 0.0)) \

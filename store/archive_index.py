@@ -12,6 +12,7 @@ import time
 from collections import defaultdict
 from typing import Any
 
+import orjson
 import redis
 
 from store.jobs import PREFIX
@@ -121,8 +122,11 @@ def _decode(raw: dict[Any, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in raw.items():
         k = key.decode() if isinstance(key, bytes) else key
+        if k in {"features", "sentences", "names"}:  # the bulk of a lookup: orjson reads it 3-5x faster
+            out[k] = orjson.loads(value) if value else value
+            continue
         v = value.decode() if isinstance(value, bytes) else value
-        out[k] = json.loads(v) if k in {"features", "sentences", "names"} and v else v
+        out[k] = v
     return out
 
 

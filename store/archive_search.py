@@ -7,7 +7,7 @@ from typing import Any
 
 import redis
 
-from enrich.also_read import idf, recency, similarity
+from enrich.also_read import dot, idf, recency, unit
 from store import archive_index as index
 
 MAX_QUERY_FEATURES = 30
@@ -88,8 +88,9 @@ def story_sources(r: redis.Redis, query: dict[str, float], entity_keys: list[str
     best = sorted((i for i, c in coverage.items() if c >= STORY_MIN_COVERAGE),
                   key=lambda i: (-coverage[i], i))[:MAX_STORY_SOURCES]
     docs = index.fetch_many(r, best, ("title", "url", "published_at", "text", "sentences", "features"))
+    article = unit(query, weights)
     for doc_id, doc in docs.items():
         # How much it is about the story, and how close to the article itself.
-        doc["similarity"] = coverage[doc_id] * (0.5 + similarity(query, doc.pop("features"), weights))
+        doc["similarity"] = coverage[doc_id] * (0.5 + dot(article, unit(doc.pop("features"), weights)))
     top = max((doc["similarity"] for doc in docs.values()), default=0.0)
     return weights, {i: doc for i, doc in docs.items() if doc["similarity"] >= RELATIVE_FLOOR * top}
