@@ -40,7 +40,7 @@ STORY_POSTINGS = 1000  # per feature: the story's coverage reaches back that far
 MAX_STORY_SOURCES = 150
 SEEDS = 10  # the articles nearest the query, whose shared features say what the story is
 STORY_MIN_COVERAGE = 0.1
-RELATIVE_FLOOR = 0.3  # and at least this share of the best source's: a loose pool keeps only its core
+RELATIVE_FLOOR = 0.5  # and at least this share of the best source's: a loose pool keeps only its core
 PRIOR_DOCS = 1000  # idf as if the archive also held this many articles on other subjects
 
 
