@@ -12,8 +12,6 @@ from store import archive_index as index
 
 MAX_QUERY_FEATURES = 30
 MAX_CANDIDATES = 80
-ENTITY_POSTINGS = 60
-MAX_SOURCES = 15
 
 
 def related(r: redis.Redis, query: dict[str, float], as_of: float, exclude_id: str | None
