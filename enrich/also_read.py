@@ -39,11 +39,6 @@ def dot(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(v * b[f] for f, v in a.items() if f in b)
 
 
-def similarity(a: dict[str, float], b: dict[str, float], weights: dict[str, float]) -> float:
-    """Cosine of two feature sets as idf-weighted vectors."""
-    return dot(unit(a, weights), unit(b, weights))
-
-
 def recency(age_days: float) -> float:
     """Coverage of the same story clusters in time: closer earlier articles rank a little higher."""
     return 1.0 - RECENCY_WEIGHT + RECENCY_WEIGHT * math.exp(-age_days / RECENCY_DAYS)

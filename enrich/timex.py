@@ -68,7 +68,7 @@ NOT_YEAR_AFTER = re.compile(r"^\s*(?:%|percent|per\b|people|persons|troops|soldi
 NOUN_AFTER = re.compile(r"^[- ](?!(?:and|or|to|when|as|but|in|on|at|by|for|with|from|the|a|was|were|is|"
                         r"are|had|has|have|that|which|after|before|until|since|while|amid)\b)[a-z]{3,}")
 MONTH_GUARD_BEFORE = re.compile(r"\b(?:in|on|since|by|until|till|from|to|through|during|before|after|of|"
-                                r"early|late|mid|last|next|this|until|between|and)\s+$", re.IGNORECASE)
+                                r"early|late|mid|last|next|this|between|and)\s+$", re.IGNORECASE)
 
 
 # Every pattern needs one of these: most sentences have none and are passed over at once.

@@ -29,9 +29,7 @@ def load_article(record: Any) -> dict[str, Any]:
 
 def retracted(r: redis.Redis, articles: list[dict[str, Any]]) -> list[str]:
     """The ids among these that were retracted: they may never be imported again."""
-    ids = [a["id"] for a in articles]
-    return [i for i, gone in zip(ids, r.smismember(archive_index.RETRACTED, ids) if ids else [], strict=True)
-            if gone]
+    return archive_index.retracted_among(r, [a["id"] for a in articles])
 
 
 def queue(r: redis.Redis, celery: Celery, articles: list[dict[str, Any]]) -> list[str]:

@@ -61,8 +61,9 @@ def is_pending(r: redis.Redis, article_id: str) -> bool:
     return bool(r.exists(PENDING + article_id))
 
 
-def is_retracted(r: redis.Redis, article_id: str) -> bool:
-    return bool(r.sismember(RETRACTED, article_id))
+def retracted_among(r: redis.Redis, ids: list[str]) -> list[str]:
+    """Those of `ids` that were retracted, in one round trip."""
+    return [i for i, gone in zip(ids, r.smismember(RETRACTED, ids) if ids else [], strict=True) if gone]
 
 
 def store(r: redis.Redis, doc: dict[str, Any]) -> None:

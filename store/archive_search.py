@@ -63,7 +63,8 @@ def story_sources(r: redis.Redis, query: dict[str, float], entity_keys: list[str
     STORY_MIN_COVERAGE of their weight is about it. Weights are idf against the archive plus
     PRIOR_DOCS articles on other subjects, so a small archive, or one all about the story, still
     tells the story apart: without the prior a name every article shares would weigh nothing.
-    Each source's `similarity` is its coverage of the story's features."""
+    Each source's `similarity` is its coverage of the story's features times (0.5 + its cosine to
+    the article); sources below RELATIVE_FLOOR of the best are dropped before their text is read."""
     n = index.size(r) + PRIOR_DOCS
     df = index.document_frequencies(r, list(query))
     weights = {f: idf(count, n) for f, count in df.items() if count > 0}
@@ -85,10 +86,12 @@ def story_sources(r: redis.Redis, query: dict[str, float], entity_keys: list[str
     coverage = _covering(r, {f: weights[f] * story[f] for f in ranked[:STORY_FEATURES]}, before, exclude_id)
     best = sorted((i for i, c in coverage.items() if c >= STORY_MIN_COVERAGE),
                   key=lambda i: (-coverage[i], i))[:MAX_STORY_SOURCES]
-    docs = index.fetch_many(r, best, ("title", "url", "published_at", "text", "sentences", "features"))
     article = unit(query, weights)
+    closeness = {doc_id: coverage[doc_id] * (0.5 + dot(article, unit(doc["features"], weights)))
+                 for doc_id, doc in index.fetch_many(r, best, ("features",)).items()}
+    top = max(closeness.values(), default=0.0)
+    kept = [i for i in best if closeness.get(i, -1.0) >= RELATIVE_FLOOR * top]
+    docs = index.fetch_many(r, kept, ("title", "url", "published_at", "text", "sentences"))
     for doc_id, doc in docs.items():
-        # How much it is about the story, and how close to the article itself.
-        doc["similarity"] = coverage[doc_id] * (0.5 + dot(article, unit(doc.pop("features"), weights)))
-    top = max((doc["similarity"] for doc in docs.values()), default=0.0)
-    return weights, {i: doc for i, doc in docs.items() if doc["similarity"] >= RELATIVE_FLOOR * top}
+        doc["similarity"] = closeness[doc_id]
+    return weights, docs

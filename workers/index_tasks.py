@@ -40,8 +40,8 @@ def index_articles(ids: list[str]) -> int:
 
     If the batch fails, each article is tried alone, so one bad article fails alone."""
     r = redis_client()
-    staged = [a for a in archive_index.load_pending(r, ids)
-              if not archive_index.is_retracted(r, a["id"])]
+    gone = set(archive_index.retracted_among(r, ids))
+    staged = [a for a in archive_index.load_pending(r, ids) if a["id"] not in gone]
     try:
         docs = prepare_archive_docs(staged, settings().spacy_model)
     except TRANSIENT:
