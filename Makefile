@@ -1,4 +1,4 @@
-.PHONY: run test lint setup bench bench-load eval train-ner drills
+.PHONY: run test lint setup bench bench-load eval eval-date-libraries train-ner drills
 
 run:  ## Set up, start Redis if none answers, load a demo archive, start API + worker
 	scripts/run.sh
@@ -19,6 +19,11 @@ bench-load:  ## Set up, then load-test the API with wrk and soak 10,000 articles
 eval:  ## Quality and speed of the system beside its baselines on ../shared/data (one table)
 	scripts/setup.sh
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 .venv/bin/python -m evaluation --json docs/eval-results.json
+
+eval-date-libraries:  ## PyPI date taggers beside ours on TempEval-3 (installs the optional [dates] extra)
+	scripts/setup.sh
+	.venv/bin/python -m pip install --quiet -e '.[dates]'
+	.venv/bin/python -m evaluation.date_libraries
 
 train-ner:  ## Retrain the CoNLL-2003 NER model and rebuild its wheel (about 10 minutes)
 	scripts/setup.sh
