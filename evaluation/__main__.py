@@ -16,7 +16,7 @@ import spacy
 
 from core.settings import Settings
 from devtools.local_redis import RedisServer
-from evaluation import conll_ner, gva_also_read, reuters_background, speed, tempeval_dates, timeline17
+from evaluation import conll_ner, gva_also_read, reuters_background, speed, tempeval_dates, through_api, timeline17
 from service.archive_formats import from_gva
 
 DATA = Path("../shared/data")
@@ -53,6 +53,7 @@ def main() -> None:
     parser.add_argument("--model", default=Settings().spacy_model)
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--lookup-archive", type=int, default=100_000)
+    parser.add_argument("--skip-api", action="store_true", help="leave out the running-stack figures")
     args = parser.parse_args()
     started = time.time()
     server = RedisServer(Path(tempfile.mkdtemp(prefix="eval-redis-")), appendonly=False)
@@ -77,6 +78,8 @@ def main() -> None:
         results["ner"] = {name: ner_scores(name) for name in (STOCK_MODEL, args.model)}
     finally:
         server.stop()
+    if not args.skip_api:
+        results["through_api"] = through_api.evaluate(DATA)
     results["seconds"] = round(time.time() - started)
     print_table(results)
     if args.json:
@@ -124,6 +127,23 @@ def print_table(res: dict[str, Any]) -> None:
           f"p95 {lk['lookup_ms_p95']:.1f} ms; baseline TF-IDF in memory p50 {lk['baseline_tfidf_ms_p50']:.1f} ms, "
           f"p95 {lk['baseline_tfidf_ms_p95']:.1f} ms")
     print(f"  Redis memory per archived article: {lk['redis_bytes_per_article']:,.0f} bytes")
+    if "through_api" in res:
+        print_through_api(res["through_api"])
+
+
+def print_through_api(api: dict[str, Any]) -> None:
+    a, c = api["archive"], api["citations"]
+    print(f"\nThrough the HTTP API of a running stack (archive imported by the CLI: {a['gva_news']:,} gva_news "
+          f"+ {a['reuters']:,} Reuters articles; {api['results']['gva_news']} gva_news and "
+          f"{api['results']['reuters']} Reuters articles posted)")
+    for method, m in api["also_read"].items():
+        print(f"  also read, {method:<22}recall@5 {m['recall@5']:.3f}  MRR@10 {m['mrr@10']:.3f}  "
+              f"({int(m['queries'])} queries)")
+    print(f"  citations: {c['held']}/{c['checked']} quoted archive texts equal GET /v1/archive/articles/<id>'s "
+          f"text[span] ({c['articles_read']} archive articles read; "
+          f"{api['results']['background_items']} background items)")
+    for failure in c["failures"]:
+        print(f"    MISMATCH {failure}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
     .venv/bin/python scripts/bench_load.py [--seconds 20] [--connections 16] [--soak 10000]
         [--archive-size 2000] [--json OUT]
 
-Starts a private stack (scripts/bench_stack.py: redis-server, a Celery worker with 2 processes at
+Starts a private stack (devtools/stack.py: redis-server, a Celery worker with 2 processes at
 nice 10, Granian with 4 processes, a callback receiver that verifies every signature), then:
 
 1. Load, with wrk on loopback (closed loop: `--connections` connections, each sending its next
@@ -34,7 +34,8 @@ from typing import Any
 
 import requests
 from bench_service import REUTERS, import_archive, machine, test_articles
-from bench_stack import ROOT, Stack, run
+
+from devtools.stack import ROOT, Stack, run
 
 LATENCY_LINE = re.compile(r"^\s*(50|75|90|99)%\s+([\d.]+)(us|ms|s)\s*$")
 UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}

@@ -3,7 +3,7 @@
     .venv/bin/python scripts/bench_service.py [--posts 1000] [--archive-size 2000]
         [--archive FILE --format reuters|gva|article] [--json OUT]
 
-Starts its own redis-server, Celery worker, Granian and callback receiver (scripts/bench_stack.py),
+Starts its own redis-server, Celery worker, Granian and callback receiver (devtools/stack.py),
 loads an archive through the real CLI, then measures accept latency, idle POST-to-callback time,
 end-to-end throughput of a burst (with lost and duplicate callbacks) and memory.
 """
@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from bench_stack import ROOT, VENV_BIN, Stack, run  # scripts/ is sys.path[0] when run as a script
 
+from devtools.stack import ROOT, VENV_BIN, Stack, run
 from service.archive_formats import FORMATS, from_reuters
 from store import archive_index
 
