@@ -1,4 +1,4 @@
-.PHONY: run test lint setup bench bench-load eval eval-date-libraries train-ner drills
+.PHONY: run test lint setup bench bench-load eval eval-date-libraries train-ner train-consequence drills
 
 run:  ## Set up, start Redis if none answers, load a demo archive, start API + worker
 	scripts/run.sh
@@ -29,6 +29,9 @@ train-ner:  ## Retrain the CoNLL-2003 NER model and rebuild its wheel (about 10 
 	scripts/setup.sh
 	.venv/bin/python -m pip install --quiet wheel
 	bash training/ner/train.sh
+
+train-consequence:  ## Retrain the consequence classifier and rebuild its wheel (own venv with PyTorch; ~15 min)
+	bash training/consequence/train.sh
 
 drills:  ## Only the fault drills (they also run in make test; see README: Tests)
 	scripts/setup.sh

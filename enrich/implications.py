@@ -1,13 +1,18 @@
-"""Implications: sentences of the article that carry consequence, grouped by the desk's categories.
+"""Implications: what the story means, one item per category that has evidence.
 
-Every statement is a sentence of the article itself and cites it, so nothing is asserted that
-the evidence does not contain. A category without evidence is left out.
+Candidates are the article's sentences and the archive sentences that background chose. A trained
+classifier (enrich/consequence.py) keeps those that state a consequence; each becomes a short
+statement with its attribution (enrich/statements.py), built only from its evidence sentence, which
+it cites. No two items share evidence or text; a category without a consequence is left out.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from enrich import consequence, key_points
+from enrich.statements import statement
 
 CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "security": ("Strategic / security", (
@@ -35,12 +40,10 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
         "climate", "drought", "flood", "emissions", "pollution", "environment", "environmental",
         "weather", "rainfall", "wildfire", "crop", "harvest")),
 }
-CONSEQUENCE = re.compile(
-    r"\b(will|would|could|may|might|expected|expects|threat|threaten\w*|risk\w*|warn\w*|fear\w*|"
-    r"lead to|result in|impact\w*|affect\w*|consequence\w*|likely|plan\w*|pressure|"
-    r"forc\w+|cut\w*|rais\w+|boost\w*|halt\w*|disrupt\w*|crisis)\b", re.IGNORECASE)
 WORD = re.compile(r"[a-z]+")
-MAX_PER_CATEGORY = 2
+THRESHOLD = 0.5  # the classifier's probability above which a sentence states a consequence
+ARCHIVE_WEIGHT = 0.9  # the article's own sentences first, at equal evidence
+MIN_CHARS, MAX_CHARS = 30, 600
 
 
 def classify(sentence: str) -> list[tuple[str, int]]:
@@ -50,26 +53,54 @@ def classify(sentence: str) -> list[tuple[str, int]]:
     return [(cat, n) for cat, n in hits if n]
 
 
-def implications(text: str, sentences: list[list[int]], limit: int) -> list[dict[str, Any]]:
-    """One item per evidenced category (strongest first), each a cited sentence of the article."""
-    by_category: dict[str, list[tuple[float, int, int]]] = {}
-    for start, end in sentences:
-        sentence = text[start:end]
-        cues = len(CONSEQUENCE.findall(sentence))
-        for category, hits in classify(sentence):
-            confidence = min(0.95, 0.3 + 0.15 * hits + 0.2 * min(cues, 2))
-            by_category.setdefault(category, []).append((confidence, start, end))
-    items = []
-    for category, found in by_category.items():
-        found.sort(key=lambda f: (-f[0], f[1]))
-        best = found[:MAX_PER_CATEGORY]
-        confidence, start, end = best[0]
-        items.append({
-            "category": category,
-            "label": CATEGORIES[category][0],
-            "text": " ".join(text[start:end].split()),
-            "confidence": round(confidence, 2),
-            "evidence": [{"source": "article", "span": [s, e], "text": text[s:e]} for _, s, e in best],
-        })
-    items.sort(key=lambda item: (-item["confidence"], item["category"]))
+def candidates(text: str, sentences: list[list[int]],
+               archive: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Evidence candidates: article sentences, then archive sentences ({archive_id, span, text})."""
+    out = [{"source": "article", "span": [s, e], "text": text[s:e]} for s, e in sentences
+           if MIN_CHARS <= e - s <= MAX_CHARS]
+    out += [{"source": a["archive_id"], "span": list(a["span"]), "text": a["text"]} for a in archive
+            if MIN_CHARS <= len(a["text"]) <= MAX_CHARS]
+    return out
+
+
+def implications(text: str, sentences: list[list[int]], limit: int,
+                 archive: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """One item per evidenced category, strongest first; each evidence sentence used once."""
+    # Only a sentence with a category can become an item: the classifier reads only those.
+    found = [(c, cats) for c in candidates(text, sentences, archive or []) if (cats := classify(c["text"]))]
+    probabilities = consequence.scores([c["text"] for c, _ in found])
+    options = []  # (score, category, candidate index)
+    for index, ((candidate, categories), p) in enumerate(zip(found, probabilities, strict=True)):
+        if p < THRESHOLD:
+            continue
+        weight = p * (1.0 if candidate["source"] == "article" else ARCHIVE_WEIGHT)
+        for category, hits in categories:
+            options.append((weight * min(1.0, 0.6 + 0.2 * hits), category, index))
+    options.sort(key=lambda o: (-o[0], o[1], o[2]))
+    items, used, said = [], set(), set()
+    for score, category, index in options:
+        if category in {i["category"] for i in items} or index in used:
+            continue
+        evidence = found[index][0]
+        claim = statement(evidence["text"])
+        if claim.lower() in said:
+            continue
+        used.add(index)
+        said.add(claim.lower())
+        items.append({"category": category, "label": CATEGORIES[category][0], "text": claim,
+                      "confidence": round(score, 2), "evidence": [evidence]})
     return items[:limit]
+
+
+def implications_and_key_points(prepared: dict[str, Any], background: list[dict[str, Any]],
+                                limit: int) -> dict[str, Any]:
+    """The stage's output: implications from the article and the background's archive sentences,
+    and key points that never repeat an implication's evidence."""
+    text, sentences = prepared["text"], prepared["sentences"]
+    archive = [{"archive_id": b["source"]["archive_id"], "span": b["source"]["span"], "text": b["text"]}
+               for b in background]
+    items = implications(text, sentences, limit, archive)
+    taken = frozenset(tuple(e["span"]) for i in items for e in i["evidence"] if e["source"] == "article")
+    return {"implications": items,
+            "key_points": key_points.key_points(text, sentences, prepared["entities"], prepared["terms"],
+                                                taken=taken)}

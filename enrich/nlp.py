@@ -10,9 +10,11 @@ from typing import Any
 
 import spacy
 import Stemmer
+from spacy.lang.char_classes import HYPHENS
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import compile_infix_regex
 
 # Both label sets map onto CoNLL's: our trained model's (PER/ORG/LOC/MISC) and OntoNotes'.
 ENTITY_TYPES = {
@@ -49,6 +51,10 @@ def load(model: str) -> Language:
     nlp = spacy.load(model, exclude=["parser", "tagger", "attribute_ruler", "lemmatizer"])
     nlp.enable_pipe("senter")
     nlp.add_pipe("paragraph_breaks", after="senter")
+    # Hyphenated words stay one token, as in CoNLL-2003 (the NER's training text): "al-Sabah",
+    # "bin-Laden", "first-quarter". Splitting them cut "Ali al-Khalifa al-Sabah" into three people.
+    infixes = [pattern for pattern in nlp.Defaults.infixes if HYPHENS not in pattern]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     return nlp
 
 
@@ -61,18 +67,23 @@ def canonical_name(text: str) -> str:
 
 
 def _entities(doc: Doc, lead_end: int) -> list[dict[str, Any]]:
-    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    """One entity per canonical name: its type is the one most of its mentions carry (the
+    first mention's on a tie), so "Shell Oil" is never both a place and a person."""
+    groups: dict[str, dict[str, Any]] = {}
     for ent in doc.ents:
         etype = ENTITY_TYPES.get(ent.label_)
         key = canonical_name(ent.text)
         if not etype or len(key) < 2:
             continue
-        group = groups.setdefault((etype, key), {"name": "", "type": etype,
-                                                  "key": f"{etype}:{key}", "mentions": []})
+        group = groups.setdefault(key, {"name": "", "votes": Counter(), "mentions": []})
+        group["votes"][etype] += 1
         group["mentions"].append([ent.start_char, ent.end_char])
         display = LEADING.sub("", " ".join(ent.text.split()))
         if len(display) > len(group["name"]):
             group["name"] = display
+    for key, group in groups.items():
+        group["type"] = group.pop("votes").most_common(1)[0][0]  # Counter keeps first-seen order on ties
+        group["key"] = f"{group['type']}:{key}"
     _merge_surnames(groups)
     for group in groups.values():
         weight = sum(1.5 if start < lead_end else 1.0 for start, _ in group["mentions"])
@@ -82,19 +93,18 @@ def _entities(doc: Doc, lead_end: int) -> list[dict[str, Any]]:
     for group in ordered:
         group["salience"] = round(group.pop("weight") / top, 3)
         group["mentions"].sort()
-    return ordered
+    return [{k: group[k] for k in ("name", "type", "key", "mentions", "salience")} for group in ordered]
 
 
-def _merge_surnames(groups: dict[tuple[str, str], dict[str, Any]]) -> None:
+def _merge_surnames(groups: dict[str, dict[str, Any]]) -> None:
     """Fold 'Smith' into 'John Smith' when one full name in the text ends with it."""
     full_names = defaultdict(list)
-    for (etype, key) in groups:
-        if etype == "PER" and " " in key:
+    for key, group in groups.items():
+        if group["type"] == "PER" and " " in key:
             full_names[key.rsplit(" ", 1)[1]].append(key)
-    for (etype, key) in list(groups):
-        if etype == "PER" and " " not in key and len(full_names.get(key, [])) == 1:
-            target = groups[("PER", full_names[key][0])]
-            target["mentions"].extend(groups.pop((etype, key))["mentions"])
+    for key in list(groups):
+        if groups[key]["type"] == "PER" and " " not in key and len(full_names.get(key, [])) == 1:
+            groups[full_names[key][0]]["mentions"].extend(groups.pop(key)["mentions"])
 
 
 def title_terms(title: str) -> set[str]:
@@ -104,9 +114,11 @@ def title_terms(title: str) -> set[str]:
 
 
 def _terms(doc: Doc) -> dict[str, int]:
-    """Count the stems of content words (alphabetic, not stop words, three letters or more) and
-    numbers of two digits or more (ages, street numbers: specific to one story)."""
-    words = [tok.lower_ for tok in doc if tok.is_alpha and not tok.is_stop and len(tok) > 2]
+    """Count the stems of content words (alphabetic, not stop words, three letters or more; each
+    part of a hyphenated word) and numbers of two digits or more (ages, street numbers: specific
+    to one story)."""
+    words = [word for tok in doc if not tok.is_stop for word in WORDS.findall(tok.lower_)
+             if len(word) > 2 and word not in STOP_WORDS]
     counts = Counter(STEM.stemWords(words))
     counts.update("#" + tok.text for tok in doc if tok.is_digit and len(tok) > 1)
     return dict(counts)

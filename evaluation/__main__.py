@@ -16,7 +16,16 @@ import spacy
 
 from core.settings import Settings
 from devtools.local_redis import RedisServer
-from evaluation import conll_ner, gva_also_read, reuters_background, speed, tempeval_dates, through_api, timeline17
+from evaluation import (
+    causal,
+    conll_ner,
+    gva_also_read,
+    reuters_background,
+    speed,
+    tempeval_dates,
+    through_api,
+    timeline17,
+)
 from service.archive_formats import from_gva
 
 DATA = Path("../shared/data")
@@ -60,6 +69,7 @@ def main() -> None:
     server.start()
     results: dict[str, Any] = {"machine": machine(), "model": args.model}
     results["tempeval"] = {k: v for k, v in tempeval_dates.evaluate(DATA / "tempeval3").items() if k != "misses"}
+    results["causal"] = causal.evaluate(DATA / "causal_news" / "sentences.jsonl")
     try:
         gva_db = redis.Redis.from_url(server.url.rsplit("/", 1)[0] + "/1")
         results["also_read"] = gva_also_read.evaluate(DATA / "gva_news" / "articles.jsonl", gva_db, args.model)
@@ -111,6 +121,16 @@ def print_table(res: dict[str, Any]) -> None:
     for method, accuracy in res["tempeval"]["accuracy"].items():
         print(f"  {method:<40}{accuracy:>7.3f}")
     print(f"  ({res['tempeval']['sentences']} sentences; goal >= 0.85 for the event date)")
+    c = res["causal"]
+    print(f"\nConsequence sentences on the Causal News Corpus (our held-out fifth: {c['sentences']} sentences; "
+          "goal F1 >= 0.85)")
+    print(f"{'method':<34}{'precision':>10}{'recall':>8}{'F1':>7}")
+    for method, m in c["detection"].items():
+        print(f"{method:<34}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}")
+    e = c["evidence_precision"]
+    print(f"  implication evidence precision (share labelled causal): classifier {e['classifier']:.3f} "
+          f"({e['evidence_sentences']} sentences), word-list rule {e['word-list rule']:.3f}; "
+          f"classifier {c['ms_per_sentence']:.1f} ms a sentence, one thread")
     print("\nNER on CoNLL-2003 valid (exact spans, F1)")
     print(f"{'model':<26}{'PER':>7}{'ORG':>7}{'LOC':>7}{'MISC':>7}{'micro PER/ORG/LOC':>19}")
     for model, s in res["ner"].items():
@@ -144,6 +164,12 @@ def print_through_api(api: dict[str, Any]) -> None:
           f"{api['results']['background_items']} background items)")
     for failure in c["failures"]:
         print(f"    MISMATCH {failure}")
+    n = api["ner"]
+    scores = "  ".join(f"{t} {m['f']:.3f}" for t, m in n["per_type"].items())
+    print(f"  entities on CoNLL-2003 valid ({n['documents']} documents posted; exact spans, F1): {scores}"
+          f"{'; text changed in ' + str(n['text_changed']) if n['text_changed'] else ''} (goal micro >= 0.88)")
+    print(f"  names with two entity types in one result: {api['two_typed_names']} "
+          f"(over {sum(api['results'][k] for k in ('gva_news', 'reuters'))} results)")
 
 
 if __name__ == "__main__":

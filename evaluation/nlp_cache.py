@@ -18,9 +18,10 @@ CACHE = Path(".cache/eval")
 
 
 def analyse_cached(model: str, texts: list[str], label: str) -> list[dict[str, Any]]:
-    """Analyse texts with the worker's NLP, reusing results cached for the same model and text."""
+    """Analyse texts with the worker's NLP, reusing results cached for the same model, NLP code and text."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"{label}-{model}.jsonl"
+    code = hashlib.sha1(Path(nlp.__file__).read_bytes()).hexdigest()[:8]  # a change to the NLP code starts afresh
+    path = CACHE / f"{label}-{model}-{code}.jsonl"
     known: dict[str, dict[str, Any]] = {}
     if path.exists():
         for line in path.open(encoding="utf-8"):

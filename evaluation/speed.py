@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import redis
 
-from enrich import also_read, background, implications, key_points, nlp
+from enrich import also_read, background, implications, nlp
 from enrich.assemble import assemble
 from enrich.prepare import epoch, prepare_article
 from evaluation.baselines import TfidfRanker
@@ -35,10 +35,8 @@ def enrich_in_process(r: redis.Redis, article: dict[str, Any], model: str) -> di
     items = background.timeline(main, sources, weights, 8)
     ms["background"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
-    stages = {"also_read": links, "background": items, "implications": {
-        "implications": implications.implications(prepared["text"], prepared["sentences"], 5),
-        "key_points": key_points.key_points(prepared["text"], prepared["sentences"],
-                                            prepared["entities"], prepared["terms"])}}
+    stages = {"also_read": links, "background": items,
+              "implications": implications.implications_and_key_points(prepared, items, 5)}
     assemble("bench", article, prepared, stages, {}, archive_index.size(r))
     ms["implications+assemble"] = (time.perf_counter() - t) * 1000
     ms["total"] = sum(ms.values())

@@ -23,7 +23,7 @@ import requests
 
 from devtools.stack import ROOT, VENV_BIN, Stack
 from enrich.prepare import epoch
-from evaluation import gva_also_read
+from evaluation import conll_ner, gva_also_read
 from evaluation.baselines import TfidfRanker
 from evaluation.metrics import summarise
 from service.archive_formats import from_reuters
@@ -97,6 +97,54 @@ class CitationCheck:
                 "failures": self.failures}
 
 
+def conll_article(number: int, sentences: list[list[tuple[str, str]]]) -> tuple[dict[str, Any], set]:
+    """A CoNLL-2003 document as an article (one sentence a line) and its gold (start, end, type)
+    character spans in the body."""
+    body, gold, at = [], set(), 0
+    for sentence in sentences:
+        offsets = []
+        for token, _ in sentence:
+            offsets.append((at, at + len(token)))
+            at += len(token) + 1
+        for first, last, etype in conll_ner.iob_spans([tag for _, tag in sentence]):
+            if etype in ("PER", "ORG", "LOC"):
+                gold.add((offsets[first][0], offsets[last - 1][1], etype))
+        body.append(" ".join(token for token, _ in sentence))
+    article = {"id": f"conll-{number}", "title": "Document", "body": "\n".join(body),
+               "published_at": "1996-08-30T00:00:00Z"}
+    return article, gold
+
+
+def entity_scores(articles: list[dict[str, Any]], golds: list[set], results: list[dict[str, Any]]) -> dict:
+    """Exact-span F1 per type and micro over PER/ORG/LOC of the entities the API returned."""
+    counts = {t: [0, 0, 0] for t in ("PER", "ORG", "LOC")}  # true positives, predicted, gold
+    moved = 0
+    for article, gold, result in zip(articles, golds, results, strict=True):
+        if result["article"]["text"] != article["body"]:
+            moved += 1  # offsets would not compare; counted, never silently scored
+            continue
+        predicted = {(start, end, e["type"]) for e in result["entities"] if e["type"] in counts
+                     for start, end in e["mentions"]}
+        for etype, c in counts.items():
+            p = {x for x in predicted if x[2] == etype}
+            g = {x for x in gold if x[2] == etype}
+            c[0] += len(p & g)
+            c[1] += len(p)
+            c[2] += len(g)
+    scores = {t: dict(zip(("p", "r", "f"), conll_ner.prf(*c), strict=True)) for t, c in counts.items()}
+    total = [sum(c[i] for c in counts.values()) for i in range(3)]
+    scores["micro PER/ORG/LOC"] = dict(zip(("p", "r", "f"), conll_ner.prf(*total), strict=True))
+    return {"per_type": scores, "documents": len(articles), "text_changed": moved}
+
+
+def two_typed(result: dict[str, Any]) -> int:
+    """How many entity names of one result come with more than one type."""
+    types: dict[str, set[str]] = {}
+    for entity in result["entities"]:
+        types.setdefault(entity["name"].lower(), set()).add(entity["type"])
+    return sum(len(t) > 1 for t in types.values())
+
+
 def gva_queries(articles: list[dict[str, Any]], incident: dict[str, str]) -> dict[int, set[str]]:
     """Query index -> gold ids (same incident, dated on or before it), for a seeded sample."""
     dates = [epoch(a["published_at"]) for a in articles]
@@ -134,6 +182,8 @@ def evaluate(data: Path) -> dict[str, Any]:
         results = enrich_all(stack, session, queries)
         reuters_articles = [a for a in (from_reuters(r) for r in reuters_queries) if a]
         reuters_results = enrich_all(stack, session, reuters_articles)
+        conll = [conll_article(n, doc) for n, doc in enumerate(conll_ner.read_conll(data / "conll2003" / "valid.txt"))]
+        conll_results = enrich_all(stack, session, [a for a, _ in conll])
         citations = CitationCheck(stack, session)
         for result in results + reuters_results:
             citations.result(result)
@@ -150,6 +200,8 @@ def evaluate(data: Path) -> dict[str, Any]:
         "also_read": {"system via API": summarise(list(zip(ranked, gold.values(), strict=True))),
                       tfidf.name: summarise(list(zip(tfidf_ranked, gold.values(), strict=True)))},
         "citations": citations.summary(),
+        "ner": entity_scores([a for a, _ in conll], [g for _, g in conll], conll_results),
+        "two_typed_names": sum(two_typed(result) for result in results + reuters_results),
         "archive": {"gva_news": len(unique), "reuters": REUTERS_SLICE},
         "results": {"gva_news": len(results), "reuters": len(reuters_results),
                     "background_items": sum(len(r.get("background", [])) for r in results + reuters_results)},

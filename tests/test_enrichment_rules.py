@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from core.settings import Settings
-from enrich import also_read, background, implications, nlp, timex
+from enrich import also_read, background, nlp, timex
 from enrich.prepare import prepare_article
 
 MODEL = Settings().spacy_model
@@ -90,22 +90,6 @@ def test_background_is_dated_cited_without_repeats_in_order():
     for item in items:
         start, end = item["source"]["span"]
         assert sources[item["source"]["archive_id"]]["text"][start:end] == item["text"]
-
-
-def test_implications_cite_article_sentences_and_leave_empty_categories_out():
-    text = ("The minister said the government would hold talks. Oil prices could rise as exports halt. "
-            "The band played on.")
-    spans = [[0, 51], [52, 92], [93, len(text)]]
-    items = implications.implications(text, spans, limit=7)
-    categories = {i["category"] for i in items}
-    assert categories == {"political", "economic"}
-    for item in items:
-        assert item["evidence"] and 0 < item["confidence"] <= 1
-        for evidence in item["evidence"]:
-            start, end = evidence["span"]
-            assert text[start:end] == evidence["text"]
-        assert item["text"] in text
-    assert implications.implications("The band played on.", [[0, 19]], limit=7) == []
 
 
 def test_canonical_names():

@@ -1,4 +1,5 @@
-"""The enrichment pipeline: prepare, then three stages in parallel, then assemble, then deliver.
+"""The enrichment pipeline: prepare; then also-read beside background, which hands on to
+implications (they draw on the archive sentences background chose); then assemble; then deliver.
 
 Stages hand on to each other by queueing the next task themselves, and the join of the parallel
 stages is a Redis set, not a Celery chord: a chord keeps its count in the result backend, and a
@@ -17,9 +18,11 @@ from workers.broker import broker_call
 STAGES = "workers.tasks."
 DELIVER_TASK = "workers.delivery_tasks.deliver"
 INDEX_TASK = "workers.index_tasks.index_articles"
-# The parallel stages: task name -> the name its output is stored under.
+# The stages between prepare and assemble: task name -> the name its output is stored under.
 PARALLEL = {"also_read": "also_read", "background_facts": "background",
             "implications_and_key_points": "implications"}
+# A stage that needs another's output is queued by it, not by fan_out.
+FOLLOWS = {"background_facts": "implications_and_key_points"}
 
 
 def send(celery: Celery, task: str, *args: object) -> None:
@@ -34,9 +37,16 @@ def enqueue_enrichment(celery: Celery, job_id: str) -> None:
 
 
 def fan_out(celery: Celery, job_id: str) -> None:
-    """Queue the parallel stages once the article is prepared."""
+    """Queue the stages that need only the prepared article."""
     for task in PARALLEL:
-        send(celery, STAGES + task, job_id)
+        if task not in FOLLOWS.values():
+            send(celery, STAGES + task, job_id)
+
+
+def hand_on(celery: Celery, task: str, job_id: str) -> None:
+    """Queue the stage that follows `task`, if any (again when `task` runs again: it repairs)."""
+    if task in FOLLOWS:
+        send(celery, STAGES + FOLLOWS[task], job_id)
 
 
 def join(celery: Celery, r: redis.Redis, job_id: str, stage: str, ttl: int) -> None:

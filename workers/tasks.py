@@ -18,7 +18,7 @@ from celery import Task, shared_task
 from kombu.exceptions import OperationalError
 
 from enrich import also_read as also_read_logic
-from enrich import background, implications, key_points
+from enrich import background, implications
 from enrich.assemble import assemble as assemble_document
 from enrich.prepare import epoch, prepare_article
 from store import archive_index, archive_search, jobs, metrics
@@ -81,6 +81,7 @@ def _parallel_stage(task: Task, job_id: str, name: str,
     if not jobs.has(r, job_id, "out", name):
         started = time.perf_counter()
         _store(r, job_id, name, compute(r, job_id), started)
+    pipeline.hand_on(task.app, str(task.name).rsplit(".", 1)[1], job_id)
     pipeline.join(task.app, r, job_id, name, settings().job_ttl)
     return job_id
 
@@ -120,11 +121,8 @@ def _background(r: redis.Redis, job_id: str) -> Any:
 
 def _implications(r: redis.Redis, job_id: str) -> Any:
     _, prepared, limits = _inputs(r, job_id)
-    text, sentences = prepared["text"], prepared["sentences"]
-    return {
-        "implications": implications.implications(text, sentences, limits["implications"]),
-        "key_points": key_points.key_points(text, sentences, prepared["entities"], prepared["terms"]),
-    }
+    chosen = jobs.load_json(r, job_id, "out", "background")  # stored: background queued this stage
+    return implications.implications_and_key_points(prepared, chosen, limits["implications"])
 
 
 @shared_task(base=StageTask, bind=True)

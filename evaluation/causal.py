@@ -1,0 +1,51 @@
+"""Consequence detection on the Causal News Corpus held-out split (evaluation/causal_news.py): the
+trained classifier beside the word-list rule it replaced and the flag-everything baseline; and the
+precision of what implications would take as evidence (share of those sentences labelled causal).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from enrich import consequence, implications
+from evaluation.causal_news import split
+
+# The rule implications used before the classifier (enrich/implications.py until December 2026).
+WORD_LIST = re.compile(
+    r"\b(will|would|could|may|might|expected|expects|threat|threaten\w*|risk\w*|warn\w*|fear\w*|"
+    r"lead to|result in|impact\w*|affect\w*|consequence\w*|likely|plan\w*|pressure|"
+    r"forc\w+|cut\w*|rais\w+|boost\w*|halt\w*|disrupt\w*|crisis)\b", re.IGNORECASE)
+
+
+def f1(predicted: list[bool], gold: list[bool]) -> dict[str, float]:
+    tp = sum(p and g for p, g in zip(predicted, gold, strict=True))
+    precision = tp / max(sum(predicted), 1)
+    recall = tp / max(sum(gold), 1)
+    return {"precision": precision, "recall": recall,
+            "f1": 2 * precision * recall / (precision + recall) if tp else 0.0, "flagged": sum(predicted)}
+
+
+def evaluate(path: Path) -> dict[str, Any]:
+    _, held_out = split(path)
+    texts = [r["text"] for r in held_out]
+    gold = [bool(r["causal"]) for r in held_out]
+    started = time.perf_counter()
+    probabilities = consequence.scores(texts)
+    ms_per_sentence = (time.perf_counter() - started) * 1000 / len(texts)
+    system = [p >= implications.THRESHOLD for p in probabilities]
+    rule = [bool(WORD_LIST.search(t)) for t in texts]
+    categorised = [bool(implications.classify(t)) for t in texts]
+    evidence = [s and c for s, c in zip(system, categorised, strict=True)]
+    rule_evidence = [s and c for s, c in zip(rule, categorised, strict=True)]
+    return {
+        "sentences": len(texts),
+        "detection": {"classifier (MiniLM, int8 ONNX)": f1(system, gold), "word-list rule": f1(rule, gold),
+                      "every sentence": f1([True] * len(gold), gold)},
+        "evidence_precision": {"classifier": f1(evidence, gold)["precision"],
+                               "word-list rule": f1(rule_evidence, gold)["precision"],
+                               "evidence_sentences": sum(evidence)},
+        "ms_per_sentence": ms_per_sentence,
+    }

@@ -1,0 +1,84 @@
+"""Print what an editor reads for three stories, enriched through the HTTP API of a private stack
+(devtools/stack.py): background and implications, each line with what it cites.
+
+    .venv/bin/python scripts/show_examples.py
+
+1. the example article of ../shared/example-enriched-article.txt (title and first paragraphs)
+   against demo/afghanistan_archive.jsonl (ten articles);
+2. make run's demo: the first long Reuters crude story after the first 2,000 Reuters articles,
+   against those 2,000;
+3. a gva_news story with earlier coverage of its incident, against the whole gva_news archive.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from devtools.stack import ROOT, Stack, run
+from evaluation import gva_also_read
+from evaluation.through_api import enrich_all, gva_queries, import_archive
+from tests.test_example_article import raw_article
+
+DATA = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT / "scripts"))
+from demo_article import from_reuters  # noqa: E402
+
+
+def show(title: str, result: dict[str, Any]) -> None:
+    print(f"\n=== {title}\n    {result['article']['title']} ({result['article']['published_at'][:10]})")
+    print("  Also read:")
+    for link in result["also_read"]:
+        print(f"    - {link['title']} ({link['published_at'][:10]}; score {link['score']})")
+    print("  Background:")
+    for item in result["background"]:
+        source = item["source"]
+        print(f"    {item['date']:<10} {item['text'][:220]}")
+        print(f"               [{source['archive_id']} {source['published_at'][:10]}, "
+              f"chars {source['span'][0]}-{source['span'][1]}; date from {item['date_from']}]")
+    print("  Potential implications:")
+    for item in result["implications"]:
+        cites = ", ".join(f"{e['source']} {e['span'][0]}-{e['span'][1]}" for e in item["evidence"])
+        print(f"    {item['label']}: {item['text']}  [{cites}; confidence {item['confidence']}]")
+    print("  Entities:", ", ".join(f"{e['name']} ({e['type']})" for e in result["entities"][:10]))
+
+
+def main() -> int:
+    key = secrets.token_urlsafe(16)
+    secret = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+    with Stack(key, secret) as stack:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {key}"
+        import_archive(stack, ROOT / "demo" / "afghanistan_archive.jsonl", "article")
+        example = raw_article()
+        example["body"] = "\n\n".join(example["body"].split("\n\n")[:3])
+        posts = [("The example article, against a ten-article archive", example)]
+        results = enrich_all(stack, session, [example])  # before anything else is imported
+        reuters = DATA / "reuters21578" / "articles.jsonl"
+        import_archive(stack, reuters, "reuters", 2000)
+        gva_path = DATA / "gva_news" / "articles.jsonl"
+        import_archive(stack, gva_path, "gva")
+        articles, incident = gva_also_read.load(gva_path)
+        unique = [a for a in articles if not a["id"].endswith("+")]
+        gold = gva_queries(unique, incident)
+        richest = max(gold, key=lambda i: (len(gold[i]), i))
+        posts += [("make run's demo story, against 2,000 Reuters articles (and gva_news)",
+                   from_reuters(reuters, 2000)["article"]),
+                  ("A gva_news story, against the gva_news archive (and 2,000 Reuters articles)",
+                   unique[richest])]
+        results += enrich_all(stack, session, [article for _, article in posts[1:]])
+    for (title, _), result in zip(posts, results, strict=True):
+        show(title, result)
+    if len(sys.argv) > 1:
+        Path(sys.argv[1]).write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,124 @@
+"""Implications and entities an editor can use: statements within their evidence, one item per
+category and evidence sentence, names kept whole and typed once (the pure logic, real models)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from core.settings import Settings
+from enrich import consequence, implications, key_points
+from enrich.prepare import prepare_article
+from enrich.statements import split_attribution, statement
+
+MODEL = Settings().spacy_model
+NAMES_AND_NUMBERS = re.compile(r"\b(?:[A-Z][\w'-]*|\d[\d.,]*)")
+
+SHELL = ("Royal Dutch/Shell Group said on Thursday its first-quarter profit fell 40 pct. "
+         "Analysts expect a sharp fall in first-quarter results across the industry, said Chris Rowland "
+         "of Barclays de Zoete Wedd. "
+         "The drop in crude prices will force oil companies to cut investment in new fields, he said. "
+         "The ministry warned that higher fuel costs could push inflation above 5 pct this year. "
+         "Shell shares closed at 12.50 pounds in London. "
+         "The company's chairman was born in The Hague.")
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Analysts expect a sharp fall in results, said Chris Rowland of Barclays de Zoete Wedd.",
+     "Analysts expect a sharp fall in results (Chris Rowland of Barclays de Zoete Wedd)"),
+    ("The ministry warned on Tuesday that prices would rise further, hurting exporters.",
+     "Prices would rise further, hurting exporters (The ministry)"),
+    ("But the strike will cost the company about 10 million dlrs a week, the union said.",
+     "The strike will cost the company about 10 million dlrs a week (the union)"),
+    ("According to police, the shooting could lead to new charges against the two men.",
+     "The shooting could lead to new charges against the two men (police)"),
+    ("Shares fell 5 pct after the report.", "Shares fell 5 pct after the report"),
+])
+def test_a_statement_is_its_clause_and_who_says_so(sentence, expected):
+    assert statement(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "Prices rose.",  # too short to split
+    "He said that.",
+    "The talks, which officials said would resume, collapsed on Monday after the army moved in.",
+])
+def test_a_statement_never_says_more_than_its_sentence(sentence):
+    claim = statement(sentence)
+    assert len(claim) <= len(" ".join(sentence.split()))
+    assert set(NAMES_AND_NUMBERS.findall(claim)) <= set(NAMES_AND_NUMBERS.findall(sentence)) | {
+        claim.split()[0]}  # the first word may gain a capital
+    assert split_attribution("Prices rose.") == ("Prices rose.", "")
+
+
+def test_the_classifier_tells_consequence_from_plain_report():
+    causal, plain = consequence.scores([
+        "The drop in crude prices will force oil companies to cut investment in new fields.",
+        "The company's chairman was born in The Hague."])
+    assert causal > 0.5 > plain
+
+
+def _implications(text: str, archive=None):
+    prepared = prepare_article({"title": "Shell", "body": text}, MODEL)
+    return prepared, implications.implications(prepared["text"], prepared["sentences"], 7, archive)
+
+
+def test_implications_stay_within_their_evidence_and_never_share_it():
+    prepared, items = _implications(SHELL)
+    assert items, "the Shell story states consequences"
+    assert "economic" in {i["category"] for i in items}
+    texts, evidence = set(), set()
+    for item in items:
+        assert 0 < item["confidence"] <= 1 and item["label"]
+        for e in item["evidence"]:
+            assert prepared["text"][e["span"][0]:e["span"][1]] == e["text"]
+            assert (e["source"], *e["span"]) not in evidence, "two items share evidence"
+            evidence.add((e["source"], *e["span"]))
+        source = " ".join(e["text"] for e in item["evidence"])
+        assert len(item["text"]) <= len(source)
+        words = set(NAMES_AND_NUMBERS.findall(item["text"])) - {item["text"].split()[0]}
+        assert words <= set(NAMES_AND_NUMBERS.findall(source)), f"{item['text']!r} goes beyond {source!r}"
+        assert item["text"].lower() not in texts
+        texts.add(item["text"].lower())
+    assert len({i["category"] for i in items}) == len(items)  # one item per category
+
+
+def test_a_category_without_a_consequence_is_left_out():
+    _, items = _implications("The band played on. The hall was full of people from the town.")
+    assert items == []
+
+
+def test_archive_sentences_are_evidence_with_their_archive_id():
+    archive = [{"archive_id": "a-1", "span": [10, 99],
+                "text": "Higher oil prices are expected to drive up inflation across the region next year."}]
+    _, items = _implications("The band played on. The hall was full of people from the town.", archive)
+    assert items and items[0]["evidence"] == [{"source": "a-1", "span": [10, 99], "text": archive[0]["text"]}]
+
+
+def test_key_points_never_repeat_an_implication():
+    prepared, items = _implications(SHELL)
+    taken = frozenset(tuple(e["span"]) for i in items for e in i["evidence"])
+    points = key_points.key_points(prepared["text"], prepared["sentences"], prepared["entities"],
+                                   prepared["terms"], taken=taken)
+    assert points and not {tuple(p["span"]) for p in points} & taken
+
+
+@pytest.mark.parametrize(("body", "name"), [
+    ("Sheikh Ali al-Khalifa al-Sabah, Kuwait's oil minister, said OPEC would meet in Vienna.",
+     "Ali al-Khalifa al-Sabah"),
+    ("Osama bin Laden was seen in Kandahar, officials said.", "Osama bin Laden"),
+    ("Charles de Gaulle spoke in Paris on Tuesday.", "Charles de Gaulle"),
+])
+def test_names_with_particles_stay_whole(body, name):
+    prepared = prepare_article({"title": "News", "body": body}, MODEL)
+    assert name in {e["name"] for e in prepared["entities"]}
+
+
+def test_one_name_one_type():
+    body = ("Shell Oil said profits fell. Shell Oil shares rose in London. Shell Oil will cut jobs, "
+            "the company said. Analysts at Shell Oil expect more cuts.")
+    prepared = prepare_article({"title": "Shell Oil results", "body": body}, MODEL)
+    names = [e["name"].lower() for e in prepared["entities"]]
+    assert len(names) == len(set(names))
+    assert any(e["name"] == "Shell Oil" and len(e["mentions"]) >= 4 for e in prepared["entities"])

