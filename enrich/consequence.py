@@ -1,8 +1,9 @@
 """Which sentences state a consequence: a cause and its effect, a forecast, a risk, a warning.
 
-A MiniLM sentence classifier fine-tuned on the Causal News Corpus (training/consequence/), run with
-onnxruntime on one thread (int8 weights). It ships as the `newsroom_consequence` wheel, installed
-by scripts/setup.sh like the NER model; loaded once per process.
+A sentence classifier fine-tuned on the Causal News Corpus (training/consequence/): the first three
+layers of MiniLM-L6, run with onnxruntime on one thread (int8 weights). It ships as the
+`newsroom_consequence` wheel, installed by scripts/setup.sh like the NER model; loaded once per
+process.
 """
 
 from __future__ import annotations

