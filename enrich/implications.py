@@ -42,7 +42,7 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 WORD = re.compile(r"[a-z]+")
 THRESHOLD = 0.5  # the classifier's probability above which a sentence states a consequence
-ARCHIVE_WEIGHT = 0.9  # the article's own sentences first, at equal evidence
+ARCHIVE_WEIGHT = 0.9  # an archive sentence's confidence: it speaks of the story, not of this article
 MIN_CHARS, MAX_CHARS = 30, 600
 
 
@@ -63,9 +63,24 @@ def candidates(text: str, sentences: list[list[int]],
     return out
 
 
+def _precedent(item: dict[str, Any], options: list[tuple[float, str, int]], found: list[Any],
+               dates: dict[tuple[str, int, int], str], used: set[int]) -> dict[str, Any] | None:
+    """The strongest unused archive consequence of the item's category, dated: what followed a
+    like event before (background's sentences are about the story's main entities, dated)."""
+    for _, category, index in options:
+        evidence = found[index][0]
+        key = (evidence["source"], *evidence["span"])
+        if category == item["category"] and index not in used and key in dates:
+            used.add(index)
+            return {"date": dates[key], "text": statement(evidence["text"]), "evidence": [evidence]}
+    return None
+
+
 def implications(text: str, sentences: list[list[int]], limit: int,
                  archive: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-    """One item per evidenced category, strongest first; each evidence sentence used once."""
+    """One item per evidenced category, strongest first; each evidence sentence used once. An item
+    drawn from the article gets a `precedent` when a dated archive sentence (`archive` items with a
+    `date`) states a consequence of the same kind."""
     # Only a sentence with a category can become an item: the classifier reads only those.
     found = [(c, cats) for c in candidates(text, sentences, archive or []) if (cats := classify(c["text"]))]
     probabilities = consequence.scores([c["text"] for c, _ in found])
@@ -76,7 +91,9 @@ def implications(text: str, sentences: list[list[int]], limit: int,
         weight = p * (1.0 if candidate["source"] == "article" else ARCHIVE_WEIGHT)
         for category, hits in categories:
             options.append((weight * min(1.0, 0.6 + 0.2 * hits), category, index))
-    options.sort(key=lambda o: (-o[0], o[1], o[2]))
+    # The article's own consequences first; the archive's fill categories the article leaves empty
+    # (and serve as precedents).
+    options.sort(key=lambda o: (found[o[2]][0]["source"] != "article", -o[0], o[1], o[2]))
     items, used, said = [], set(), set()
     for score, category, index in options:
         if category in {i["category"] for i in items} or index in used:
@@ -89,7 +106,14 @@ def implications(text: str, sentences: list[list[int]], limit: int,
         said.add(claim.lower())
         items.append({"category": category, "label": CATEGORIES[category][0], "text": claim,
                       "confidence": round(score, 2), "evidence": [evidence]})
-    return items[:limit]
+    items = items[:limit]
+    dates = {(a["archive_id"], *a["span"]): a["date"] for a in archive or [] if a.get("date")}
+    for item in items:
+        if item["evidence"][0]["source"] == "article":
+            precedent = _precedent(item, options, found, dates, used)
+            if precedent:
+                item["precedent"] = precedent
+    return items
 
 
 def implications_and_key_points(prepared: dict[str, Any], background: list[dict[str, Any]],
@@ -97,8 +121,8 @@ def implications_and_key_points(prepared: dict[str, Any], background: list[dict[
     """The stage's output: implications from the article and the background's archive sentences,
     and key points that never repeat an implication's evidence."""
     text, sentences = prepared["text"], prepared["sentences"]
-    archive = [{"archive_id": b["source"]["archive_id"], "span": b["source"]["span"], "text": b["text"]}
-               for b in background]
+    archive = [{"archive_id": b["source"]["archive_id"], "span": b["source"]["span"], "text": b["text"],
+                "date": b["date"]} for b in background]
     items = implications(text, sentences, limit, archive)
     taken = frozenset(tuple(e["span"]) for i in items for e in i["evidence"] if e["source"] == "article")
     return {"implications": items,

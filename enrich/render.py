@@ -44,6 +44,9 @@ def markdown(doc: dict[str, Any]) -> str:
         lines += ["## Implications", ""]
         for item in doc["implications"]:
             lines.append(f"- **{escape(item['label'])}**: {escape(item['text'])}")
+            if item.get("precedent"):
+                before = item["precedent"]
+                lines.append(f"  - Before, {readable_date(before['date'])}: {escape(before['text'])}")
         lines.append("")
     if doc["key_points"]:
         lines += ["## Key points", ""]

@@ -78,6 +78,12 @@ class EvidenceSchema(ma.Schema):
     text = ma.fields.String(required=True)
 
 
+class PrecedentSchema(ma.Schema):
+    date = ma.fields.String(required=True, metadata={"description": "When it happened (as background dates)."})
+    text = ma.fields.String(required=True)
+    evidence = ma.fields.List(ma.fields.Nested(EvidenceSchema), required=True, validate=validate.Length(min=1))
+
+
 class ImplicationSchema(ma.Schema):
     category = ma.fields.String(required=True)
     label = ma.fields.String(required=True)
@@ -85,6 +91,9 @@ class ImplicationSchema(ma.Schema):
     confidence = ma.fields.Float(required=True, validate=validate.Range(0, 1))
     evidence = ma.fields.List(ma.fields.Nested(EvidenceSchema), required=True,
                               validate=validate.Length(min=1))
+    precedent = ma.fields.Nested(PrecedentSchema, metadata={
+        "description": "What followed a like event before: a dated consequence from the archive's "
+                       "coverage of the story's main entities, citing its sentence."})
 
 
 class KeyPointSchema(ma.Schema):

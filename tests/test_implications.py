@@ -122,3 +122,14 @@ def test_one_name_one_type():
     names = [e["name"].lower() for e in prepared["entities"]]
     assert len(names) == len(set(names))
     assert any(e["name"] == "Shell Oil" and len(e["mentions"]) >= 4 for e in prepared["entities"])
+
+
+def test_a_precedent_cites_a_dated_archive_consequence_of_the_same_kind():
+    text = "The last oil price collapse forced producers to cut output by a fifth within a year."
+    archive = [{"archive_id": "a-7", "span": [0, len(text)], "date": "1986-04", "text": text}]
+    _, items = _implications(SHELL, archive)
+    economic = next(i for i in items if i["category"] == "economic")
+    assert economic["evidence"][0]["source"] == "article"
+    assert economic["precedent"] == {"date": "1986-04", "text": statement(text),
+                                     "evidence": [{"source": "a-7", "span": [0, len(text)], "text": text}]}
+    assert all(e["source"] != "a-7" for i in items for e in i["evidence"])  # not also an item's evidence
