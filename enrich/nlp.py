@@ -31,6 +31,14 @@ NON_WORD = re.compile(r"[^\w\s-]")
 # Arabic and other name particles: no hyphen split right after one (a fixed-width look-behind each).
 PARTICLES = "".join(rf"(?<!\b{p})" for word in ("al", "el", "bin", "ibn", "abu", "bint", "ul", "ad", "ash", "ben")
                     for p in (word, word.capitalize()))
+# The last word of a name that makes it an organisation whatever the model said ("Shell Oil" is no
+# place), and words that make it one rather than a person ("West Bank", "Soviet Union" are places).
+COMPANY_WORDS = {"corp", "corporation", "co", "inc", "ltd", "plc", "ag", "nv", "group", "holdings", "oil",
+                 "airlines", "airways", "motors", "petroleum", "industries", "company", "bancshares"}
+BODY_WORDS = COMPANY_WORDS | {
+    "bank", "association", "agency", "party", "council", "university", "ministry", "department",
+    "institute", "exchange", "federation", "union", "commission", "committee", "fund", "board", "club",
+    "league", "police", "army", "court", "times", "post", "news", "press", "television", "radio"}
 PARAGRAPH_GAP = re.compile(r"\n[ \t]*\n|\n[ \t]{2,}")
 ALIASES = {"u.s.": "united states", "us": "united states", "usa": "united states",
            "u.k.": "united kingdom", "uk": "united kingdom", "britain": "united kingdom",
@@ -87,6 +95,9 @@ def _entities(doc: Doc, lead_end: int) -> list[dict[str, Any]]:
             group["name"] = display
     for key, group in groups.items():
         group["type"] = group.pop("votes").most_common(1)[0][0]  # Counter keeps first-seen order on ties
+        last = key.rsplit(" ", 1)[-1] if " " in key else ""
+        if (group["type"] == "LOC" and last in COMPANY_WORDS) or (group["type"] == "PER" and last in BODY_WORDS):
+            group["type"] = "ORG"  # named for a place or a person, still an organisation
         group["key"] = f"{group['type']}:{key}"
     _merge_surnames(groups)
     for group in groups.values():

@@ -23,8 +23,8 @@ import requests
 
 from devtools.stack import ROOT, Stack, run
 from evaluation import gva_also_read
+from evaluation.example_article import raw_article
 from evaluation.through_api import enrich_all, gva_queries, import_archive
-from tests.test_example_article import raw_article
 
 DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -56,8 +56,7 @@ def main() -> int:
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {key}"
         import_archive(stack, ROOT / "demo" / "afghanistan_archive.jsonl", "article")
-        example = raw_article()
-        example["body"] = "\n\n".join(example["body"].split("\n\n")[:3])
+        example = raw_article(paragraphs=3)
         posts = [("The example article, against a ten-article archive", example)]
         results = enrich_all(stack, session, [example])  # before anything else is imported
         reuters = DATA / "reuters21578" / "articles.jsonl"

@@ -11,22 +11,10 @@ import json
 
 import pytest
 
+from evaluation.example_article import raw_article
 from tests.conftest import ROOT, auth, wait_for
 
-EXAMPLE = ROOT.parent / "shared" / "example-enriched-article.txt"
 ARCHIVE = ROOT / "demo" / "afghanistan_archive.jsonl"
-
-
-def raw_article() -> dict[str, str]:
-    """The example's title and its four paragraphs of article text (its "Also read" boxes out)."""
-    lines = [line.strip() for line in EXAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
-    body = []
-    for line in lines[1:]:
-        if line.startswith("Also read") and body and len(body) >= 4:
-            break
-        if not line.startswith(("Also read", "- ")):
-            body.append(line)
-    return {"title": lines[0], "body": "\n\n".join(body), "published_at": "2021-08-13T09:00:00Z"}
 
 
 @pytest.fixture()
@@ -69,3 +57,16 @@ def test_the_example_gets_a_grounded_timeline_from_a_small_archive(client, afgha
     # Every Afghanistan piece ranks above the football (which a score floor, issue #11, would drop).
     football = links.index("sport-2021-derby") if "sport-2021-derby" in links else len(links)
     assert all(link.startswith("afg-") for link in links[:football]), links
+
+    # Implications cite sentences of the article or of the archive, each quoted exactly; a
+    # precedent's evidence too; no two items share a sentence.
+    cited = []
+    for item in result["implications"]:
+        for evidence in item["evidence"] + (item.get("precedent") or {}).get("evidence", []):
+            start, end = evidence["span"]
+            text = (result["article"]["text"] if evidence["source"] == "article" else
+                    client.get(f"/v1/archive/articles/{evidence['source']}", headers=auth()).json["text"])
+            assert text[start:end] == evidence["text"], evidence
+            cited.append((evidence["source"], start, end))
+    assert len(cited) == len(set(cited))
+    assert len({i["category"] for i in result["implications"]}) == len(result["implications"])

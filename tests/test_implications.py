@@ -124,6 +124,15 @@ def test_one_name_one_type():
     assert any(e["name"] == "Shell Oil" and len(e["mentions"]) >= 4 for e in prepared["entities"])
 
 
+@pytest.mark.parametrize(("body", "name", "etype"), [
+    ("Shell Oil said profits fell. Shell Oil shares rose in London.", "Shell Oil", "ORG"),  # model: a person
+    ("Talks on the West Bank resumed, officials said.", "West Bank", "LOC"),  # a place, though "bank"
+])
+def test_organisations_named_like_places_or_people_are_typed_by_their_last_word(body, name, etype):
+    prepared = prepare_article({"title": "News", "body": body}, MODEL)
+    assert {e["name"]: e["type"] for e in prepared["entities"]}.get(name) == etype
+
+
 def test_a_precedent_cites_a_dated_archive_consequence_of_the_same_kind():
     text = "The last oil price collapse forced producers to cut output by a fifth within a year."
     archive = [{"archive_id": "a-7", "span": [0, len(text)], "date": "1986-04", "text": text}]
