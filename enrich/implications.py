@@ -9,6 +9,7 @@ it cites. No two items share evidence or text; a category without a consequence 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from enrich import consequence, key_points
@@ -44,6 +45,11 @@ WORD = re.compile(r"[a-z]+")
 THRESHOLD = 0.5  # the classifier's probability above which a sentence states a consequence
 ARCHIVE_WEIGHT = 0.9  # an archive sentence's confidence: it speaks of the story, not of this article
 MIN_CHARS, MAX_CHARS = 30, 600
+# A consequence still to come (a forecast, plan, risk or warning) is what "implications" asks for;
+# among the classifier's sentences these rank first (by a quarter), ahead of effects already reported.
+LOOKS_AHEAD = re.compile(r"\b(will|would|could|may|might|expect\w*|plan\w*|warn\w*|threat\w*|risk\w*|"
+                         r"likely|forecast\w*|predict\w*|fear\w*|intend\w*|aim\w*|seek\w*)\b", re.IGNORECASE)
+AHEAD_BONUS = 1.25
 
 
 def classify(sentence: str) -> list[tuple[str, int]]:
@@ -77,13 +83,15 @@ def _precedent(item: dict[str, Any], options: list[tuple[float, str, int]], foun
 
 
 def implications(text: str, sentences: list[list[int]], limit: int,
-                 archive: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+                 archive: list[dict[str, Any]] | None = None,
+                 score: Callable[[list[str]], list[float]] = consequence.scores) -> list[dict[str, Any]]:
     """One item per evidenced category, strongest first; each evidence sentence used once. An item
     drawn from the article gets a `precedent` when a dated archive sentence (`archive` items with a
-    `date`) states a consequence of the same kind."""
+    `date`) states a consequence of the same kind. `score` gives each sentence's probability of
+    stating a consequence (the trained classifier)."""
     # Only a sentence with a category can become an item: the classifier reads only those.
     found = [(c, cats) for c in candidates(text, sentences, archive or []) if (cats := classify(c["text"]))]
-    probabilities = consequence.scores([c["text"] for c, _ in found])
+    probabilities = score([c["text"] for c, _ in found])
     options = []  # (score, category, candidate index)
     for index, ((candidate, categories), p) in enumerate(zip(found, probabilities, strict=True)):
         if p < THRESHOLD:
@@ -93,7 +101,8 @@ def implications(text: str, sentences: list[list[int]], limit: int,
             options.append((weight * min(1.0, 0.6 + 0.2 * hits), category, index))
     # The article's own consequences first; the archive's fill categories the article leaves empty
     # (and serve as precedents).
-    options.sort(key=lambda o: (found[o[2]][0]["source"] != "article", -o[0], o[1], o[2]))
+    ahead = [AHEAD_BONUS if LOOKS_AHEAD.search(c["text"]) else 1.0 for c, _ in found]
+    options.sort(key=lambda o: (found[o[2]][0]["source"] != "article", -o[0] * ahead[o[2]], o[1], o[2]))
     items, used, said = [], set(), set()
     for score, category, index in options:
         if category in {i["category"] for i in items} or index in used:

@@ -142,3 +142,16 @@ def test_a_precedent_cites_a_dated_archive_consequence_of_the_same_kind():
     assert economic["precedent"] == {"date": "1986-04", "text": statement(text),
                                      "evidence": [{"source": "a-7", "span": [0, len(text)], "text": text}]}
     assert all(e["source"] != "a-7" for i in items for e in i["evidence"])  # not also an item's evidence
+
+
+def test_a_consequence_to_come_ranks_before_one_already_reported():
+    reported = "Oil prices fell sharply because the OPEC meeting collapsed."
+    ahead = "Lower oil prices could force the government to cut its budget next year, analysts warned."
+    text = f"{reported} {ahead}"
+    spans = [[0, len(reported)], [len(reported) + 1, len(text)]]
+    # The classifier is surer of the reported effect; the ranking still puts the forecast first,
+    # unless the classifier is far surer of the other.
+    for probabilities, expected in (([0.90, 0.80], ahead), ([0.99, 0.55], reported)):
+        items = implications.implications(text, spans, 7, score=lambda texts, p=probabilities: p)
+        economic = next(i for i in items if i["category"] == "economic")
+        assert economic["evidence"][0]["text"] == expected
