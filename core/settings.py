@@ -33,10 +33,27 @@ def _api_keys(raw: str) -> dict[str, str]:
         client, sep, key = item.partition(":")
         if not sep or not client.strip() or not key.strip():
             raise ConfigError(f"API_KEYS: expected 'client:key' items, got {item!r}")
+        if "/" in client:
+            raise ConfigError(f"API_KEYS: a client name may not hold '/': {client.strip()!r}")
         if keys.get(key.strip(), client.strip()) != client.strip():
             raise ConfigError("API_KEYS: one key is given to two clients")
         keys[key.strip()] = client.strip()
     return keys
+
+
+def _shares(raw: str) -> dict[str, frozenset[str]]:
+    """Parse `wire:paper1,paper2;agency:paper3` into archive -> the clients that may read it."""
+    out: dict[str, frozenset[str]] = {}
+    for item in filter(None, (part.strip() for part in raw.split(";"))):
+        archive, sep, readers = item.partition(":")
+        clients = frozenset(c.strip() for c in readers.split(",") if c.strip())
+        if not sep or not archive.strip() or not clients:
+            raise ConfigError(f"ARCHIVE_SHARES: expected 'archive:client,client;...' items, got {item!r}")
+        out[archive.strip()] = clients
+    for name in [*out, *(c for clients in out.values() for c in clients)]:
+        if "/" in name:
+            raise ConfigError(f"ARCHIVE_SHARES: an archive or client name may not hold '/': {name!r}")
+    return out
 
 
 def _optional(value: str | None, default: str | None) -> str | None:
@@ -87,6 +104,7 @@ class Settings:
     webhook_secret: str = ""
     webhook_secrets: dict[str, str] = field(default_factory=dict)  # client -> secret
     auth_disabled: bool = False
+    archive_shares: dict[str, frozenset[str]] = field(default_factory=dict)  # archive -> clients reading it
     callback_allow_http: bool = False
     callback_allow_hosts: frozenset[str] = frozenset()
     callback_retry_delays: tuple[float, ...] = _delays(DEFAULT_RETRY_DELAYS)
@@ -120,6 +138,7 @@ class Settings:
             webhook_secret=secret,
             webhook_secrets=per_client,
             auth_disabled=_flag(env.get("AUTH_DISABLED")),
+            archive_shares=_shares(env.get("ARCHIVE_SHARES", "")),
             callback_allow_http=_flag(env.get("CALLBACK_ALLOW_HTTP")),
             callback_allow_hosts=frozenset(h.strip().lower() for h in hosts.split(",") if h.strip()),
             callback_retry_delays=_delays(env.get("CALLBACK_RETRY_DELAYS", DEFAULT_RETRY_DELAYS)),
@@ -136,6 +155,11 @@ class Settings:
             max_queue_depth=_optional_int(env.get("MAX_QUEUE_DEPTH"), cls.max_queue_depth),
             max_waiting=_optional_int(env.get("MAX_WAITING"), cls.max_waiting),
         )
+
+    def readable_archives(self, client: str) -> list[str]:
+        """The archives a client's enrichments and reads draw on: its own first, then those
+        shared with it (ARCHIVE_SHARES)."""
+        return [client, *sorted(a for a, readers in self.archive_shares.items() if client in readers and a != client)]
 
     def secret_for(self, client: str) -> str:
         """Return the webhook secret that signs `client`'s callbacks."""

@@ -213,9 +213,10 @@ def run() -> int:
         path, fmt, limit = demo_archive(env)
         if path != "none":
             say(f"Loading the demo archive {path} (at most {limit} articles)...")
+            demo_client = env["API_KEYS"].split(",")[0].partition(":")[0]  # the demo key's own archive
             loader = Child("archive import", [python, "-m", "flask", "--app", "service", "archive", "import",
-                                              path, "--format", fmt, "--limit", limit, "--wait"], env, None,
-                           supervised=False)
+                                              path, "--format", fmt, "--limit", limit, "--client", demo_client,
+                                              "--wait"], env, None, supervised=False)
             loader.start()
             try:
                 wait_until("the archive import", lambda: loader.exited() is not None, children, timeout=1800)

@@ -16,11 +16,11 @@ import redis
 from enrich import also_read
 from enrich.prepare import article_from_analysis, epoch, with_title
 from enrich.text import article_text
+from evaluation import eval_archive
 from evaluation.baselines import Bm25Ranker, TfidfRanker
 from evaluation.metrics import summarise
 from evaluation.nlp_cache import analyse_cached, index_cached
 from service.archive_formats import from_gva
-from store import archive_search
 
 NEAR_DUPLICATE = 0.8  # TF-IDF cosine at which an article counts as a copy of the query
 
@@ -54,7 +54,7 @@ def system_rankings(r: redis.Redis, articles: list[dict[str, Any]], model: str,
         article = articles[i]
         prepared = article_from_analysis(article, text, paragraphs, analysis)
         as_of = epoch(article["published_at"])
-        weights, docs = archive_search.related(r, prepared["features"], as_of, article["id"])
+        weights, docs = eval_archive.related(r, prepared["features"], as_of, article["id"])
         links = also_read.rank(prepared["features"], weights, docs, prepared, as_of, 10)
         out[i] = [link["archive_id"] for link in links]
     return out

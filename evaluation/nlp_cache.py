@@ -12,7 +12,7 @@ import redis
 from enrich import nlp
 from enrich.prepare import archive_doc_from_analysis, with_title
 from enrich.text import archive_text
-from store import archive_index
+from evaluation import eval_archive
 
 CACHE = Path(".cache/eval")
 
@@ -43,4 +43,4 @@ def index_cached(r: redis.Redis, articles: list[dict[str, Any]], model: str, lab
     texts = [archive_text(a["body"])[0] for a in articles]
     combined = [with_title(a["title"], t) for a, t in zip(articles, texts, strict=True)]
     for article, text, analysis in zip(articles, texts, analyse_cached(model, combined, label), strict=True):
-        archive_index.store(r, archive_doc_from_analysis(article, text, analysis))
+        eval_archive.store(r, archive_doc_from_analysis(article, text, analysis))

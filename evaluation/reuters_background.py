@@ -19,10 +19,10 @@ import redis
 from enrich import background
 from enrich.prepare import article_from_analysis, epoch, with_title
 from enrich.text import article_text
+from evaluation import eval_archive
 from evaluation.baselines import TfidfRanker
 from evaluation.nlp_cache import analyse_cached, index_cached
 from service.archive_formats import from_reuters
-from store import archive_search
 
 LIMIT = 8
 
@@ -61,7 +61,7 @@ def evaluate(path: Path, r: redis.Redis, model: str, queries: int = 400) -> dict
     for i, (text, paragraphs), analysis in zip(chosen, bodies, analyses, strict=True):
         prepared = article_from_analysis(articles[i], text, paragraphs, analysis)
         main = background.main_entities(prepared["entities"])
-        weights, sources = archive_search.story_sources(r, prepared["features"],
+        weights, sources = eval_archive.story_sources(r, prepared["features"],
                                                          [e["key"] for e in main], dates[i], ids[i])
         for item in background.timeline(main, sources, weights, LIMIT):
             source = item["source"]

@@ -13,8 +13,9 @@ import redis
 from enrich import also_read, background, implications, nlp
 from enrich.assemble import assemble
 from enrich.prepare import epoch, prepare_article
+from evaluation import eval_archive
 from evaluation.baselines import TfidfRanker
-from store import archive_index, archive_search
+from store import archive_index
 
 
 def enrich_in_process(r: redis.Redis, article: dict[str, Any], model: str) -> dict[str, float]:
@@ -25,19 +26,19 @@ def enrich_in_process(r: redis.Redis, article: dict[str, Any], model: str) -> di
     ms["prepare"] = (time.perf_counter() - t) * 1000
     as_of = epoch(article["published_at"])
     t = time.perf_counter()
-    weights, docs = archive_search.related(r, prepared["features"], as_of, article.get("id"))
+    weights, docs = eval_archive.related(r, prepared["features"], as_of, article.get("id"))
     links = also_read.rank(prepared["features"], weights, docs, prepared, as_of, 5)
     ms["also_read"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
     main = background.main_entities(prepared["entities"])
-    weights, sources = archive_search.story_sources(r, prepared["features"], [e["key"] for e in main],
+    weights, sources = eval_archive.story_sources(r, prepared["features"], [e["key"] for e in main],
                                                      as_of, article.get("id"))
     items = background.timeline(main, sources, weights, 8)
     ms["background"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
     stages = {"also_read": links, "background": items,
               "implications": implications.implications_and_key_points(prepared, items, 5)}
-    assemble("bench", article, prepared, stages, {}, archive_index.size(r))
+    assemble("bench", article, prepared, stages, {}, eval_archive.size(r))
     ms["implications+assemble"] = (time.perf_counter() - t) * 1000
     ms["total"] = sum(ms.values())
     return ms
@@ -54,24 +55,24 @@ def enrichment_latency(r: redis.Redis, articles: list[dict[str, Any]], model: st
         nlp.load(model)(a["body"])
         spacy_only.append((time.perf_counter() - t) * 1000)
     words = median(len(a["body"].split()) for a in articles)
-    return {"archive": archive_index.size(r), "articles": len(articles), "words": words,
+    return {"archive": eval_archive.size(r), "articles": len(articles), "words": words,
             **{f"{k}_ms_p50": median(run[k] for run in runs) for k in runs[0]},
             "baseline_spacy_ms_p50": median(spacy_only)}
 
 
 def pad_archive(r: redis.Redis, target: int) -> None:
     """Copy indexed documents under new ids until the archive holds `target` articles."""
-    originals = sorted(i.decode() for i in r.smembers(archive_index.IDS))
+    originals = archive_index.ids(r, eval_archive.ARCHIVE)
     copy = 0
-    while archive_index.size(r) < target:
+    while eval_archive.size(r) < target:
         for doc_id in originals:
-            if archive_index.size(r) >= target:
+            if eval_archive.size(r) >= target:
                 break
-            doc = archive_index.get(r, doc_id)
+            doc = archive_index.get(r, eval_archive.ARCHIVE, doc_id)
             if doc is None:
                 continue
             doc["ts"] = float(doc["ts"])
-            archive_index.store(r, {**doc, "id": f"{doc_id}~{copy}"})
+            eval_archive.store(r, {**doc, "id": f"{doc_id}~{copy}"})
         copy += 1
 
 
@@ -84,7 +85,7 @@ def lookup_latency(r: redis.Redis, queries: list[dict[str, Any]], model: str,
     for q, p in zip(queries, prepared, strict=True):
         t = time.perf_counter()
         as_of = epoch(q["published_at"])
-        weights, docs = archive_search.related(r, p["features"], as_of, q.get("id"))
+        weights, docs = eval_archive.related(r, p["features"], as_of, q.get("id"))
         also_read.rank(p["features"], weights, docs, p, as_of, 5)
         times.append((time.perf_counter() - t) * 1000)
     ranker = TfidfRanker([str(i) for i in range(len(texts_for_baseline))], texts_for_baseline)
@@ -95,7 +96,7 @@ def lookup_latency(r: redis.Redis, queries: list[dict[str, Any]], model: str,
         ranker.rank(i, allowed, 5)
         base.append((time.perf_counter() - t) * 1000)
     info = r.info("memory")
-    n = archive_index.size(r)
+    n = eval_archive.size(r)
     return {"archive": n, "lookup_ms_p50": float(np.percentile(times, 50)),
             "lookup_ms_p95": float(np.percentile(times, 95)),
             "baseline_tfidf_ms_p50": float(np.percentile(base, 50)),

@@ -24,9 +24,9 @@ import redis
 from enrich import background
 from enrich.prepare import article_from_analysis, epoch, with_title
 from enrich.text import article_text
+from evaluation import eval_archive
 from evaluation.baselines import TfidfRanker
 from evaluation.nlp_cache import analyse_cached, index_cached
-from store import archive_search
 
 MAX_K = 50
 PTB = [("-LRB-", "("), ("-RRB-", ")"), ("-LSB-", "["), ("-RSB-", "]"), ("-LCB-", "{"), ("-RCB-", "}"),
@@ -117,7 +117,7 @@ def background_of(r: redis.Redis, prepared: dict[str, Any], as_of: float, articl
                   limit: int) -> list[dict[str, Any]]:
     """The background stage as workers/tasks.py runs it."""
     main = background.main_entities(prepared["entities"])
-    weights, sources = archive_search.story_sources(r, prepared["features"], [e["key"] for e in main],
+    weights, sources = eval_archive.story_sources(r, prepared["features"], [e["key"] for e in main],
                                                      as_of, article_id)
     return background.timeline(main, sources, weights, limit)
 

@@ -5,6 +5,7 @@ import marshmallow as ma
 
 class ArchivedArticleSchema(ma.Schema):
     id = ma.fields.String()
+    archive = ma.fields.String(metadata={"description": "Whose archive: the client's own, or one shared with it."})
     status = ma.fields.String(metadata={"description": "'indexed', or 'failed' (see `error`)"})
     error = ma.fields.String(metadata={"description": "Why indexing failed (status 'failed')."})
     failed_at = ma.fields.String()

@@ -42,6 +42,8 @@ class EntitySchema(ma.Schema):
 
 
 class AlsoReadSchema(ma.Schema):
+    archive = ma.fields.String(required=True, metadata={
+        "description": "The archive it comes from: the client's own (the client's name) or one shared with it."})
     archive_id = ma.fields.String(required=True)
     title = ma.fields.String(required=True)
     url = ma.fields.String(allow_none=True)
@@ -52,6 +54,8 @@ class AlsoReadSchema(ma.Schema):
 
 
 class SourceSchema(ma.Schema):
+    archive = ma.fields.String(required=True, metadata={
+        "description": "The archive it comes from: the client's own (the client's name) or one shared with it."})
     archive_id = ma.fields.String(required=True)
     title = ma.fields.String(required=True)
     url = ma.fields.String(allow_none=True)

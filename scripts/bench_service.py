@@ -128,7 +128,7 @@ def import_archive(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
     seconds = time.monotonic() - started
     if done.returncode != 0:
         raise RuntimeError(f"archive import failed:\n{done.stdout}\n{done.stderr}")
-    size = archive_index.size(stack.redis)
+    size = archive_index.size(stack.redis, *archive_index.names(stack.redis))
     return {"size": size, "seconds": seconds, "per_s": size / seconds,
             "cli_says": next((ln for ln in done.stdout.splitlines() if ln.startswith("Queued")), "")}
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import marshmallow as ma
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_smorest import Blueprint, abort
 
 from schemas.archive import ArchivedArticleSchema, ArchiveStatsSchema, ImportReceiptSchema
@@ -71,11 +71,11 @@ def add_articles() -> dict[str, Any]:
         abort(422, message="No articles in the body.")
     articles = validated(records)
     r = current_app.extensions["redis"]
-    retracted = archive_import.retracted(r, articles)
+    retracted = archive_import.retracted(r, g.client, articles)
     if retracted:
         abort(409, message="These articles were retracted and cannot be re-imported: "
                            + ", ".join(retracted[:20]), errors={"id": retracted[:20]})
-    ids = archive_import.queue(r, current_app.extensions["celery"], articles)
+    ids = archive_import.queue(r, current_app.extensions["celery"], g.client, articles)
     return {"accepted": len(ids), "ids": ids, "status": "indexing"}
 
 
@@ -85,39 +85,42 @@ def get_article(article_id: str) -> dict[str, Any]:
     """Get an archive article: its normalised text once indexed, or why indexing failed
 
     200 with `status: indexed` (and the text that citations point into) or `status: failed` (and
-    `error`); 404 while it is queued, or if there is no such article."""
+    `error`); 404 while it is queued, or if there is no such article. The client's own archive is
+    read first, then the archives shared with it (`archive` says which); another client's
+    archive, never."""
     r = current_app.extensions["redis"]
-    doc = archive_index.get(r, article_id, ("id", "title", "url", "published_at", "text",
-                                            "indexed_at"))
-    if doc is None:
-        failed = archive_index.failure(r, article_id)
-        if failed:
-            return {"id": article_id, "status": "failed", "error": failed["error"],
-                    "failed_at": datetime.fromtimestamp(failed["failed_at"], UTC).isoformat()}
-        if archive_index.is_pending(r, article_id):
-            abort(404, message=f"Archive article {article_id!r} is queued and not indexed yet.")
-        abort(404, message=f"No archive article {article_id!r}.")
-    doc["url"] = doc["url"] or None
-    doc["indexed_at"] = datetime.fromtimestamp(float(doc["indexed_at"]), UTC).isoformat()
-    return {**doc, "status": "indexed"}
+    for archive in current_app.extensions["settings"].readable_archives(g.client):
+        doc = archive_index.get(r, archive, article_id, ("id", "title", "url", "published_at", "text",
+                                                         "indexed_at"))
+        if doc is not None:
+            doc["url"] = doc["url"] or None
+            doc["indexed_at"] = datetime.fromtimestamp(float(doc["indexed_at"]), UTC).isoformat()
+            return {**doc, "archive": archive, "status": "indexed"}
+    failed = archive_index.failure(r, g.client, article_id)
+    if failed:
+        return {"id": article_id, "archive": g.client, "status": "failed", "error": failed["error"],
+                "failed_at": datetime.fromtimestamp(failed["failed_at"], UTC).isoformat()}
+    if archive_index.is_pending(r, g.client, article_id):
+        abort(404, message=f"Archive article {article_id!r} is queued and not indexed yet.")
+    abort(404, message=f"No archive article {article_id!r}.")
 
 
 @blp.route("/articles/<article_id>", methods=["DELETE"])
 @blp.response(204)
 def delete_article(article_id: str) -> None:
-    """Retract an archive article: it is never suggested again"""
+    """Retract an article of the client's own archive: it is never suggested again"""
     r = current_app.extensions["redis"]
-    known = (archive_index.is_pending(r, article_id) or archive_index.failure(r, article_id)
-             or archive_index.get(r, article_id, ("id",)))
+    known = (archive_index.is_pending(r, g.client, article_id) or archive_index.failure(r, g.client, article_id)
+             or archive_index.get(r, g.client, article_id, ("id",)))
     if not known:
-        abort(404, message=f"No archive article {article_id!r}.")
-    archive_index.delete(r, article_id)
+        abort(404, message=f"No archive article {article_id!r} in your archive.")
+    archive_index.delete(r, g.client, article_id)
 
 
 @blp.route("/stats", methods=["GET"])
 @blp.response(200, ArchiveStatsSchema)
 def stats() -> dict[str, int]:
-    """Count archive articles, retractions and indexed features"""
+    """Count the client's own archive's articles, retractions and indexed features"""
     r = current_app.extensions["redis"]
-    return {"articles": archive_index.size(r), "retracted": int(r.scard(archive_index.RETRACTED)),
-            "features": int(r.hlen(archive_index.DF))}
+    return {"articles": archive_index.size(r, g.client), "retracted": archive_index.retracted_count(r, g.client),
+            "features": archive_index.feature_count(r, g.client)}

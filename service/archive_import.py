@@ -27,14 +27,15 @@ def load_article(record: Any) -> dict[str, Any]:
     return {**article, "published_at": published.astimezone(UTC).isoformat()}
 
 
-def retracted(r: redis.Redis, articles: list[dict[str, Any]]) -> list[str]:
-    """The ids among these that were retracted: they may never be imported again."""
-    return archive_index.retracted_among(r, [a["id"] for a in articles])
+def retracted(r: redis.Redis, archive: str, articles: list[dict[str, Any]]) -> list[str]:
+    """The ids among these that were retracted from this archive: they may never be imported again."""
+    return archive_index.retracted_among(r, archive, [a["id"] for a in articles])
 
 
-def queue(r: redis.Redis, celery: Celery, articles: list[dict[str, Any]]) -> list[str]:
-    """Stage loaded, not retracted articles and queue them for indexing; return their ids."""
+def queue(r: redis.Redis, celery: Celery, archive: str, articles: list[dict[str, Any]]) -> list[str]:
+    """Stage loaded, not retracted articles in this archive and queue them for indexing; return
+    their ids."""
     if articles:
-        archive_index.stage_pending(r, articles)
-        enqueue_indexing(celery, [a["id"] for a in articles])
+        archive_index.stage_pending(r, archive, articles)
+        enqueue_indexing(celery, [archive_index.qualify(archive, a["id"]) for a in articles])
     return [a["id"] for a in articles]

@@ -51,8 +51,12 @@ def _records(path: Path, fmt: str) -> Iterator[tuple[int, Any]]:
 @click.option("--wait/--no-wait", default=False, help="Wait until the workers indexed them all.")
 @click.option("--timeout", type=float, default=900.0, show_default=True,
               help="Seconds to wait with --wait.")
-def import_command(path: Path, fmt: str, limit: int | None, wait: bool, timeout: float) -> None:
-    """Validate the JSONL file's articles and queue them for indexing."""
+@click.option("--client", default=None,
+              help="The client (API_KEYS name) whose archive receives them; default: the only client.")
+def import_command(path: Path, fmt: str, limit: int | None, wait: bool, timeout: float,
+                   client: str | None) -> None:
+    """Validate the JSONL file's articles and queue them for indexing into a client's archive."""
+    archive = _archive_of(client)
     r = current_app.extensions["redis"]
     celery = current_app.extensions["celery"]
     ids: list[str] = []
@@ -60,9 +64,9 @@ def import_command(path: Path, fmt: str, limit: int | None, wait: bool, timeout:
     batch: list[dict[str, Any]] = []
 
     def flush() -> None:
-        refused = set(archive_import.retracted(r, batch))
+        refused = set(archive_import.retracted(r, archive, batch))
         skipped.extend(f"{i}: retracted, may not be imported again" for i in sorted(refused))
-        ids.extend(archive_import.queue(r, celery, [a for a in batch if a["id"] not in refused]))
+        ids.extend(archive_import.queue(r, celery, archive, [a for a in batch if a["id"] not in refused]))
         batch.clear()
 
     with click.progressbar(islice(_records(path, fmt), limit), label=f"Queueing {path.name}",
@@ -79,14 +83,32 @@ def import_command(path: Path, fmt: str, limit: int | None, wait: bool, timeout:
             if len(batch) == BATCH:
                 flush()
         flush()
-    click.echo(f"Queued {len(ids)} articles for indexing; skipped {len(skipped)}.")
+    click.echo(f"Queued {len(ids)} articles for indexing into {archive!r}'s archive; skipped {len(skipped)}.")
     for line in skipped[:10]:
         click.echo(f"  skipped {line}", err=True)
     if wait and ids:
-        _wait_for(r, ids, timeout)
+        _wait_for(r, archive, ids, timeout)
 
 
-def _wait_for(r: redis.Redis, ids: list[str], timeout: float) -> None:
+def _archive_of(client: str | None) -> str:
+    """The archive to import into: --client, else the one client API_KEYS names (or 'default'
+    when auth is off, as the API's)."""
+    settings = current_app.extensions["settings"]
+    clients = sorted(set(settings.api_keys.values()))
+    if client:
+        if clients and client not in clients and client not in settings.archive_shares:
+            raise click.BadParameter(f"{client!r} is neither a client in API_KEYS ({', '.join(clients)}) "
+                                     "nor a shared archive in ARCHIVE_SHARES", param_hint="--client")
+        return client
+    if settings.auth_disabled or not clients:
+        return "default"
+    if len(clients) > 1:
+        raise click.UsageError(f"Several clients have keys ({', '.join(clients)}): say whose archive "
+                               "this is with --client.")
+    return clients[0]
+
+
+def _wait_for(r: redis.Redis, archive: str, ids: list[str], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     done = 0
     with click.progressbar(length=len(ids), label="Indexing", show_pos=True) as bar:
@@ -94,14 +116,14 @@ def _wait_for(r: redis.Redis, ids: list[str], timeout: float) -> None:
             if time.monotonic() > deadline:
                 raise click.ClickException(f"Only {done} of {len(ids)} indexed after {timeout}s; "
                                            "are workers consuming the 'index' queue?")
-            now_done = len(ids) - sum(archive_index.pending_count(r, ids[i:i + 1000])
+            now_done = len(ids) - sum(archive_index.pending_count(r, archive, ids[i:i + 1000])
                                       for i in range(0, len(ids), 1000))
             bar.update(now_done - done)
             done = now_done
             time.sleep(0.5)
     failed = {}
     for i in range(0, len(ids), 1000):
-        failed.update(archive_index.failures(r, ids[i:i + 1000]))
+        failed.update(archive_index.failures(r, archive, ids[i:i + 1000]))
     if failed:
         for article_id, error in list(failed.items())[:10]:
             click.echo(f"  failed {article_id}: {error}", err=True)

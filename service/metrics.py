@@ -54,8 +54,11 @@ class RedisCollector:
                                 value=r.zcard(jobs.DEAD_LETTERS))
         yield GaugeMetricFamily("enrichment_deliveries_due", "Callbacks waiting for a retry",
                                 value=r.zcard(jobs.DELIVERIES_DUE))
-        yield GaugeMetricFamily("enrichment_archive_articles", "Indexed archive articles",
-                                value=archive_index.size(r))
+        articles = GaugeMetricFamily("enrichment_archive_articles", "Indexed archive articles",
+                                     labels=["archive"])
+        for archive in archive_index.names(r):
+            articles.add_metric([archive], archive_index.size(r, archive))
+        yield articles
 
 
 @blp.route("/metrics", methods=["GET"])

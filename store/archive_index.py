@@ -1,7 +1,10 @@
-"""The newsroom archive in Redis: documents, an inverted index dated by publication, retractions.
+"""The newsrooms' archives in Redis: documents, an inverted index dated by publication, retractions.
 
+Each archive (one per client, plus any shared one such as a wire service's) has its own keys.
 Postings are sorted sets (article id -> published epoch), so any number of workers share one
 index, a newly indexed article is searchable at once, and every lookup can be cut "as of" a date.
+A lookup reads several archives together (a client's own and those shared with it); documents
+found that way are named by qualified ids, "<archive>/<article id>".
 """
 
 from __future__ import annotations
@@ -17,103 +20,127 @@ import redis
 
 from store.jobs import PREFIX
 
-DOC = PREFIX + "arc:doc:"
-POST = PREFIX + "arc:post:"
-PENDING = PREFIX + "arc:pending:"
-FAILED = PREFIX + "arc:failed:"  # id -> why indexing failed (kept as long as a pending article)
-DF = PREFIX + "arc:df"
-IDS = PREFIX + "arc:ids"
-RETRACTED = PREFIX + "arc:retracted"
 PENDING_TTL = 7 * 24 * 3600
 POSTINGS_PER_FEATURE = 400
+SEPARATOR = "/"  # between an archive's name and an article id in a qualified id: "paper1/123"
+NAMES = PREFIX + "arcs"  # set: the names of the archives that hold articles
 
 
-def stage_pending(r: redis.Redis, articles: list[dict[str, Any]]) -> None:
+def key(archive: str, kind: str, name: str = "") -> str:
+    """One archive's key: every key of an archive names it (enr:arc:<archive>:<kind>[:<name>]), so
+    a newsroom's archive can be listed, exported and erased on its own."""
+    return f"{PREFIX}arc:{archive}:{kind}" + (f":{name}" if name else "")
+
+
+def qualify(archive: str, article_id: str) -> str:
+    """The id of an article across archives: archive name, '/', the newsroom's own id."""
+    return f"{archive}{SEPARATOR}{article_id}"
+
+
+def unqualify(qualified: str) -> tuple[str, str]:
+    archive, _, article_id = qualified.partition(SEPARATOR)
+    return archive, article_id
+
+
+def _doc_key(qualified: str) -> str:
+    archive, article_id = unqualify(qualified)
+    return key(archive, "doc", article_id)
+
+
+def stage_pending(r: redis.Redis, archive: str, articles: list[dict[str, Any]]) -> None:
     """Keep validated articles until a worker indexes them."""
     pipe = r.pipeline()
     for article in articles:
-        pipe.set(PENDING + article["id"], json.dumps(article), ex=PENDING_TTL)
-        pipe.delete(FAILED + article["id"])  # imported again: an earlier failure no longer stands
+        pipe.set(key(archive, "pending", article["id"]), json.dumps(article), ex=PENDING_TTL)
+        pipe.delete(key(archive, "failed", article["id"]))  # imported again: an earlier failure no longer stands
     pipe.execute()
 
 
-def mark_failed(r: redis.Redis, article_id: str, error: str) -> None:
+def mark_failed(r: redis.Redis, qualified: str, error: str) -> None:
     """Indexing this staged article failed: keep why (GET shows it) and drop the staged copy."""
+    archive, article_id = unqualify(qualified)
     pipe = r.pipeline()
-    pipe.set(FAILED + article_id, json.dumps({"error": error[:2000], "failed_at": time.time()}),
+    pipe.set(key(archive, "failed", article_id), json.dumps({"error": error[:2000], "failed_at": time.time()}),
              ex=PENDING_TTL)
-    pipe.delete(PENDING + article_id)
+    pipe.delete(key(archive, "pending", article_id))
     pipe.execute()
 
 
-def failure(r: redis.Redis, article_id: str) -> dict[str, Any] | None:
+def failure(r: redis.Redis, archive: str, article_id: str) -> dict[str, Any] | None:
     """Why indexing this article failed, if it did: {"error", "failed_at"}."""
-    raw = r.get(FAILED + article_id)
+    raw = r.get(key(archive, "failed", article_id))
     return None if raw is None else dict(json.loads(raw))
 
 
-def load_pending(r: redis.Redis, ids: list[str]) -> list[dict[str, Any]]:
-    raws = r.mget([PENDING + i for i in ids]) if ids else []
-    return [json.loads(raw) for raw in raws if raw is not None]
+def load_pending(r: redis.Redis, qualified_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Staged articles by qualified id (those still staged)."""
+    keys = [key(unqualify(q)[0], "pending", unqualify(q)[1]) for q in qualified_ids]
+    raws = r.mget(keys) if keys else []
+    return {q: json.loads(raw) for q, raw in zip(qualified_ids, raws, strict=True) if raw is not None}
 
 
-def is_pending(r: redis.Redis, article_id: str) -> bool:
-    return bool(r.exists(PENDING + article_id))
+def is_pending(r: redis.Redis, archive: str, article_id: str) -> bool:
+    return bool(r.exists(key(archive, "pending", article_id)))
 
 
-def retracted_among(r: redis.Redis, ids: list[str]) -> list[str]:
-    """Those of `ids` that were retracted, in one round trip."""
-    return [i for i, gone in zip(ids, r.smismember(RETRACTED, ids) if ids else [], strict=True) if gone]
+def retracted_among(r: redis.Redis, archive: str, ids: list[str]) -> list[str]:
+    """Those of `ids` that were retracted from this archive, in one round trip."""
+    gone = r.smismember(key(archive, "retracted"), ids) if ids else []
+    return [i for i, out in zip(ids, gone, strict=True) if out]
 
 
-def store(r: redis.Redis, doc: dict[str, Any]) -> None:
+def store(r: redis.Redis, archive: str, doc: dict[str, Any]) -> None:
     """Index one prepared document, replacing an earlier version with the same id."""
     doc_id = doc["id"]
-    old = r.hget(DOC + doc_id, "features")
+    doc_key = key(archive, "doc", doc_id)
+    old = r.hget(doc_key, "features")
     pipe = r.pipeline(transaction=True)
     if old is not None:
-        _unpost(pipe, doc_id, json.loads(old))
+        _unpost(pipe, archive, doc_id, json.loads(old))
     feats: dict[str, float] = doc["features"]
     for feature in feats:
-        pipe.zadd(POST + feature, {doc_id: doc["ts"]})
-        pipe.hincrby(DF, feature, 1)
-    pipe.hset(DOC + doc_id, mapping={
+        pipe.zadd(key(archive, "post", feature), {doc_id: doc["ts"]})
+        pipe.hincrby(key(archive, "df"), feature, 1)
+    pipe.hset(doc_key, mapping={
         "id": doc_id, "title": doc["title"], "url": doc.get("url") or "",
         "published_at": doc["published_at"], "ts": doc["ts"], "text": doc["text"],
         "features": json.dumps(feats), "sentences": json.dumps(doc["sentences"]),
         "names": json.dumps(doc["names"]), "norm": math.sqrt(sum(w * w for w in feats.values())),
         "indexed_at": time.time(),
     })
-    pipe.sadd(IDS, doc_id)
-    pipe.delete(PENDING + doc_id, FAILED + doc_id)
+    pipe.sadd(key(archive, "ids"), doc_id)
+    pipe.sadd(NAMES, archive)
+    pipe.delete(key(archive, "pending", doc_id), key(archive, "failed", doc_id))
     pipe.execute()
 
 
-def _unpost(pipe: redis.client.Pipeline, doc_id: str, feats: dict[str, float]) -> None:
+def _unpost(pipe: redis.client.Pipeline, archive: str, doc_id: str, feats: dict[str, float]) -> None:
     for feature in feats:
-        pipe.zrem(POST + feature, doc_id)
-        pipe.hincrby(DF, feature, -1)
+        pipe.zrem(key(archive, "post", feature), doc_id)
+        pipe.hincrby(key(archive, "df"), feature, -1)
 
 
-def delete(r: redis.Redis, doc_id: str) -> bool:
+def delete(r: redis.Redis, archive: str, doc_id: str) -> bool:
     """Retract an article: it leaves the index and is never suggested again."""
-    old = r.hget(DOC + doc_id, "features")
+    doc_key = key(archive, "doc", doc_id)
+    old = r.hget(doc_key, "features")
     pipe = r.pipeline(transaction=True)
-    pipe.sadd(RETRACTED, doc_id)
-    pipe.delete(PENDING + doc_id, FAILED + doc_id)
+    pipe.sadd(key(archive, "retracted"), doc_id)
+    pipe.delete(key(archive, "pending", doc_id), key(archive, "failed", doc_id))
     if old is not None:
-        _unpost(pipe, doc_id, json.loads(old))
-        pipe.delete(DOC + doc_id)
-        pipe.srem(IDS, doc_id)
+        _unpost(pipe, archive, doc_id, json.loads(old))
+        pipe.delete(doc_key)
+        pipe.srem(key(archive, "ids"), doc_id)
     pipe.execute()
     return old is not None
 
 
-def get(r: redis.Redis, doc_id: str, fields: tuple[str, ...] | None = None) -> dict[str, Any] | None:
+def get(r: redis.Redis, archive: str, doc_id: str, fields: tuple[str, ...] | None = None) -> dict[str, Any] | None:
+    doc_key = key(archive, "doc", doc_id)
     if fields is None:
-        raw = r.hgetall(DOC + doc_id)
+        raw = r.hgetall(doc_key)
         return _decode(raw) if raw else None
-    values = r.hmget(DOC + doc_id, list(fields))
+    values = r.hmget(doc_key, list(fields))
     if values[0] is None:
         return None
     return _decode(dict(zip(fields, values, strict=True)))
@@ -131,57 +158,99 @@ def _decode(raw: dict[Any, Any]) -> dict[str, Any]:
     return out
 
 
-def size(r: redis.Redis) -> int:
-    return int(r.scard(IDS))
+def size(r: redis.Redis, *archives: str) -> int:
+    """How many articles these archives hold together."""
+    if len(archives) == 1:
+        return int(r.scard(key(archives[0], "ids")))
+    pipe = r.pipeline(transaction=False)
+    for archive in archives:
+        pipe.scard(key(archive, "ids"))
+    return sum(int(n) for n in pipe.execute())
+
+
+def names(r: redis.Redis) -> list[str]:
+    """Every archive that has held an indexed article."""
+    return sorted(n.decode() for n in r.smembers(NAMES))
+
+
+def retracted_count(r: redis.Redis, archive: str) -> int:
+    return int(r.scard(key(archive, "retracted")))
+
+
+def feature_count(r: redis.Redis, archive: str) -> int:
+    return int(r.hlen(key(archive, "df")))
+
+
+def ids(r: redis.Redis, archive: str) -> list[str]:
+    return sorted(i.decode() for i in r.smembers(key(archive, "ids")))
 
 
 # Document frequencies change slowly: each process keeps the ones it read for a minute, which
 # saves most of the large HMGET of every lookup. Absent features are not kept, so a name that
 # enters the archive counts at once.
 DF_TTL = 60.0
-_df_cache: dict[tuple[int, str], tuple[int, float]] = {}
+_df_cache: dict[tuple[int, str, str], tuple[int, float]] = {}
 
 
-def document_frequencies(r: redis.Redis, feats: list[str]) -> dict[str, int]:
+def document_frequencies(r: redis.Redis, archives: list[str], feats: list[str]) -> dict[str, int]:
+    """How many articles of these archives (together) carry each feature."""
     now, pool = time.monotonic(), id(r.connection_pool)
-    out: dict[str, int] = {}
-    missing = []
-    for feature in feats:
-        hit = _df_cache.get((pool, feature))
-        if hit and now - hit[1] < DF_TTL:
-            out[feature] = hit[0]
-        else:
-            missing.append(feature)
-    if missing:
+    out: dict[str, int] = dict.fromkeys(feats, 0)
+    for archive in archives:
+        missing = []
+        for feature in feats:
+            hit = _df_cache.get((pool, archive, feature))
+            if hit and now - hit[1] < DF_TTL:
+                out[feature] += hit[0]
+            else:
+                missing.append(feature)
+        if not missing:
+            continue
         if len(_df_cache) > 1_000_000:
             _df_cache.clear()
-        for feature, value in zip(missing, r.hmget(DF, missing), strict=True):
-            out[feature] = int(value or 0)
-            if out[feature] > 0:
-                _df_cache[(pool, feature)] = (out[feature], now)
+        for feature, value in zip(missing, r.hmget(key(archive, "df"), missing), strict=True):
+            count = int(value or 0)
+            out[feature] += count
+            if count > 0:
+                _df_cache[(pool, archive, feature)] = (count, now)
     return out
 
 
-def postings(r: redis.Redis, feats: list[str], until: float, exclusive: bool = False,
+def postings(r: redis.Redis, archives: list[str], feats: list[str], until: float, exclusive: bool = False,
              per_feature: int = POSTINGS_PER_FEATURE) -> dict[str, list[tuple[str, float]]]:
-    """Newest (id, published epoch) pairs at or before `until` (strictly before, if exclusive)
-    per feature."""
+    """Newest (qualified id, published epoch) pairs at or before `until` (strictly before, if
+    exclusive) per feature, over these archives together."""
     pipe = r.pipeline(transaction=False)
     upper = f"({until}" if exclusive else until
-    for feature in feats:
-        pipe.zrevrangebyscore(POST + feature, upper, "-inf", start=0, num=per_feature, withscores=True)
-    return {f: [(i.decode(), ts) for i, ts in hits] for f, hits in zip(feats, pipe.execute(), strict=True)}
+    for archive in archives:
+        for feature in feats:
+            pipe.zrevrangebyscore(key(archive, "post", feature), upper, "-inf", start=0, num=per_feature,
+                                  withscores=True)
+    replies = iter(pipe.execute())
+    out: dict[str, list[tuple[str, float]]] = {f: [] for f in feats}
+    for archive in archives:
+        for feature in feats:
+            out[feature] += [(qualify(archive, i.decode()), ts) for i, ts in next(replies)]
+    if len(archives) > 1:
+        for feature, hits in out.items():
+            out[feature] = sorted(hits, key=lambda h: -h[1])[:per_feature]
+    return out
 
 
-def fetch_many(r: redis.Redis, ids: list[str], fields: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+def fetch_many(r: redis.Redis, qualified_ids: list[str], fields: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """Fields of these documents (by qualified id), leaving out retracted ones."""
     pipe = r.pipeline(transaction=False)
-    for doc_id in ids:
-        pipe.hmget(DOC + doc_id, list(fields))
-    retracted = r.smismember(RETRACTED, ids) if ids else []
+    for qualified in qualified_ids:
+        pipe.hmget(_doc_key(qualified), list(fields))
+    for qualified in qualified_ids:
+        archive, article_id = unqualify(qualified)
+        pipe.sismember(key(archive, "retracted"), article_id)
+    replies = pipe.execute()
+    values_of, gone_of = replies[:len(qualified_ids)], replies[len(qualified_ids):]
     out: dict[str, dict[str, Any]] = {}
-    for doc_id, values, gone in zip(ids, pipe.execute(), retracted, strict=True):
+    for qualified, values, gone in zip(qualified_ids, values_of, gone_of, strict=True):
         if values[0] is not None and not gone:
-            out[doc_id] = _decode(dict(zip(fields, values, strict=True)))
+            out[qualified] = _decode(dict(zip(fields, values, strict=True)))
     return out
 
 
@@ -197,12 +266,12 @@ def candidate_overlap(found: dict[str, list[tuple[str, float]]], weights: dict[s
     return scores, published
 
 
-def pending_count(r: redis.Redis, ids: list[str]) -> int:
+def pending_count(r: redis.Redis, archive: str, ids: list[str]) -> int:
     """How many of these ids are staged and not indexed (nor failed) yet."""
-    return int(r.exists(*(PENDING + i for i in ids))) if ids else 0
+    return int(r.exists(*(key(archive, "pending", i) for i in ids))) if ids else 0
 
 
-def failures(r: redis.Redis, ids: list[str]) -> dict[str, str]:
+def failures(r: redis.Redis, archive: str, ids: list[str]) -> dict[str, str]:
     """Of these ids, those whose indexing failed, with the error."""
-    raws = r.mget([FAILED + i for i in ids]) if ids else []
+    raws = r.mget([key(archive, "failed", i) for i in ids]) if ids else []
     return {i: json.loads(raw)["error"] for i, raw in zip(ids, raws, strict=True) if raw is not None}

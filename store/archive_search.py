@@ -14,22 +14,22 @@ MAX_QUERY_FEATURES = 30
 MAX_CANDIDATES = 80
 
 
-def related(r: redis.Redis, query: dict[str, float], as_of: float, exclude_id: str | None
-            ) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
-    """Return idf weights of the query's known features and the best-overlapping archive docs
-    published at or before `as_of`, never `exclude_id`."""
-    n = index.size(r)
-    df = index.document_frequencies(r, list(query))
+def related(r: redis.Redis, archives: list[str], query: dict[str, float], as_of: float,
+            exclude_id: str | None) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
+    """Return idf weights of the query's known features and the best-overlapping docs of these
+    archives (by qualified id) published at or before `as_of`, never `exclude_id` (qualified)."""
+    n = index.size(r, *archives)
+    df = index.document_frequencies(r, archives, list(query))
     weights = {f: idf(count, n) for f, count in df.items() if count > 0}
     chosen = sorted(weights, key=lambda f: (-weights[f] * query[f], f))[:MAX_QUERY_FEATURES]
-    found = index.postings(r, chosen, as_of)
+    found = index.postings(r, archives, chosen, as_of)
     overlap, published = index.candidate_overlap(found, {f: weights[f] * query[f] for f in chosen})
     overlap.pop(exclude_id or "", None)
     prior = {i: v * recency(max(0.0, as_of - published[i]) / 86400) for i, v in overlap.items()}
     top = sorted(prior, key=lambda i: (-prior[i], i))[:MAX_CANDIDATES]
     docs = index.fetch_many(r, top, ("title", "url", "published_at", "features"))
     unseen = sorted({f for doc in docs.values() for f in doc["features"]} - weights.keys())
-    weights.update({f: idf(count, n) for f, count in index.document_frequencies(r, unseen).items()})
+    weights.update({f: idf(count, n) for f, count in index.document_frequencies(r, archives, unseen).items()})
     return weights, docs
 
 
@@ -42,19 +42,20 @@ RELATIVE_FLOOR = 0.5  # and at least this share of the best source's: a loose po
 PRIOR_DOCS = 1000  # idf as if the archive also held this many articles on other subjects
 
 
-def _covering(r: redis.Redis, strength: dict[str, float], before: float, exclude_id: str | None,
-              ) -> dict[str, float]:
+def _covering(r: redis.Redis, archives: list[str], strength: dict[str, float], before: float,
+              exclude_id: str | None) -> dict[str, float]:
     """Archive ids published before `before` with the share of `strength` their features carry."""
     total = sum(strength.values()) or 1.0
-    found = index.postings(r, list(strength), before, exclusive=True, per_feature=STORY_POSTINGS)
+    found = index.postings(r, archives, list(strength), before, exclusive=True, per_feature=STORY_POSTINGS)
     overlap, _ = index.candidate_overlap(found, strength)
     overlap.pop(exclude_id or "", None)
     return {i: v / total for i, v in overlap.items()}
 
 
-def story_sources(r: redis.Redis, query: dict[str, float], entity_keys: list[str], before: float,
-                  exclude_id: str | None) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
-    """The archive articles about the article's story, published strictly before `before`.
+def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], entity_keys: list[str],
+                  before: float, exclude_id: str | None) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
+    """The articles of these archives about the article's story (by qualified id), published
+    strictly before `before`.
 
     The story is found in two steps. First the SEEDS articles that carry most of the weight of
     the article's main entities and strongest terms; then the features those seeds share (the
@@ -65,13 +66,13 @@ def story_sources(r: redis.Redis, query: dict[str, float], entity_keys: list[str
     tells the story apart: without the prior a name every article shares would weigh nothing.
     Each source's `similarity` is its coverage of the story's features times (0.5 + its cosine to
     the article); sources below RELATIVE_FLOOR of the best are dropped before their text is read."""
-    n = index.size(r) + PRIOR_DOCS
-    df = index.document_frequencies(r, list(query))
+    n = index.size(r, *archives) + PRIOR_DOCS
+    df = index.document_frequencies(r, archives, list(query))
     weights = {f: idf(count, n) for f, count in df.items() if count > 0}
     entities = [f for f in ("e:" + k for k in entity_keys) if f in weights]
     terms = sorted((f for f in weights if f not in entities), key=lambda f: (-weights[f] * query[f], f))
     search = entities + terms[:max(0, STORY_FEATURES - len(entities))]
-    first = _covering(r, {f: weights[f] * query[f] for f in search}, before, exclude_id)
+    first = _covering(r, archives, {f: weights[f] * query[f] for f in search}, before, exclude_id)
     seeds = sorted(first, key=lambda i: (-first[i], i))[:SEEDS]
     story: dict[str, float] = defaultdict(float)
     for doc in index.fetch_many(r, seeds, ("features",)).values():
@@ -81,9 +82,10 @@ def story_sources(r: redis.Redis, query: dict[str, float], entity_keys: list[str
         story[feature] += query[feature] * max(1, len(seeds)) / 2  # the article itself counts too
     shared = [f for f in story if story[f] > 1.0 or f in search]
     weights.update({f: idf(count, n) for f, count in index.document_frequencies(
-        r, sorted(set(shared) - weights.keys())).items() if count > 0})
+        r, archives, sorted(set(shared) - weights.keys())).items() if count > 0})
     ranked = sorted((f for f in shared if f in weights), key=lambda f: (-weights[f] * story[f], f))
-    coverage = _covering(r, {f: weights[f] * story[f] for f in ranked[:STORY_FEATURES]}, before, exclude_id)
+    coverage = _covering(r, archives, {f: weights[f] * story[f] for f in ranked[:STORY_FEATURES]}, before,
+                         exclude_id)
     best = sorted((i for i, c in coverage.items() if c >= STORY_MIN_COVERAGE),
                   key=lambda i: (-coverage[i], i))[:MAX_STORY_SOURCES]
     article = unit(query, weights)

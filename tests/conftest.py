@@ -80,6 +80,7 @@ def env(redis_server: RedisServer) -> dict[str, str]:
         "BROKER_VISIBILITY_TIMEOUT": "10",
         "JOB_STALL_SECONDS": "15",  # the watchdog re-queues a job with no progress for this long
         "RATE_LIMIT": "none",  # tests/test_limits.py sets its own
+        "ARCHIVE_SHARES": "wire:alice,bob",  # a wire service's archive both newsrooms read (test_tenancy)
     }
 
 

@@ -309,4 +309,4 @@ def test_unknown_archive_article_is_404_and_delete_changes_nothing(client, store
     before = client.get("/v1/archive/stats", headers=auth()).json
     assert_error(client.delete("/v1/archive/articles/no-such-article", headers=auth()), 404)
     assert client.get("/v1/archive/stats", headers=auth()).json == before
-    assert not store.sismember("enr:arc:retracted", "no-such-article")
+    assert not store.sismember("enr:arc:alice:retracted", "no-such-article")

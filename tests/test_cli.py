@@ -22,7 +22,7 @@ def test_import_gva_file_indexes_every_valid_record(app, client, worker, tmp_pat
     path = tmp_path / "gva.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in records))
 
-    result = app.test_cli_runner().invoke(args=["archive", "import", str(path), "--format", "gva",
+    result = app.test_cli_runner().invoke(args=["archive", "import", str(path), "--client", "alice", "--format", "gva",
                                                 "--wait", "--timeout", "120"])
     assert result.exit_code == 0, result.output
     assert "Queued 3 articles" in result.output and "skipped 1." in result.output
@@ -52,14 +52,15 @@ def test_cli_and_api_import_the_same_way(app, client, worker, tmp_path):
     assert response.status_code == 202, response.json
     path = tmp_path / "one.jsonl"
     path.write_text(json.dumps({**record, "id": "same-cli"}))
-    result = app.test_cli_runner().invoke(args=["archive", "import", str(path), "--wait", "--timeout", "60"])
+    result = app.test_cli_runner().invoke(args=["archive", "import", str(path), "--client", "alice", "--wait",
+                                                    "--timeout", "60"])
     assert result.exit_code == 0, result.output
     got = {i: wait_for(lambda i=i: (g := client.get(f"/v1/archive/articles/{i}", headers=auth())).status_code
                        == 200 and g.json) for i in ("same-api", "same-cli")}
     assert got["same-api"]["published_at"] == got["same-cli"]["published_at"] == "2016-03-01T10:00:00+00:00"
 
     assert client.delete("/v1/archive/articles/same-cli", headers=auth()).status_code == 204
-    again = app.test_cli_runner().invoke(args=["archive", "import", str(path)])
+    again = app.test_cli_runner().invoke(args=["archive", "import", str(path), "--client", "alice"])
     assert again.exit_code == 0, again.output
     assert "Queued 0 articles" in again.output and "same-cli: retracted" in again.output
     refused = client.post("/v1/archive/articles", json={**record, "id": "same-cli"}, headers=auth())
@@ -79,8 +80,8 @@ def test_an_article_that_cannot_be_indexed_says_why(client, worker, celery_app, 
             "body": "The Ardley ferry will sail hourly from Monday, the operator said."}
     bad = {"id": "idx-bad", "published_at": "2016-03-01T10:00:00+00:00", "body": "No title here."}
     r = redis_lib.Redis.from_url(env["REDIS_URL"])
-    archive_index.stage_pending(r, [good, bad])
-    enqueue_indexing(celery_app, ["idx-good", "idx-bad"])
+    archive_index.stage_pending(r, "alice", [good, bad])
+    enqueue_indexing(celery_app, ["alice/idx-good", "alice/idx-bad"])
 
     failed = wait_for(lambda: (g := client.get("/v1/archive/articles/idx-bad", headers=auth())).json
                       .get("status") == "failed" and g)
@@ -90,11 +91,11 @@ def test_an_article_that_cannot_be_indexed_says_why(client, worker, celery_app, 
                        == 200 and g.json)
     assert indexed["status"] == "indexed" and indexed["text"].startswith("The Ardley ferry")
 
-    assert archive_index.failures(r, ["idx-good", "idx-bad"]) == {"idx-bad": failed.json["error"]}
+    assert archive_index.failures(r, "alice", ["idx-good", "idx-bad"]) == {"idx-bad": failed.json["error"]}
 
     # Imported again (fixed), the failure no longer stands.
     fixed = client.post("/v1/archive/articles", json={**bad, "title": "Now with a title"}, headers=auth())
     assert fixed.status_code == 202, fixed.json
-    assert archive_index.failure(r, "idx-bad") is None
+    assert archive_index.failure(r, "alice", "idx-bad") is None
     assert wait_for(lambda: client.get("/v1/archive/articles/idx-bad", headers=auth()).json
                     .get("status") == "indexed")

@@ -49,6 +49,10 @@ def test_metrics_count_requests_jobs_and_stage_durations(client, worker, httpser
     from prometheus_client.parser import text_string_to_metric_families
 
     httpserver.expect_request("/metrics-hook", method="POST").respond_with_data("ok")
+    archived = {"id": "metrics-1", "title": "Harbour dredging starts", "published_at": "2020-01-01T00:00:00Z",
+                "body": "Dredging of the harbour started on Monday, the port authority said."}
+    assert client.post("/v1/archive/articles", json=archived, headers=auth()).status_code == 202
+    wait_for(lambda: client.get("/v1/archive/articles/metrics-1", headers=auth()).status_code == 200)
     job = client.post("/v1/enrichments", json={**ARTICLE, "callback_url": httpserver.url_for("/metrics-hook")},
                       headers={**auth(), "Prefer": "wait=30"})
     assert job.status_code == 200
@@ -72,5 +76,6 @@ def test_metrics_count_requests_jobs_and_stage_durations(client, worker, httpser
     for queue in ("intake", "deliver", "finish", "enrich", "index"):
         assert value("enrichment_queue_depth", queue=queue) >= 0
         assert value("enrichment_queue_oldest_age_seconds", queue=queue) >= 0
-    for gauge in ("enrichment_dead_letters", "enrichment_deliveries_due", "enrichment_archive_articles"):
+    for gauge in ("enrichment_dead_letters", "enrichment_deliveries_due"):
         assert value(gauge) >= 0, gauge
+    assert value("enrichment_archive_articles", archive="alice") == 1  # per archive

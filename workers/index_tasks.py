@@ -27,40 +27,45 @@ class IndexTask(Task):
 
     def on_failure(self, exc: BaseException, task_id: str, args: tuple[Any, ...],
                    kwargs: dict[str, Any], einfo: Any) -> None:
-        ids = args[0] if args else kwargs.get("ids") or []
+        qualified_ids = args[0] if args else kwargs.get("ids") or []
         r = redis_client()
-        for article_id in ids:
-            if archive_index.is_pending(r, article_id):
-                _failed(r, article_id, f"{type(exc).__name__}: {exc}")
+        for qualified in qualified_ids:
+            if archive_index.is_pending(r, *archive_index.unqualify(qualified)):
+                _failed(r, qualified, f"{type(exc).__name__}: {exc}")
 
 
 @shared_task(base=IndexTask)
 def index_articles(ids: list[str]) -> int:
-    """Index the staged articles with these ids (one spaCy batch); return how many were indexed.
-
-    If the batch fails, each article is tried alone, so one bad article fails alone."""
+    """Index the staged articles with these qualified ids ("<archive>/<id>", one spaCy batch);
+    return how many were indexed. If the batch fails, each article is tried alone, so one bad
+    article fails alone."""
     r = redis_client()
-    gone = set(archive_index.retracted_among(r, ids))
-    staged = [a for a in archive_index.load_pending(r, ids) if a["id"] not in gone]
+    staged = {q: a for q, a in archive_index.load_pending(r, ids).items()
+              if not archive_index.retracted_among(r, *_archive_and_ids(q))}
     try:
-        docs = prepare_archive_docs(staged, settings().spacy_model)
+        docs = dict(zip(staged, prepare_archive_docs(list(staged.values()), settings().spacy_model), strict=True))
     except TRANSIENT:
         raise
     except Exception:  # noqa: BLE001 - find the article at fault
-        docs = []
-        for article in staged:
+        docs = {}
+        for qualified, article in staged.items():
             try:
-                docs += prepare_archive_docs([article], settings().spacy_model)
+                docs[qualified] = prepare_archive_docs([article], settings().spacy_model)[0]
             except TRANSIENT:
                 raise
             except Exception as exc:  # noqa: BLE001 - recorded on the article, not lost in a log
-                _failed(r, str(article.get("id")), f"{type(exc).__name__}: {exc}")
-    for doc in docs:
-        archive_index.store(r, doc)
+                _failed(r, qualified, f"{type(exc).__name__}: {exc}")
+    for qualified, doc in docs.items():
+        archive_index.store(r, archive_index.unqualify(qualified)[0], doc)
     return len(docs)
 
 
-def _failed(r: redis.Redis, article_id: str, error: str) -> None:
-    log.warning("archive article %s could not be indexed: %s", article_id, error)
-    archive_index.mark_failed(r, article_id, f"index: {error}")
+def _archive_and_ids(qualified: str) -> tuple[str, list[str]]:
+    archive, article_id = archive_index.unqualify(qualified)
+    return archive, [article_id]
+
+
+def _failed(r: redis.Redis, qualified: str, error: str) -> None:
+    log.warning("archive article %s could not be indexed: %s", qualified, error)
+    archive_index.mark_failed(r, qualified, f"index: {error}")
     metrics.count(r, "archive", "index_failed")

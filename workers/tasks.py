@@ -102,21 +102,40 @@ def prepare(self: Task, job_id: str) -> str:
     return job_id
 
 
+def _archives(r: redis.Redis, job_id: str) -> list[str]:
+    """The archives this job's client may draw on: its own, then those shared with it."""
+    job = jobs.get_job(r, job_id) or {}
+    return settings().readable_archives(job.get("client") or "default")
+
+
+def _public(items: list[dict[str, Any]], *path: str) -> list[dict[str, Any]]:
+    """Turn each item's qualified archive id (at `path`) into the archive's name and its own id."""
+    for item in items:
+        holder = item
+        for step in path:
+            holder = holder[step]
+        holder["archive"], holder["archive_id"] = archive_index.unqualify(holder["archive_id"])
+    return items
+
+
 def _also_read(r: redis.Redis, job_id: str) -> Any:
     article, prepared, limits = _inputs(r, job_id)
+    archives = _archives(r, job_id)
     as_of = epoch(article["published_at"])
-    weights, docs = archive_search.related(r, prepared["features"], as_of, article.get("id"))
-    return also_read_logic.rank(prepared["features"], weights, docs, prepared, as_of,
-                                limits["also_read"])
+    own = archive_index.qualify(archives[0], article["id"]) if article.get("id") else None
+    weights, docs = archive_search.related(r, archives, prepared["features"], as_of, own)
+    return _public(also_read_logic.rank(prepared["features"], weights, docs, prepared, as_of,
+                                        limits["also_read"]))
 
 
 def _background(r: redis.Redis, job_id: str) -> Any:
     article, prepared, limits = _inputs(r, job_id)
+    archives = _archives(r, job_id)
     main = background.main_entities(prepared["entities"])
+    own = archive_index.qualify(archives[0], article["id"]) if article.get("id") else None
     weights, sources = archive_search.story_sources(
-        r, prepared["features"], [e["key"] for e in main], epoch(article["published_at"]),
-        article.get("id"))
-    return background.timeline(main, sources, weights, limits["background"])
+        r, archives, prepared["features"], [e["key"] for e in main], epoch(article["published_at"]), own)
+    return _public(background.timeline(main, sources, weights, limits["background"]), "source")
 
 
 def _implications(r: redis.Redis, job_id: str) -> Any:
@@ -159,7 +178,8 @@ def assemble(self: Task, job_id: str) -> str:
     started = time.perf_counter()
     article, prepared, _ = _inputs(r, job_id)
     timings = jobs.timings(job)
-    document = assemble_document(job_id, article, prepared, stages, timings, archive_index.size(r))
+    document = assemble_document(job_id, article, prepared, stages, timings,
+                                 archive_index.size(r, *_archives(r, job_id)))
     timings["assemble"] = round((time.perf_counter() - started) * 1000, 2)
     document["meta"]["timings_ms"] = timings
     jobs.store_json(r, job_id, document, settings().job_ttl, "result")

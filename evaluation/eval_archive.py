@@ -1,0 +1,40 @@
+"""The evaluations' archive: one archive ("eval") in the evaluation's private Redis, with the
+workers' look-ups keyed by plain article ids, as the evaluations' gold data names them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+
+from store import archive_index, archive_search
+
+ARCHIVE = "eval"
+
+
+def _plain(docs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {archive_index.unqualify(qualified)[1]: doc for qualified, doc in docs.items()}
+
+
+def _own(article_id: str | None) -> str | None:
+    return archive_index.qualify(ARCHIVE, article_id) if article_id else None
+
+
+def related(r: redis.Redis, query: dict[str, float], as_of: float, exclude_id: str | None
+            ) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
+    weights, docs = archive_search.related(r, [ARCHIVE], query, as_of, _own(exclude_id))
+    return weights, _plain(docs)
+
+
+def story_sources(r: redis.Redis, query: dict[str, float], entity_keys: list[str], before: float,
+                  exclude_id: str | None) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
+    weights, docs = archive_search.story_sources(r, [ARCHIVE], query, entity_keys, before, _own(exclude_id))
+    return weights, _plain(docs)
+
+
+def store(r: redis.Redis, doc: dict[str, Any]) -> None:
+    archive_index.store(r, ARCHIVE, doc)
+
+
+def size(r: redis.Redis) -> int:
+    return archive_index.size(r, ARCHIVE)
