@@ -26,17 +26,17 @@ def _pairs(raw: str, name: str) -> dict[str, str]:
     return out
 
 
-def _api_keys(raw: str) -> dict[str, str]:
+def _api_keys(raw: str, name: str = "API_KEYS") -> dict[str, str]:
     """Parse `client:key,...` into key -> client; a client may hold several keys (rotation)."""
     keys: dict[str, str] = {}
     for item in filter(None, (part.strip() for part in raw.split(","))):
         client, sep, key = item.partition(":")
         if not sep or not client.strip() or not key.strip():
-            raise ConfigError(f"API_KEYS: expected 'client:key' items, got {item!r}")
+            raise ConfigError(f"{name}: expected 'client:key' items, got {item!r}")
         if "/" in client:
-            raise ConfigError(f"API_KEYS: a client name may not hold '/': {client.strip()!r}")
+            raise ConfigError(f"{name}: a client name may not hold '/': {client.strip()!r}")
         if keys.get(key.strip(), client.strip()) != client.strip():
-            raise ConfigError("API_KEYS: one key is given to two clients")
+            raise ConfigError(f"{name}: one key is given to two clients")
         keys[key.strip()] = client.strip()
     return keys
 
@@ -104,6 +104,8 @@ class Settings:
     webhook_secret: str = ""
     webhook_secrets: dict[str, str] = field(default_factory=dict)  # client -> secret
     auth_disabled: bool = False
+    ops_keys: dict[str, str] = field(default_factory=dict)  # key -> operator name
+    metrics_public: bool = False
     archive_shares: dict[str, frozenset[str]] = field(default_factory=dict)  # archive -> clients reading it
     callback_allow_http: bool = False
     callback_allow_hosts: frozenset[str] = frozenset()
@@ -126,6 +128,9 @@ class Settings:
         """Read settings from `env` (default: the process environment)."""
         env = os.environ if env is None else env
         keys = _api_keys(env.get("API_KEYS", ""))
+        ops = _api_keys(env.get("OPS_KEYS", ""), "OPS_KEYS")
+        if set(ops) & set(keys):
+            raise ConfigError("OPS_KEYS: an ops key may not also be a client's key (API_KEYS)")
         secret = env.get("WEBHOOK_SECRET", "")
         per_client = _pairs(env.get("WEBHOOK_SECRETS", ""), "WEBHOOK_SECRETS")
         for name, value in [("WEBHOOK_SECRET", secret), *per_client.items()]:
@@ -138,6 +143,8 @@ class Settings:
             webhook_secret=secret,
             webhook_secrets=per_client,
             auth_disabled=_flag(env.get("AUTH_DISABLED")),
+            ops_keys=ops,
+            metrics_public=_flag(env.get("METRICS_PUBLIC")),
             archive_shares=_shares(env.get("ARCHIVE_SHARES", "")),
             callback_allow_http=_flag(env.get("CALLBACK_ALLOW_HTTP")),
             callback_allow_hosts=frozenset(h.strip().lower() for h in hosts.split(",") if h.strip()),

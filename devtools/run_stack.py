@@ -149,6 +149,8 @@ def environment() -> tuple[dict[str, str], str]:
     if not env.get("API_KEYS"):
         env["API_KEYS"] = "demo:demo_" + secrets.token_hex(12)
     key = env["API_KEYS"].split(",")[0].partition(":")[2]
+    if not env.get("OPS_KEYS"):
+        env["OPS_KEYS"] = "ops:ops_" + secrets.token_hex(12)
     if not env.get("WEBHOOK_SECRET"):
         env["WEBHOOK_SECRET"] = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
     env.setdefault("CALLBACK_ALLOW_HOSTS", "127.0.0.1,localhost")
@@ -228,8 +230,9 @@ def run() -> int:
                         f"http://127.0.0.1:{receiver_port}/hook", str(RUN / "demo-request.json")],
                        check=True, cwd=ROOT, env=env)
         # The README's tour starts with `. .run/env`.
-        (RUN / "env").write_text(f"export URL={url} KEY={key}\n")
-        banner(url, key, env["WEBHOOK_SECRET"])
+        ops_key = env["OPS_KEYS"].split(",")[0].partition(":")[2]
+        (RUN / "env").write_text(f"export URL={url} KEY={key} OPS_KEY={ops_key}\n")
+        banner(url, key, ops_key, env["WEBHOOK_SECRET"])
         supervise(children)
     except Stop as why:
         say(f"\n{why}: stopping...")
@@ -263,12 +266,13 @@ def supervise(children: list[Child]) -> None:
             child.start()
 
 
-def banner(url: str, key: str, secret: str) -> None:
+def banner(url: str, key: str, ops_key: str, secret: str) -> None:
     run = os.path.relpath(RUN)
     say(f"""
 The enrichment service is running.
   API:          {url}   (interactive docs: {url}/docs, OpenAPI: {url}/openapi.json)
   API key:      {key}
+  Ops key:      {ops_key}   (queues and /metrics)
   Webhook key:  {secret}
   Logs:         {run}/api.log {run}/worker.log
   Callbacks go to a local receiver that verifies each signature and prints a summary below.

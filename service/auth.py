@@ -1,4 +1,5 @@
-"""Bearer keys: each key belongs to one client, and a client sees only its own jobs."""
+"""Bearer keys: each key belongs to one client, and a client sees only its own jobs and archive.
+Operators' endpoints (queues, metrics) take an ops key (OPS_KEYS), never a client's."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import hmac
 from flask import current_app, g, request
 from flask_smorest import abort
 
-PUBLIC_ENDPOINTS = {"ops.healthz", "ops.readyz", "api-docs.openapi_json", "metrics.prometheus", "docs.show"}
+PUBLIC_ENDPOINTS = {"ops.healthz", "ops.readyz", "api-docs.openapi_json", "docs.show"}
+OPS_ENDPOINTS = {"ops.queues", "metrics.prometheus"}
 
 
 def client_for(header: str | None, keys: dict[str, str]) -> str | None:
@@ -27,6 +29,9 @@ def require_client() -> None:
     if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
         return
     settings = current_app.extensions["settings"]
+    if request.endpoint in OPS_ENDPOINTS:
+        require_ops(settings)
+        return
     if settings.auth_disabled:
         g.client = "default"
         return
@@ -35,3 +40,17 @@ def require_client() -> None:
         abort(401, message="Missing or wrong API key: send 'Authorization: Bearer <key>'.",
               headers={"WWW-Authenticate": 'Bearer realm="enrichment"'})
     g.client = client
+
+
+def require_ops(settings) -> None:  # type: ignore[no-untyped-def]
+    """An operators' endpoint: an ops key, or nothing for /metrics with METRICS_PUBLIC=1 (or with
+    auth disabled); a client's key answers 403."""
+    if settings.auth_disabled or (settings.metrics_public and request.endpoint == "metrics.prometheus"):
+        return
+    header = request.headers.get("Authorization")
+    if client_for(header, settings.ops_keys) is not None:
+        return
+    if client_for(header, settings.api_keys) is not None:
+        abort(403, message="This is an operators' endpoint: use an ops key (OPS_KEYS), not a client's.")
+    abort(401, message="Missing or wrong ops key: send 'Authorization: Bearer <ops key>' (OPS_KEYS).",
+          headers={"WWW-Authenticate": 'Bearer realm="operations"'})

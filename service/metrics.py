@@ -62,8 +62,8 @@ class RedisCollector:
 
 
 @blp.route("/metrics", methods=["GET"])
-@blp.doc(security=[], responses={"200": {
-    "description": "Prometheus text exposition format.",
+@blp.doc(responses={"200": {
+    "description": "Prometheus text exposition format. Needs an ops key (OPS_KEYS) unless METRICS_PUBLIC=1.",
     "content": {"text/plain": {"schema": {"type": "string"}}}}})
 def prometheus() -> Response:
     """Prometheus metrics"""

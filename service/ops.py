@@ -67,7 +67,9 @@ def _jobs_last_hour(r: redis.Redis, now: float) -> dict[str, int]:
 @blp.route("/v1/ops/queues", methods=["GET"])
 @blp.response(200, QueuesSchema)
 def queues() -> dict[str, Any]:
-    """Queue depth and oldest message age, workers, jobs of the last hour, dead letters"""
+    """Queue depth and oldest message age, workers, jobs of the last hour, dead letters (ops key)
+
+    Needs an ops key (OPS_KEYS): a client's key answers 403."""
     r = current_app.extensions["redis"]
     now = time.time()
     inspect = current_app.extensions["celery"].control.inspect(timeout=1.0)

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_ARCHIVE = ROOT / "demo" / "sample_archive.jsonl"
 SECRET = "whsec_" + base64.b64encode(b"test-secret-for-webhooks-32bytes").decode()
 KEYS = {"alice": "key-alice-123", "bob": "key-bob-456"}
+OPS_KEY = "key-ops-789"
 
 
 @pytest.fixture(scope="session")
@@ -73,6 +74,7 @@ def env(redis_server: RedisServer) -> dict[str, str]:
     return {
         "REDIS_URL": redis_server.url,
         "API_KEYS": ",".join(f"{client}:{key}" for client, key in KEYS.items()),
+        "OPS_KEYS": f"oncall:{OPS_KEY}",
         "WEBHOOK_SECRET": SECRET,
         "CALLBACK_ALLOW_HOSTS": "127.0.0.1,localhost",
         "CALLBACK_RETRY_DELAYS": "0.3,0.3",
@@ -164,6 +166,10 @@ def client(app):  # type: ignore[no-untyped-def]
 
 def auth(client_name: str = "alice") -> dict[str, str]:
     return {"Authorization": f"Bearer {KEYS[client_name]}"}
+
+
+def ops_auth() -> dict[str, str]:
+    return {"Authorization": f"Bearer {OPS_KEY}"}
 
 
 def wait_for(predicate, timeout: float = 60, interval: float = 0.1):  # type: ignore[no-untyped-def]

@@ -1,4 +1,5 @@
-"""API keys: a client sees only its own jobs; health and the API description are public."""
+"""API keys: a client sees only its own jobs; operators' endpoints take ops keys; health and the
+API description are public."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pytest_httpserver import HTTPServer
 
 from core.settings import ConfigError
 from service import create_app
-from tests.conftest import auth, wait_for
+from tests.conftest import KEYS, auth, ops_auth, wait_for
 from tests.test_bad_input import VALID, assert_error
 
 UNKNOWN_JOB = "enr_" + "0" * 32
@@ -149,3 +150,23 @@ def test_a_client_may_hold_two_keys_while_rotating(env):
     for key in ("key-old", "key-new"):
         response = test_client.get("/v1/archive/stats", headers={"Authorization": f"Bearer {key}"})
         assert response.status_code == 200, (key, response.json)
+
+
+def test_operators_endpoints_take_an_ops_key_not_a_clients(client):
+    for path in ("/v1/ops/queues", "/metrics"):
+        assert_error(client.get(path, headers=auth()), 403)  # a newsroom's key: not its business
+        assert_error(client.get(path), 401)
+        assert client.get(path, headers=ops_auth()).status_code == 200, path
+    # An ops key is no client: it reads no archive and posts no article.
+    assert_error(client.get("/v1/archive/stats", headers=ops_auth()), 401)
+
+
+def test_metrics_may_be_public_but_the_queues_stay_closed(env):
+    open_metrics = create_app({**env, "METRICS_PUBLIC": "1"}).test_client()
+    assert open_metrics.get("/metrics").status_code == 200
+    assert_error(open_metrics.get("/v1/ops/queues"), 401)
+
+
+def test_an_ops_key_may_not_be_a_clients_key(env):
+    with pytest.raises(ConfigError, match="OPS_KEYS"):
+        create_app({**env, "OPS_KEYS": f"oncall:{KEYS['alice']}"})

@@ -15,7 +15,7 @@ from standardwebhooks import Webhook
 from werkzeug import Request, Response
 
 from store.jobs import DEAD_LETTERS, DELIVERIES_DUE
-from tests.conftest import SECRET, assert_nothing_more, auth, wait_for
+from tests.conftest import SECRET, assert_nothing_more, auth, ops_auth, wait_for
 from tests.test_happy_path import DEMO
 
 SETTLE = 1.5  # > a whole 3-try cycle at CALLBACK_RETRY_DELAYS=0.3,0.3 plus scheduler polling
@@ -123,7 +123,7 @@ def test_dead_lettered_then_redelivered(client, sample_archive, httpserver: HTTP
     assert codes(job) == [503, 503, 503]
     assert r.zscore(DEAD_LETTERS, job_id) is not None
     assert r.zscore(DELIVERIES_DUE, job_id) is None
-    ops = client.get("/v1/ops/queues", headers=auth())
+    ops = client.get("/v1/ops/queues", headers=ops_auth())
     assert ops.status_code == 200, ops.json
     assert ops.json["dead_letters"] >= 1
     job = settle_then_reread(client, job_id, receiver)

@@ -12,7 +12,7 @@ from pytest_httpserver import HTTPServer
 from standardwebhooks import Webhook
 
 from devtools.local_redis import free_port
-from tests.conftest import SECRET, Worker, assert_nothing_more, auth, wait_for
+from tests.conftest import SECRET, Worker, assert_nothing_more, auth, ops_auth, wait_for
 
 SENTENCE = ("The Harwick Port Authority said on Monday that grain exports from the Vell valley "
             "would resume after talks with the Harwick Dockers Union, led by Maria Okafor. ")
@@ -65,7 +65,7 @@ def _ops_answers(client: FlaskClient) -> list[int]:
     """Status of the operators' endpoints; an error must come in the one error shape."""
     statuses = []
     for path in ("/readyz", "/metrics", "/v1/ops/queues"):
-        response = client.get(path, headers=auth())
+        response = client.get(path, headers=ops_auth())
         statuses.append(response.status_code)
         if response.status_code >= 400:
             assert response.json["code"] == response.status_code and response.json["message"], path

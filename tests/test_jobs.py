@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.conftest import auth, wait_for
+from tests.conftest import auth, ops_auth, wait_for
 
 ARTICLE = {"title": "Harwick port strike talks resume",
            "body": "Talks between the Harwick Dockers Union and the Harwick Port Authority resumed on "
@@ -88,14 +88,14 @@ def test_simultaneous_posts_with_one_key_make_one_job(app, worker):
 
 
 def test_readyz_and_queue_health(client, worker):
-    assert client.get("/v1/ops/queues", headers=auth()).json["jobs_last_hour"] == {}  # a clean store
+    assert client.get("/v1/ops/queues", headers=ops_auth()).json["jobs_last_hour"] == {}  # a clean store
     done = client.post("/v1/enrichments", json={"article": {"title": "Quiet day", "body": "Nothing happened."}},
                        headers={**auth(), "Prefer": "wait=30"})
     assert done.status_code == 200, done.json
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json["workers"] >= 1
     assert client.get("/healthz").json == {"status": "ok"}
-    ops = client.get("/v1/ops/queues", headers=auth()).json
+    ops = client.get("/v1/ops/queues", headers=ops_auth()).json
     assert set(ops["queues"]) == {"intake", "deliver", "finish", "enrich", "index"}
     for queue in ops["queues"].values():
         assert isinstance(queue["depth"], int) and set(queue) >= {"depth", "oldest_age_s"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service import create_app
-from tests.conftest import auth, wait_for
+from tests.conftest import auth, ops_auth, wait_for
 
 ARTICLE = {"article": {"title": "Harwick port", "body": "The Harwick Port Authority said on Monday "
                                                        "that grain exports would resume."}}
@@ -58,7 +58,7 @@ def test_metrics_count_requests_jobs_and_stage_durations(client, worker, httpser
     assert job.status_code == 200
     wait_for(lambda: client.get(f"/v1/enrichments/{job.json['id']}", headers=auth())
              .json["callback"]["state"] == "delivered")
-    text = wait_for(lambda: (t := client.get("/metrics").get_data(as_text=True))
+    text = wait_for(lambda: (t := client.get("/metrics", headers=ops_auth()).get_data(as_text=True))
                     and "enrichment_post_to_delivered_ms_count" in t and t)
     samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
                for family in text_string_to_metric_families(text) for s in family.samples}

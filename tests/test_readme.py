@@ -12,7 +12,7 @@ from pytest_httpserver import HTTPServer
 from standardwebhooks import Webhook
 
 from devtools.local_redis import free_port
-from tests.conftest import KEYS, ROOT, SECRET, start_api, stop_group, wait_for
+from tests.conftest import KEYS, OPS_KEY, ROOT, SECRET, start_api, stop_group, wait_for
 
 
 def tour_blocks(readme: str) -> list[str]:
@@ -41,7 +41,7 @@ def test_the_readme_tour_runs_as_written(api, tmp_path, httpserver: HTTPServer):
     # What make run leaves in .run/: the URL and key, and a demo request whose callback is ours.
     run = tmp_path / ".run"
     run.mkdir()
-    (run / "env").write_text(f"export URL={api} KEY={KEYS['alice']}\n")
+    (run / "env").write_text(f"export URL={api} KEY={KEYS['alice']} OPS_KEY={OPS_KEY}\n")
     received = []
     httpserver.expect_request("/hook", method="POST").respond_with_handler(
         lambda request: received.append(request) or "")
