@@ -7,7 +7,9 @@ import re
 from datetime import datetime
 from typing import Any
 
+from enrich import controls
 from enrich.features import label
+from schemas.enrichment import OptionsSchema
 
 # Coverage of one story clusters in time: most earlier pieces on it appeared within days.
 RECENCY_DAYS = 5.0
@@ -15,6 +17,7 @@ RECENCY_WEIGHT = 0.85
 SELF_COPY = 0.95  # this similar to the article, a candidate is the article itself
 NEAR_DUPLICATE = 0.95  # this similar to a link already kept, a candidate is a copy of it
 TITLE_NOISE = re.compile(r"[^a-z0-9]+")
+DEFAULT_OPTIONS = OptionsSchema().load({})  # what a request that sets no options gets
 
 
 def idf(df: int, n: int) -> float:
@@ -67,29 +70,37 @@ def placement(shared: list[str], mentions: dict[str, list[list[int]]],
 
 
 def rank(query: dict[str, float], weights: dict[str, float], docs: dict[str, dict[str, Any]],
-         prepared: dict[str, Any], as_of: float, limit: int) -> list[dict[str, Any]]:
+         prepared: dict[str, Any], as_of: float, limit: int,
+         options: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Score candidates, collapse near-duplicates to one, and explain each link kept.
 
     A copy of the article itself (a re-post or syndicated copy under another id) is no link; of
     several copies of one archive story (same headline, or nearly the same features) the best
-    scored stands for all.
+    scored stands for all. The editor's `options` (enrich/controls.py) exclude articles, set a
+    window and a score floor, and prefer sections or tags; without them, the defaults apply.
     """
+    options = DEFAULT_OPTIONS if options is None else options
     names = {"e:" + e["key"]: e["name"] for e in prepared["entities"]}
     mentions = {"e:" + e["key"]: e["mentions"] for e in prepared["entities"]}
     query_unit = unit(query, weights)
     scored = []
     for doc_id, doc in docs.items():
+        if controls.excluded(doc, options) or not controls.in_window(doc, options, as_of):
+            continue
         doc_unit = unit(doc["features"], weights)
         value = dot(query_unit, doc_unit)
         if value <= 0 or value >= SELF_COPY:
             continue
-        value *= recency(_age_days(doc["published_at"], as_of))
+        value *= recency(_age_days(doc["published_at"], as_of)) * controls.preference(doc, options)
         scored.append((value, doc_id, doc, doc_unit))
     scored.sort(key=lambda item: (-item[0], item[1]))
+    lowest = controls.floor(scored[0][0] if scored else 0.0, options)
     seen_titles: set[str] = set()
     kept: list[dict[str, float]] = []
     out: list[dict[str, Any]] = []
     for value, doc_id, doc, doc_unit in scored:
+        if value < lowest:
+            break
         title_key = TITLE_NOISE.sub(" ", doc["title"].lower()).strip()
         if title_key in seen_titles or any(dot(doc_unit, other) >= NEAR_DUPLICATE for other in kept):
             continue

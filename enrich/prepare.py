@@ -84,6 +84,7 @@ def archive_doc_from_analysis(article: dict[str, Any], text: str,
     sentences = [[*s, *timex.dated(text[s[0]:s[1]], published)] for s in sentence_entities(body)]
     return {
         "id": article["id"], "title": article["title"], "url": article.get("url"),
+        "section": article.get("section"), "tags": article.get("tags") or [],
         "published_at": article["published_at"], "ts": epoch(article["published_at"]),
         "text": text, "features": features(body, title_features(analysis, article["title"])),
         "sentences": sentences,

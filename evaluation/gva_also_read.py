@@ -45,7 +45,9 @@ def index_archive(r: redis.Redis, articles: list[dict[str, Any]], model: str) ->
 
 
 def system_rankings(r: redis.Redis, articles: list[dict[str, Any]], model: str,
-                    queries: list[int]) -> dict[int, list[str]]:
+                    queries: list[int], options: dict[str, Any] | None = None) -> dict[int, list[str]]:
+    """Each query's links as the also-read stage ranks them (with the default editors' controls
+    unless `options` says otherwise)."""
     prepared_texts = [article_text(articles[i]["body"]) for i in queries]
     combined = [with_title(articles[i]["title"], t) for i, (t, _) in zip(queries, prepared_texts, strict=True)]
     analyses = analyse_cached(model, combined, "gva-query")
@@ -55,7 +57,7 @@ def system_rankings(r: redis.Redis, articles: list[dict[str, Any]], model: str,
         prepared = article_from_analysis(article, text, paragraphs, analysis)
         as_of = epoch(article["published_at"])
         weights, docs = eval_archive.related(r, prepared["features"], as_of, article["id"])
-        links = also_read.rank(prepared["features"], weights, docs, prepared, as_of, 10)
+        links = also_read.rank(prepared["features"], weights, docs, prepared, as_of, 10, options)
         out[i] = [link["archive_id"] for link in links]
     return out
 
@@ -75,7 +77,11 @@ def evaluate(path: Path, r: redis.Redis, model: str) -> dict[str, dict[str, dict
     index_archive(r, articles, model)
     texts = [f"{a['title']}\n\n{a['body']}" for a in articles]
     tfidf, bm25 = TfidfRanker(ids, texts), Bm25Ranker(ids, texts)
-    rankings: dict[str, dict[int, list[str]]] = {"system": system_rankings(r, articles, model, queries)}
+    no_floor = {**also_read.DEFAULT_OPTIONS, "also_read": {**also_read.DEFAULT_OPTIONS["also_read"],
+                                                           "min_share_of_best": 0.0}}
+    rankings: dict[str, dict[int, list[str]]] = {
+        "system": system_rankings(r, articles, model, queries),
+        "system, no score floor": system_rankings(r, articles, model, queries, no_floor)}
     for ranker in (tfidf, bm25):
         rankings[ranker.name] = {}
         for i in queries:

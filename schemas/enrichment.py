@@ -16,15 +16,52 @@ class LimitsSchema(ma.Schema):
 DEFAULT_LIMITS = LimitsSchema().load({})  # built once: a schema per request costs ~0.1 ms
 
 
+def _names(description: str) -> ma.fields.List:
+    return ma.fields.List(ma.fields.String(validate=validate.Length(min=1, max=200)), load_default=list,
+                          validate=validate.Length(max=1000), metadata={"description": description})
+
+
+class AlsoReadControlsSchema(ma.Schema):
+    min_score = ma.fields.Float(load_default=0.0, validate=validate.Range(0, 1), metadata={
+        "description": "Drop links scoring below this (scores are cosines, 0..1; they run low in a small archive)."})
+    min_share_of_best = ma.fields.Float(load_default=0.3, validate=validate.Range(0, 1), metadata={
+        "description": "Drop links scoring below this share of the best link's score (default 0.3: a weak "
+                       "link beside strong ones goes; 0 keeps every link)."})
+    since = ma.fields.AwareDateTime(metadata={"description": "Only archive articles published at or after this."})
+    max_age_days = ma.fields.Integer(validate=validate.Range(1, 100 * 366), metadata={
+        "description": "Only archive articles at most this many days older than the article."})
+
+    @ma.post_load
+    def _epoch(self, data: dict, **_: object) -> dict:  # type: ignore[type-arg]
+        if "since" in data:
+            data["since"] = data["since"].timestamp()  # the job keeps its options as JSON
+        return data
+
+
+class ExcludeSchema(ma.Schema):
+    ids = _names("Archive ids never to link or cite (e.g. links an editor rejected).")
+    sections = _names("Archive sections never to link or cite.")
+    tags = _names("Archive articles carrying any of these tags are never linked or cited.")
+
+
+class PreferSchema(ma.Schema):
+    sections = _names("Links from these sections rank higher (score x1.25).")
+    tags = _names("Links carrying any of these tags rank higher (score x1.25).")
+
+
 class OptionsSchema(ma.Schema):
     limits = ma.fields.Nested(LimitsSchema, load_default=lambda: dict(DEFAULT_LIMITS))
+    also_read = ma.fields.Nested(AlsoReadControlsSchema, load_default=lambda: AlsoReadControlsSchema().load({}))
+    exclude = ma.fields.Nested(ExcludeSchema, load_default=lambda: ExcludeSchema().load({}), metadata={
+        "description": "Archive articles that neither 'also read' nor background may use."})
+    prefer = ma.fields.Nested(PreferSchema, load_default=lambda: PreferSchema().load({}))
 
 
 class EnrichmentRequestSchema(ma.Schema):
     article = ma.fields.Nested(ArticleSchema, required=True)
     callback_url = ma.fields.Url(schemes={"http", "https"}, validate=validate.Length(max=2000),
                                  metadata={"description": "Where the signed result is POSTed."})
-    options = ma.fields.Nested(OptionsSchema, load_default=lambda: {"limits": dict(DEFAULT_LIMITS)})
+    options = ma.fields.Nested(OptionsSchema, load_default=lambda: OptionsSchema().load({}))
 
 
 class LinksSchema(ma.Schema):

@@ -103,6 +103,7 @@ def store(r: redis.Redis, archive: str, doc: dict[str, Any]) -> None:
         pipe.hincrby(key(archive, "df"), feature, 1)
     pipe.hset(doc_key, mapping={
         "id": doc_id, "title": doc["title"], "url": doc.get("url") or "",
+        "section": doc.get("section") or "", "tags": json.dumps(doc.get("tags") or []),
         "published_at": doc["published_at"], "ts": doc["ts"], "text": doc["text"],
         "features": json.dumps(feats), "sentences": json.dumps(doc["sentences"]),
         "names": json.dumps(doc["names"]), "norm": math.sqrt(sum(w * w for w in feats.values())),
@@ -150,7 +151,7 @@ def _decode(raw: dict[Any, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in raw.items():
         k = key.decode() if isinstance(key, bytes) else key
-        if k in {"features", "sentences", "names"}:  # the bulk of a lookup: orjson reads it 3-5x faster
+        if k in {"features", "sentences", "names", "tags"}:  # the bulk of a lookup: orjson reads it 3-5x faster
             out[k] = orjson.loads(value) if value else value
             continue
         v = value.decode() if isinstance(value, bytes) else value

@@ -27,7 +27,7 @@ def related(r: redis.Redis, archives: list[str], query: dict[str, float], as_of:
     overlap.pop(exclude_id or "", None)
     prior = {i: v * recency(max(0.0, as_of - published[i]) / 86400) for i, v in overlap.items()}
     top = sorted(prior, key=lambda i: (-prior[i], i))[:MAX_CANDIDATES]
-    docs = index.fetch_many(r, top, ("title", "url", "published_at", "features"))
+    docs = index.fetch_many(r, top, ("title", "url", "published_at", "features", "id", "section", "tags"))
     unseen = sorted({f for doc in docs.values() for f in doc["features"]} - weights.keys())
     weights.update({f: idf(count, n) for f, count in index.document_frequencies(r, archives, unseen).items()})
     return weights, docs
@@ -93,7 +93,7 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
                  for doc_id, doc in index.fetch_many(r, best, ("features",)).items()}
     top = max(closeness.values(), default=0.0)
     kept = [i for i in best if closeness.get(i, -1.0) >= RELATIVE_FLOOR * top]
-    docs = index.fetch_many(r, kept, ("title", "url", "published_at", "text", "sentences"))
+    docs = index.fetch_many(r, kept, ("title", "url", "published_at", "text", "sentences", "id", "section", "tags"))
     for doc_id, doc in docs.items():
         doc["similarity"] = closeness[doc_id]
     return weights, docs

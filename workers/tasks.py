@@ -18,7 +18,7 @@ from celery import Task, shared_task
 from kombu.exceptions import OperationalError
 
 from enrich import also_read as also_read_logic
-from enrich import background, implications
+from enrich import background, controls, implications
 from enrich.assemble import assemble as assemble_document
 from enrich.prepare import epoch, prepare_article
 from store import archive_index, archive_search, jobs, metrics
@@ -125,7 +125,7 @@ def _also_read(r: redis.Redis, job_id: str) -> Any:
     own = archive_index.qualify(archives[0], article["id"]) if article.get("id") else None
     weights, docs = archive_search.related(r, archives, prepared["features"], as_of, own)
     return _public(also_read_logic.rank(prepared["features"], weights, docs, prepared, as_of,
-                                        limits["also_read"]))
+                                        limits["also_read"], _options(r, job_id)))
 
 
 def _background(r: redis.Redis, job_id: str) -> Any:
@@ -135,6 +135,8 @@ def _background(r: redis.Redis, job_id: str) -> Any:
     own = archive_index.qualify(archives[0], article["id"]) if article.get("id") else None
     weights, sources = archive_search.story_sources(
         r, archives, prepared["features"], [e["key"] for e in main], epoch(article["published_at"]), own)
+    options = _options(r, job_id)
+    sources = {k: doc for k, doc in sources.items() if not controls.excluded(doc, options)}
     return _public(background.timeline(main, sources, weights, limits["background"]), "source")
 
 
@@ -198,6 +200,12 @@ def assemble(self: Task, job_id: str) -> str:
     if job.get("callback_url"):
         pipeline.send(self.app, pipeline.DELIVER_TASK, job_id)
     return job_id
+
+
+def _options(r: redis.Redis, job_id: str) -> dict[str, Any]:
+    """The request's options; a job stored before editors' controls existed gets their defaults."""
+    job = jobs.get_job(r, job_id) or {}
+    return {**also_read_logic.DEFAULT_OPTIONS, **json.loads(job.get("options") or "{}")}
 
 
 def _inputs(r: redis.Redis, job_id: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:

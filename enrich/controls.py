@@ -1,0 +1,42 @@
+"""Editors' controls over what the archive may contribute (request `options`): exclusions, a
+recency window, a score floor, preferred sections and tags. Pure functions over archive documents
+({"id", "published_at", "section", "tags", ...}) and the options as the request schema loads them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+PREFERRED = 1.25
+DAY = 86400.0
+
+
+def excluded(doc: dict[str, Any], options: dict[str, Any]) -> bool:
+    """The editor ruled this article out: its id, its section or one of its tags."""
+    rule = options.get("exclude") or {}
+    return (doc.get("id") in set(rule.get("ids", ()))
+            or (doc.get("section") or "") in set(rule.get("sections", ()))
+            or bool(set(doc.get("tags") or ()) & set(rule.get("tags", ()))))
+
+
+def in_window(doc: dict[str, Any], options: dict[str, Any], as_of: float) -> bool:
+    """Published inside the link window (`also_read.since`, `also_read.max_age_days`)."""
+    rule = options.get("also_read") or {}
+    published = datetime.fromisoformat(doc["published_at"].replace("Z", "+00:00")).timestamp()
+    if "since" in rule and published < rule["since"]:
+        return False
+    return not ("max_age_days" in rule and as_of - published > rule["max_age_days"] * DAY)
+
+
+def preference(doc: dict[str, Any], options: dict[str, Any]) -> float:
+    """A multiplier for links in a preferred section or with a preferred tag."""
+    rule = options.get("prefer") or {}
+    liked = ((doc.get("section") or "") in set(rule.get("sections", ()))
+             or bool(set(doc.get("tags") or ()) & set(rule.get("tags", ()))))
+    return PREFERRED if liked else 1.0
+
+
+def floor(best: float, options: dict[str, Any]) -> float:
+    """The lowest link score kept: `also_read.min_score`, or `min_share_of_best` of the best."""
+    rule = options.get("also_read") or {}
+    return max(rule.get("min_score", 0.0), rule.get("min_share_of_best", 0.0) * best)

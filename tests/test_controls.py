@@ -1,0 +1,89 @@
+"""Editors' controls in `options`, through the HTTP API: each changes what the archive may give,
+and each test shows the result without the control first."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import auth, wait_for
+from tests.test_archive import ARTICLE, topic
+from tests.test_bad_input import assert_error
+
+WEAK = {"id": "ctl-weak", "title": "Copper prices steady in London trading",
+        "published_at": "2023-12-01T08:00:00Z",
+        "body": "Copper prices were steady in London on Friday as traders waited for data."}
+
+
+@pytest.fixture()
+def archive(client, worker):  # type: ignore[no-untyped-def]
+    articles = topic("ctl", "Tarrowind")
+    articles[0] = {**articles[0], "section": "Business", "tags": ["mining"]}
+    articles[1] = {**articles[1], "section": "Local", "tags": ["protest"]}
+    articles.append(WEAK)
+    body = "\n".join(json.dumps(a) for a in articles)
+    response = client.post("/v1/archive/articles", data=body,
+                           headers={**auth(), "Content-Type": "application/x-ndjson"})
+    assert response.status_code == 202, response.json
+    for a in articles:
+        wait_for(lambda a=a: client.get(f"/v1/archive/articles/{a['id']}", headers=auth()).status_code == 200)
+    return articles
+
+
+ARTICLE_HERE = {**ARTICLE, "title": ARTICLE["title"].replace("Zorblax", "Tarrowind"),
+                "body": ARTICLE["body"].replace("Zorblax", "Tarrowind")}
+
+
+def enrich(client, options=None):  # type: ignore[no-untyped-def]
+    payload = {"article": ARTICLE_HERE, **({"options": options} if options else {})}
+    response = client.post("/v1/enrichments", json=payload, headers={**auth(), "Prefer": "wait=30"})
+    assert response.status_code == 200 and response.json["status"] == "succeeded", response.json
+    result = response.json["result"]
+    return ([link["archive_id"] for link in result["also_read"]],
+            {item["source"]["archive_id"] for item in result["background"]})
+
+
+def test_excluded_ids_sections_and_tags_are_neither_linked_nor_cited(client, archive):
+    links, cited = enrich(client)
+    assert {"ctl-zx-1", "ctl-zx-2"} <= set(links) and {"ctl-zx-1", "ctl-zx-2"} & cited
+    for exclude, gone in (({"ids": ["ctl-zx-1"]}, "ctl-zx-1"), ({"sections": ["Local"]}, "ctl-zx-2"),
+                          ({"tags": ["mining"]}, "ctl-zx-1")):
+        links, cited = enrich(client, {"exclude": exclude})
+        assert gone not in links and gone not in cited, (exclude, links, cited)
+        assert links, "the rest of the story is still linked"
+
+
+def test_the_link_window_and_the_score_floor(client, archive):
+    links, _ = enrich(client, {"also_read": {"min_share_of_best": 0}})
+    assert "ctl-weak" in links and "ctl-zx-1" in links
+    links, _ = enrich(client)  # the default floor: a weak link beside strong ones goes
+    assert "ctl-weak" not in links and "ctl-zx-1" in links
+    links, _ = enrich(client, {"also_read": {"since": "2023-06-01T00:00:00Z"}})
+    assert "ctl-zx-1" not in links and "ctl-zx-2" in links  # zx-1 is from May 2023
+    links, _ = enrich(client, {"also_read": {"max_age_days": 200}})  # the article is of 2024-02-01
+    assert "ctl-zx-1" not in links and "ctl-zx-3" in links
+    links, _ = enrich(client, {"also_read": {"min_score": 0.99}})
+    assert links == []
+
+
+def test_preferred_sections_and_tags_rank_first(client, archive):
+    links, _ = enrich(client)
+    assert links.index("ctl-zx-2") > 0
+    links, _ = enrich(client, {"prefer": {"sections": ["Local"]}})
+    assert links[0] == "ctl-zx-2"
+    links, _ = enrich(client, {"prefer": {"tags": ["protest"]}})
+    assert links[0] == "ctl-zx-2"
+
+
+@pytest.mark.parametrize(("options", "field"), [
+    ({"also_read": {"min_score": 2}}, "options.also_read.min_score"),
+    ({"also_read": {"since": "2023-06-01T00:00:00"}}, "options.also_read.since"),  # no zone
+    ({"also_read": {"max_age_days": 0}}, "options.also_read.max_age_days"),
+    ({"exclude": {"ids": "ctl-zx-1"}}, "options.exclude.ids"),
+    ({"prefer": {"colour": ["red"]}}, "options.prefer.colour"),
+])
+def test_bad_controls_say_what_to_fix(client, options, field):
+    response = client.post("/v1/enrichments", json={"article": ARTICLE_HERE, "options": options}, headers=auth())
+    assert_error(response, 422)
+    assert field in response.json["message"], response.json
