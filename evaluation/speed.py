@@ -27,13 +27,16 @@ def enrich_in_process(r: redis.Redis, article: dict[str, Any], model: str) -> di
     as_of = epoch(article["published_at"])
     t = time.perf_counter()
     weights, docs = eval_archive.related(r, prepared["features"], as_of, article.get("id"))
-    links = also_read.rank(prepared["features"], weights, docs, prepared, as_of, 5)
+    links = [{**link, "archive": eval_archive.ARCHIVE}
+             for link in also_read.rank(prepared["features"], weights, docs, prepared, as_of, 5)]
     ms["also_read"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
     main = background.main_entities(prepared["entities"])
     weights, sources = eval_archive.story_sources(r, prepared["features"], [e["key"] for e in main],
                                                      as_of, article.get("id"))
     items = background.timeline(main, sources, weights, 8)
+    for item in items:
+        item["source"]["archive"] = eval_archive.ARCHIVE
     ms["background"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
     stages = {"also_read": links, "background": items,

@@ -27,7 +27,7 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from evaluation.causal_news import split  # noqa: E402
 
-MAX_TOKENS = 96  # as enrich/consequence.py
+TRAIN_TOKENS = 128  # sentences longer than this are cut while training (enrich/consequence.py reads 96)
 BATCH = 16
 
 
@@ -54,7 +54,7 @@ def main() -> None:
 
     def encode(rows: list[dict]) -> dict:
         return tokenizer([r["text"] for r in rows], padding=True, truncation=True,
-                         max_length=MAX_TOKENS, return_tensors="pt")
+                         max_length=TRAIN_TOKENS, return_tensors="pt")
 
     for epoch in range(args.epochs):
         model.train()

