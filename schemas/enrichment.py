@@ -24,8 +24,8 @@ def _names(description: str) -> ma.fields.List:
 class AlsoReadControlsSchema(ma.Schema):
     min_score = ma.fields.Float(load_default=0.0, validate=validate.Range(0, 1), metadata={
         "description": "Drop links scoring below this (scores are cosines, 0..1; they run low in a small archive)."})
-    min_share_of_best = ma.fields.Float(load_default=0.3, validate=validate.Range(0, 1), metadata={
-        "description": "Drop links scoring below this share of the best link's score (default 0.3: a weak "
+    min_share_of_best = ma.fields.Float(load_default=0.15, validate=validate.Range(0, 1), metadata={
+        "description": "Drop links scoring below this share of the best link's score (default 0.15: a weak "
                        "link beside strong ones goes; 0 keeps every link)."})
     since = ma.fields.AwareDateTime(metadata={"description": "Only archive articles published at or after this."})
     max_age_days = ma.fields.Integer(validate=validate.Range(1, 100 * 366), metadata={
