@@ -26,3 +26,8 @@ class ArchiveStatsSchema(ma.Schema):
     articles = ma.fields.Integer()
     retracted = ma.fields.Integer()
     features = ma.fields.Integer()
+
+
+class ErasedSchema(ma.Schema):
+    archive = ma.fields.String(metadata={"description": "Whose archive was erased (the caller's)."})
+    erased_keys = ma.fields.Integer(metadata={"description": "Redis keys deleted."})

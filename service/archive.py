@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import marshmallow as ma
-from flask import current_app, g, request
+from flask import Response, current_app, g, request, stream_with_context
 from flask_smorest import Blueprint, abort
 
-from schemas.archive import ArchivedArticleSchema, ArchiveStatsSchema, ImportReceiptSchema
+from schemas.archive import ArchivedArticleSchema, ArchiveStatsSchema, ErasedSchema, ImportReceiptSchema
 from schemas.article import ArchiveArticleSchema
 from service import archive_import
 from service.api import summarise
@@ -124,3 +124,26 @@ def stats() -> dict[str, int]:
     r = current_app.extensions["redis"]
     return {"articles": archive_index.size(r, g.client), "retracted": archive_index.retracted_count(r, g.client),
             "features": archive_index.feature_count(r, g.client)}
+
+
+@blp.route("/export", methods=["GET"])
+@blp.doc(responses={"200": {"description": "One archive article a line (id, title, url, published_at, "
+                                           "section, tags, text): the client's own archive.",
+                            "content": {NDJSON: {"schema": {"type": "string"}}}}})
+def export_archive() -> Response:
+    """Export the client's own archive as NDJSON (what it can import again)"""
+    r = current_app.extensions["redis"]
+    lines = (json.dumps(doc, ensure_ascii=False) + "\n" for doc in archive_index.export(r, g.client))
+    return Response(stream_with_context(lines), mimetype=NDJSON)
+
+
+@blp.route("", methods=["DELETE"])
+@blp.response(200, ErasedSchema)
+def erase_archive() -> dict[str, Any]:
+    """Erase the client's whole archive: articles, index, retractions (confirm with your client name)
+
+    Needs `?confirm=<your client name>`; other clients' and shared archives are untouched."""
+    if request.args.get("confirm") != g.client:
+        abort(400, message=f"This erases your whole archive and cannot be undone: repeat your client name, "
+                           f"DELETE /v1/archive?confirm={g.client}")
+    return {"archive": g.client, "erased_keys": archive_index.erase(current_app.extensions["redis"], g.client)}

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -276,3 +278,39 @@ def failures(r: redis.Redis, archive: str, ids: list[str]) -> dict[str, str]:
     """Of these ids, those whose indexing failed, with the error."""
     raws = r.mget([key(archive, "failed", i) for i in ids]) if ids else []
     return {i: json.loads(raw)["error"] for i, raw in zip(ids, raws, strict=True) if raw is not None}
+
+
+EXPORT_FIELDS = ("id", "title", "url", "published_at", "section", "tags", "text")
+
+
+def export(r: redis.Redis, archive: str, batch: int = 500) -> Iterator[dict[str, Any]]:
+    """Every indexed article of one archive (as its text is stored), a batch of reads at a time."""
+    cursor = 0
+    while True:
+        cursor, raw_ids = r.sscan(key(archive, "ids"), cursor, count=batch)
+        ids = sorted(i.decode() for i in raw_ids)
+        docs = fetch_many(r, [qualify(archive, i) for i in ids], EXPORT_FIELDS)
+        for qualified in sorted(docs):
+            doc = docs[qualified]
+            doc["url"] = doc["url"] or None
+            doc["section"] = doc["section"] or None
+            yield doc
+        if cursor == 0:
+            return
+
+
+def erase(r: redis.Redis, archive: str) -> int:
+    """Delete every key of one archive (documents, postings, frequencies, retractions, staged and
+    failed articles); return how many keys went."""
+    removed = 0
+    batch: list[bytes] = []
+    pattern = key(re.sub(r"([*?\[\]\\])", r"\\\1", archive), "*")  # the name's glob characters escaped
+    for name in r.scan_iter(match=pattern, count=1000):
+        batch.append(name)
+        if len(batch) == 1000:
+            removed += r.unlink(*batch)
+            batch.clear()
+    if batch:
+        removed += r.unlink(*batch)
+    r.srem(NAMES, archive)
+    return removed

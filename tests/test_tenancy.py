@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import redis
+
 from tests.conftest import auth, wait_for
 from tests.test_archive import ARTICLE, topic
 
@@ -87,3 +89,31 @@ def test_the_cli_asks_whose_archive_when_several_clients_have_keys(app, tmp_path
     assert result.exit_code != 0 and "--client" in result.output
     unknown = app.test_cli_runner().invoke(args=["archive", "import", str(path), "--client", "mallory"])
     assert unknown.exit_code != 0 and "mallory" in unknown.output
+
+
+def test_a_client_exports_and_erases_its_own_archive_only(client, worker, env):
+    store = redis.Redis.from_url(env["REDIS_URL"])
+    mine = topic("exp", "Lunderby")
+    _import(client, [{**mine[0], "section": "Business", "tags": ["mining"]}, *mine[1:]], "alice")
+    _import(client, topic("exb", "Lunderby")[:1], "bob")
+    exported = client.get("/v1/archive/export", headers=auth("alice"))
+    assert exported.status_code == 200 and exported.mimetype == "application/x-ndjson"
+    lines = [json.loads(line) for line in exported.get_data(as_text=True).splitlines()]
+    assert sorted(a["id"] for a in lines) == sorted(a["id"] for a in mine)  # all hers, none of bob's
+    first = next(a for a in lines if a["id"] == "exp-zx-1")
+    assert first["section"] == "Business" and first["tags"] == ["mining"] and first["text"].startswith("Lunderby")
+
+    # Erasing needs the client's own name repeated; without it nothing changes.
+    refused = client.delete("/v1/archive", headers=auth("alice"))
+    assert refused.status_code == 400 and "confirm=alice" in refused.json["message"]
+    assert client.get("/v1/archive/stats", headers=auth("alice")).json["articles"] == len(mine)
+    assert client.delete("/v1/archive?confirm=bob", headers=auth("alice")).status_code == 400
+
+    erased = client.delete("/v1/archive?confirm=alice", headers=auth("alice"))
+    assert erased.status_code == 200 and erased.json["erased_keys"] > len(mine)
+    assert not list(store.scan_iter("enr:arc:alice:*"))
+    assert client.get("/v1/archive/stats", headers=auth("alice")).json["articles"] == 0
+    assert client.get("/v1/archive/articles/exp-zx-1", headers=auth("alice")).status_code == 404
+    # Bob's archive is untouched; alice may import again (an erased archive has no retractions).
+    assert client.get("/v1/archive/articles/exb-zx-1", headers=auth("bob")).status_code == 200
+    _import(client, mine[:1], "alice")
