@@ -83,23 +83,25 @@ def rank(query: dict[str, float], weights: dict[str, float], docs: dict[str, dic
     names = {"e:" + e["key"]: e["name"] for e in prepared["entities"]}
     mentions = {"e:" + e["key"]: e["mentions"] for e in prepared["entities"]}
     query_unit = unit(query, weights)
+    keep = set(options.get("keep") or ())  # an editor accepted these for this article: they stay, first
     scored = []
     for doc_id, doc in docs.items():
-        if controls.excluded(doc, options) or not controls.in_window(doc, options, as_of):
+        accepted = doc.get("id") in keep
+        if controls.excluded(doc, options) or not (accepted or controls.in_window(doc, options, as_of)):
             continue
         doc_unit = unit(doc["features"], weights)
         value = dot(query_unit, doc_unit)
-        if value <= 0 or value >= SELF_COPY:
+        if not accepted and (value <= 0 or value >= SELF_COPY):
             continue
         value *= recency(_age_days(doc["published_at"], as_of)) * controls.preference(doc, options)
-        scored.append((value, doc_id, doc, doc_unit))
-    scored.sort(key=lambda item: (-item[0], item[1]))
-    lowest = controls.floor(scored[0][0] if scored else 0.0, options)
+        scored.append((accepted, value, doc_id, doc, doc_unit))
+    scored.sort(key=lambda item: (not item[0], -item[1], item[2]))
+    lowest = controls.floor(max((item[1] for item in scored if not item[0]), default=0.0), options)
     seen_titles: set[str] = set()
     kept: list[dict[str, float]] = []
     out: list[dict[str, Any]] = []
-    for value, doc_id, doc, doc_unit in scored:
-        if value < lowest:
+    for accepted, value, doc_id, doc, doc_unit in scored:
+        if value < lowest and not accepted:
             break
         title_key = TITLE_NOISE.sub(" ", doc["title"].lower()).strip()
         if title_key in seen_titles or any(dot(doc_unit, other) >= NEAR_DUPLICATE for other in kept):
@@ -111,7 +113,7 @@ def rank(query: dict[str, float], weights: dict[str, float], docs: dict[str, dic
         out.append({
             "archive_id": doc_id, "title": doc["title"], "url": doc.get("url") or None,
             "published_at": doc["published_at"], "score": round(min(value, 1.0), 4),
-            "reason": reason(shared, names),
+            "reason": "kept: an editor accepted it for this article" if accepted else reason(shared, names),
             "insert_after_paragraph": placement(shared, mentions, prepared["paragraphs"], weights),
         })
         if len(out) == limit:

@@ -64,6 +64,26 @@ class EnrichmentRequestSchema(ma.Schema):
     options = ma.fields.Nested(OptionsSchema, load_default=lambda: OptionsSchema().load({}))
 
 
+class FeedbackSchema(ma.Schema):
+    accepted = _names("Archive ids of links or background sources the editor kept: kept again when "
+                      "the same article id is enriched again.")
+    rejected = _names("Archive ids the editor rejected: never offered again for this article id.")
+
+    @ma.validates_schema
+    def _something(self, data: dict, **_: object) -> None:  # type: ignore[type-arg]
+        if not data.get("accepted") and not data.get("rejected"):
+            raise ma.ValidationError("Give at least one archive id in 'accepted' or 'rejected'.")
+        both = set(data.get("accepted", ())) & set(data.get("rejected", ()))
+        if both:
+            raise ma.ValidationError(f"Both accepted and rejected: {', '.join(sorted(both))}.")
+
+
+class FeedbackReceiptSchema(ma.Schema):
+    article_id = ma.fields.String()
+    accepted = ma.fields.List(ma.fields.String())
+    rejected = ma.fields.List(ma.fields.String())
+
+
 class LinksSchema(ma.Schema):
     self = ma.fields.String()
 

@@ -14,9 +14,16 @@ from flask_smorest import Blueprint, abort
 from core import logs
 from delivery.url_guard import CallbackRefused, check_callback_url
 from schemas.callbacks import callback_operation
-from schemas.enrichment import AcceptedSchema, EnrichmentRequestSchema, JobSchema
+from schemas.enrichment import (
+    AcceptedSchema,
+    EnrichmentRequestSchema,
+    FeedbackReceiptSchema,
+    FeedbackSchema,
+    JobSchema,
+)
 from service.bodies import bounded_body
 from service.job_view import job_view
+from store import feedback as feedback_store
 from store import jobs, waiting
 from store.deliveries import redeliver as redeliver_callback
 from store.queues import ENRICH
@@ -134,3 +141,30 @@ def redeliver(job_id: str) -> dict[str, Any]:
         abort(409, message=f"The job is {job['status']}; its callback goes out when it finishes.")
     redeliver_callback(r, job_id)
     return job_view(r, jobs.get_job(r, job_id) or job)
+
+
+@blp.route("/<job_id>/feedback", methods=["POST"], endpoint="feedback")
+@blp.arguments(FeedbackSchema)
+@blp.response(200, FeedbackReceiptSchema)
+def feedback(verdict: dict[str, Any], job_id: str) -> dict[str, Any]:
+    """Accept or reject links and background sources this job offered
+
+    Kept per article id: when the same article id is enriched again (a re-publish), rejected
+    archive ids are neither linked nor cited, and accepted links are kept."""
+    r = current_app.extensions["redis"]
+    job = _owned_job(job_id)
+    if job["status"] != "succeeded":
+        abort(409, message=f"The job is {job['status']}: feedback is on the links of a finished enrichment.")
+    result = jobs.load_json(r, job_id, "result")
+    article_id = result["article"].get("id")
+    if not article_id:
+        abort(409, message="The article was posted without an 'id': feedback is kept per article id, "
+                           "so give the article your CMS's id when you post it.")
+    offered = ({link["archive_id"] for link in result["also_read"]}
+               | {item["source"]["archive_id"] for item in result["background"]})
+    unknown = sorted((set(verdict["accepted"]) | set(verdict["rejected"])) - offered)
+    if unknown:
+        abort(422, message=f"Not offered by this job: {', '.join(unknown[:20])}.", errors={"ids": unknown[:20]})
+    feedback_store.record(r, g.client, article_id, verdict["accepted"], verdict["rejected"])
+    accepted, rejected = feedback_store.verdicts(r, g.client, article_id)
+    return {"article_id": article_id, "accepted": accepted, "rejected": rejected}

@@ -10,6 +10,7 @@ import redis
 from enrich.also_read import dot, idf, recency, unit
 from store import archive_index as index
 
+LINK_FIELDS = ("title", "url", "published_at", "features", "id", "section", "tags")
 MAX_QUERY_FEATURES = 30
 MAX_CANDIDATES = 80
 
@@ -27,10 +28,20 @@ def related(r: redis.Redis, archives: list[str], query: dict[str, float], as_of:
     overlap.pop(exclude_id or "", None)
     prior = {i: v * recency(max(0.0, as_of - published[i]) / 86400) for i, v in overlap.items()}
     top = sorted(prior, key=lambda i: (-prior[i], i))[:MAX_CANDIDATES]
-    docs = index.fetch_many(r, top, ("title", "url", "published_at", "features", "id", "section", "tags"))
+    docs = index.fetch_many(r, top, LINK_FIELDS)
     unseen = sorted({f for doc in docs.values() for f in doc["features"]} - weights.keys())
     weights.update({f: idf(count, n) for f, count in index.document_frequencies(r, archives, unseen).items()})
     return weights, docs
+
+
+def link_docs(r: redis.Redis, archives: list[str], ids: list[str]) -> dict[str, dict[str, Any]]:
+    """These articles (by their own ids) as related() gives candidates, each from the first of the
+    archives that holds it (an editor's accepted links, kept on a re-publish)."""
+    out: dict[str, dict[str, Any]] = {}
+    for archive in archives:
+        wanted = [i for i in ids if i not in {doc["id"] for doc in out.values()}]
+        out.update(index.fetch_many(r, [index.qualify(archive, i) for i in wanted], LINK_FIELDS))
+    return out
 
 
 STORY_FEATURES = 12  # the main entities and the strongest terms: what the story is about

@@ -21,7 +21,7 @@ from enrich import also_read as also_read_logic
 from enrich import background, controls, implications
 from enrich.assemble import assemble as assemble_document
 from enrich.prepare import epoch, prepare_article
-from store import archive_index, archive_search, jobs, metrics
+from store import archive_index, archive_search, feedback, jobs, metrics
 from store.due import LEASE_SECONDS, schedule_delivery
 from store.lifecycle import fail_job, open_job
 from workers import pipeline
@@ -124,8 +124,11 @@ def _also_read(r: redis.Redis, job_id: str) -> Any:
     as_of = epoch(article["published_at"])
     own = archive_index.qualify(archives[0], article["id"]) if article.get("id") else None
     weights, docs = archive_search.related(r, archives, prepared["features"], as_of, own)
+    options = _options(r, job_id)
+    if options.get("keep"):
+        docs.update(archive_search.link_docs(r, archives, options["keep"]))
     return _public(also_read_logic.rank(prepared["features"], weights, docs, prepared, as_of,
-                                        limits["also_read"], _options(r, job_id)))
+                                        limits["also_read"], options))
 
 
 def _background(r: redis.Redis, job_id: str) -> Any:
@@ -203,9 +206,17 @@ def assemble(self: Task, job_id: str) -> str:
 
 
 def _options(r: redis.Redis, job_id: str) -> dict[str, Any]:
-    """The request's options; a job stored before editors' controls existed gets their defaults."""
+    """The request's options (a job stored before editors' controls existed gets their defaults),
+    with the editors' earlier verdicts on this article id: rejected ids excluded, accepted kept."""
     job = jobs.get_job(r, job_id) or {}
-    return {**also_read_logic.DEFAULT_OPTIONS, **json.loads(job.get("options") or "{}")}
+    options = {**also_read_logic.DEFAULT_OPTIONS, **json.loads(job.get("options") or "{}")}
+    article_id = jobs.load_json(r, job_id, "article").get("id")
+    if article_id:
+        accepted, rejected = feedback.verdicts(r, job.get("client") or "default", article_id)
+        exclude = options.get("exclude") or {}
+        options["exclude"] = {**exclude, "ids": [*exclude.get("ids", []), *rejected]}
+        options["keep"] = accepted
+    return options
 
 
 def _inputs(r: redis.Redis, job_id: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
