@@ -24,9 +24,8 @@ def idf(df: int, n: int) -> float:
     return math.log((n + 1) / (df + 0.5))
 
 
-def _age_days(published: str, as_of: float) -> float:
-    ts = datetime.fromisoformat(published.replace("Z", "+00:00")).timestamp()
-    return max(0.0, (as_of - ts) / 86400)
+def _epoch(published: str) -> float:
+    return datetime.fromisoformat(published.replace("Z", "+00:00")).timestamp()
 
 
 def unit(feats: dict[str, float], weights: dict[str, float]) -> dict[str, float]:
@@ -87,13 +86,14 @@ def rank(query: dict[str, float], weights: dict[str, float], docs: dict[str, dic
     scored = []
     for doc_id, doc in docs.items():
         accepted = doc.get("id") in keep
-        if controls.excluded(doc, options) or not (accepted or controls.in_window(doc, options, as_of)):
+        published = _epoch(doc["published_at"])
+        if controls.excluded(doc, options) or not (accepted or controls.in_window(published, options, as_of)):
             continue
         doc_unit = unit(doc["features"], weights)
         value = dot(query_unit, doc_unit)
         if not accepted and (value <= 0 or value >= SELF_COPY):
             continue
-        value *= recency(_age_days(doc["published_at"], as_of)) * controls.preference(doc, options)
+        value *= recency(max(0.0, (as_of - published) / 86400)) * controls.preference(doc, options)
         scored.append((accepted, value, doc_id, doc, doc_unit))
     scored.sort(key=lambda item: (not item[0], -item[1], item[2]))
     lowest = controls.floor(max((item[1] for item in scored if not item[0]), default=0.0), options)

@@ -15,7 +15,7 @@ import numpy as np
 import onnxruntime
 from tokenizers import Tokenizer
 
-MAX_TOKENS = 96  # a long news sentence; the classifier was trained at this length
+MAX_TOKENS = 96  # a long news sentence; longer ones are cut (training cut at 128)
 BATCH = 16
 
 
@@ -33,7 +33,6 @@ class ConsequenceModel:
 
     def scores(self, sentences: list[str]) -> list[float]:
         """Probability that each sentence states a consequence, in order."""
-        out: list[float] = []
         # Similar lengths share a batch, so little padding is computed.
         order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
         by_index: dict[int, float] = {}
@@ -47,8 +46,7 @@ class ConsequenceModel:
             shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
             probabilities = shifted[:, 1] / shifted.sum(axis=1)
             by_index.update(zip(chunk, probabilities.tolist(), strict=True))
-        out = [round(by_index[i], 4) for i in range(len(sentences))]
-        return out
+        return [round(by_index[i], 4) for i in range(len(sentences))]
 
 
 @lru_cache(maxsize=1)

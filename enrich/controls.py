@@ -4,25 +4,27 @@ recency window, a score floor, preferred sections and tags. Pure functions over 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 PREFERRED = 1.25
 DAY = 86400.0
 
 
+def _section_or_tag(doc: dict[str, Any], rule: dict[str, Any]) -> bool:
+    """The article is in one of the rule's sections or carries one of its tags."""
+    return (doc.get("section") or "") in rule.get("sections", ()) or not set(
+        rule.get("tags", ())).isdisjoint(doc.get("tags") or ())
+
+
 def excluded(doc: dict[str, Any], options: dict[str, Any]) -> bool:
     """The editor ruled this article out: its id, its section or one of its tags."""
     rule = options.get("exclude") or {}
-    return (doc.get("id") in set(rule.get("ids", ()))
-            or (doc.get("section") or "") in set(rule.get("sections", ()))
-            or bool(set(doc.get("tags") or ()) & set(rule.get("tags", ()))))
+    return doc.get("id") in rule.get("ids", ()) or _section_or_tag(doc, rule)
 
 
-def in_window(doc: dict[str, Any], options: dict[str, Any], as_of: float) -> bool:
-    """Published inside the link window (`also_read.since`, `also_read.max_age_days`)."""
+def in_window(published: float, options: dict[str, Any], as_of: float) -> bool:
+    """Published (epoch) inside the link window (`also_read.since`, `also_read.max_age_days`)."""
     rule = options.get("also_read") or {}
-    published = datetime.fromisoformat(doc["published_at"].replace("Z", "+00:00")).timestamp()
     if "since" in rule and published < rule["since"]:
         return False
     return not ("max_age_days" in rule and as_of - published > rule["max_age_days"] * DAY)
@@ -30,10 +32,7 @@ def in_window(doc: dict[str, Any], options: dict[str, Any], as_of: float) -> boo
 
 def preference(doc: dict[str, Any], options: dict[str, Any]) -> float:
     """A multiplier for links in a preferred section or with a preferred tag."""
-    rule = options.get("prefer") or {}
-    liked = ((doc.get("section") or "") in set(rule.get("sections", ()))
-             or bool(set(doc.get("tags") or ()) & set(rule.get("tags", ()))))
-    return PREFERRED if liked else 1.0
+    return PREFERRED if _section_or_tag(doc, options.get("prefer") or {}) else 1.0
 
 
 def floor(best: float, options: dict[str, Any]) -> float:

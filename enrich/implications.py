@@ -69,11 +69,11 @@ def candidates(text: str, sentences: list[list[int]],
     return out
 
 
-def _precedent(item: dict[str, Any], options: list[tuple[float, str, int]], found: list[Any],
+def _precedent(item: dict[str, Any], choices: list[tuple[float, str, int]], found: list[Any],
                dates: dict[tuple[str, int, int], str], used: set[int]) -> dict[str, Any] | None:
     """The strongest unused archive consequence of the item's category, dated: what followed a
     like event before (background's sentences are about the story's main entities, dated)."""
-    for _, category, index in options:
+    for _, category, index in choices:
         evidence = found[index][0]
         key = (evidence["source"], *evidence["span"])
         if category == item["category"] and index not in used and key in dates:
@@ -92,20 +92,20 @@ def implications(text: str, sentences: list[list[int]], limit: int,
     # Only a sentence with a category can become an item: the classifier reads only those.
     found = [(c, cats) for c in candidates(text, sentences, archive or []) if (cats := classify(c["text"]))]
     probabilities = score([c["text"] for c, _ in found])
-    options = []  # (score, category, candidate index)
+    choices = []  # (strength, category, candidate index)
     for index, ((candidate, categories), p) in enumerate(zip(found, probabilities, strict=True)):
         if p < THRESHOLD:
             continue
         weight = p * (1.0 if candidate["source"] == "article" else ARCHIVE_WEIGHT)
         for category, hits in categories:
-            options.append((weight * min(1.0, 0.6 + 0.2 * hits), category, index))
+            choices.append((weight * min(1.0, 0.6 + 0.2 * hits), category, index))
     # The article's own consequences first; the archive's fill categories the article leaves empty
     # (and serve as precedents).
     ahead = [AHEAD_BONUS if LOOKS_AHEAD.search(c["text"]) else 1.0 for c, _ in found]
-    options.sort(key=lambda o: (found[o[2]][0]["source"] != "article", -o[0] * ahead[o[2]], o[1], o[2]))
-    items, used, said = [], set(), set()
-    for score, category, index in options:
-        if category in {i["category"] for i in items} or index in used:
+    choices.sort(key=lambda c: (found[c[2]][0]["source"] != "article", -c[0] * ahead[c[2]], c[1], c[2]))
+    items, used, said, covered = [], set(), set(), set()
+    for strength, category, index in choices:
+        if category in covered or index in used:
             continue
         evidence = found[index][0]
         claim = statement(evidence["text"])
@@ -113,13 +113,14 @@ def implications(text: str, sentences: list[list[int]], limit: int,
             continue
         used.add(index)
         said.add(claim.lower())
+        covered.add(category)
         items.append({"category": category, "label": CATEGORIES[category][0], "text": claim,
-                      "confidence": round(score, 2), "evidence": [evidence]})
+                      "confidence": round(strength, 2), "evidence": [evidence]})
     items = items[:limit]
     dates = {(a["archive_id"], *a["span"]): a["date"] for a in archive or [] if a.get("date")}
     for item in items:
         if item["evidence"][0]["source"] == "article":
-            precedent = _precedent(item, options, found, dates, used)
+            precedent = _precedent(item, choices, found, dates, used)
             if precedent:
                 item["precedent"] = precedent
     return items

@@ -8,6 +8,11 @@ import marshmallow as ma
 from marshmallow import validate
 
 
+def archive_name() -> ma.fields.String:
+    return ma.fields.String(required=True, metadata={
+        "description": "The archive it comes from: the client's own (the client's name) or one shared with it."})
+
+
 def span() -> ma.fields.List:
     """A [start, end] pair of character offsets."""
     return ma.fields.List(ma.fields.Integer(validate=validate.Range(min=0)),
@@ -42,8 +47,7 @@ class EntitySchema(ma.Schema):
 
 
 class AlsoReadSchema(ma.Schema):
-    archive = ma.fields.String(required=True, metadata={
-        "description": "The archive it comes from: the client's own (the client's name) or one shared with it."})
+    archive = archive_name()
     archive_id = ma.fields.String(required=True)
     title = ma.fields.String(required=True)
     url = ma.fields.String(allow_none=True)
@@ -54,8 +58,7 @@ class AlsoReadSchema(ma.Schema):
 
 
 class SourceSchema(ma.Schema):
-    archive = ma.fields.String(required=True, metadata={
-        "description": "The archive it comes from: the client's own (the client's name) or one shared with it."})
+    archive = archive_name()
     archive_id = ma.fields.String(required=True)
     title = ma.fields.String(required=True)
     url = ma.fields.String(allow_none=True)

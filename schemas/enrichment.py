@@ -70,7 +70,7 @@ class FeedbackSchema(ma.Schema):
     rejected = _names("Archive ids the editor rejected: never offered again for this article id.")
 
     @ma.validates_schema
-    def _something(self, data: dict, **_: object) -> None:  # type: ignore[type-arg]
+    def _one_verdict_per_id(self, data: dict, **_: object) -> None:  # type: ignore[type-arg]
         if not data.get("accepted") and not data.get("rejected"):
             raise ma.ValidationError("Give at least one archive id in 'accepted' or 'rejected'.")
         both = set(data.get("accepted", ())) & set(data.get("rejected", ()))

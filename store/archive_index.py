@@ -44,9 +44,10 @@ def unqualify(qualified: str) -> tuple[str, str]:
     return archive, article_id
 
 
-def _doc_key(qualified: str) -> str:
+def _key_of(qualified: str, kind: str) -> str:
+    """An article's key of this kind, from its qualified id."""
     archive, article_id = unqualify(qualified)
-    return key(archive, "doc", article_id)
+    return key(archive, kind, article_id)
 
 
 def stage_pending(r: redis.Redis, archive: str, articles: list[dict[str, Any]]) -> None:
@@ -76,13 +77,21 @@ def failure(r: redis.Redis, archive: str, article_id: str) -> dict[str, Any] | N
 
 def load_pending(r: redis.Redis, qualified_ids: list[str]) -> dict[str, dict[str, Any]]:
     """Staged articles by qualified id (those still staged)."""
-    keys = [key(unqualify(q)[0], "pending", unqualify(q)[1]) for q in qualified_ids]
-    raws = r.mget(keys) if keys else []
+    raws = r.mget([_key_of(q, "pending") for q in qualified_ids]) if qualified_ids else []
     return {q: json.loads(raw) for q, raw in zip(qualified_ids, raws, strict=True) if raw is not None}
 
 
 def is_pending(r: redis.Redis, archive: str, article_id: str) -> bool:
     return bool(r.exists(key(archive, "pending", article_id)))
+
+
+def retracted(r: redis.Redis, qualified_ids: list[str]) -> set[str]:
+    """Those of these qualified ids that were retracted from their archives, in one round trip."""
+    pipe = r.pipeline(transaction=False)
+    for qualified in qualified_ids:
+        archive, article_id = unqualify(qualified)
+        pipe.sismember(key(archive, "retracted"), article_id)
+    return {q for q, gone in zip(qualified_ids, pipe.execute(), strict=True) if gone}
 
 
 def retracted_among(r: redis.Redis, archive: str, ids: list[str]) -> list[str]:
@@ -244,15 +253,11 @@ def fetch_many(r: redis.Redis, qualified_ids: list[str], fields: tuple[str, ...]
     """Fields of these documents (by qualified id), leaving out retracted ones."""
     pipe = r.pipeline(transaction=False)
     for qualified in qualified_ids:
-        pipe.hmget(_doc_key(qualified), list(fields))
-    for qualified in qualified_ids:
-        archive, article_id = unqualify(qualified)
-        pipe.sismember(key(archive, "retracted"), article_id)
-    replies = pipe.execute()
-    values_of, gone_of = replies[:len(qualified_ids)], replies[len(qualified_ids):]
+        pipe.hmget(_key_of(qualified, "doc"), list(fields))
+    gone = retracted(r, qualified_ids)
     out: dict[str, dict[str, Any]] = {}
-    for qualified, values, gone in zip(qualified_ids, values_of, gone_of, strict=True):
-        if values[0] is not None and not gone:
+    for qualified, values in zip(qualified_ids, pipe.execute(), strict=True):
+        if values[0] is not None and qualified not in gone:
             out[qualified] = _decode(dict(zip(fields, values, strict=True)))
     return out
 

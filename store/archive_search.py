@@ -38,9 +38,11 @@ def link_docs(r: redis.Redis, archives: list[str], ids: list[str]) -> dict[str, 
     """These articles (by their own ids) as related() gives candidates, each from the first of the
     archives that holds it (an editor's accepted links, kept on a re-publish)."""
     out: dict[str, dict[str, Any]] = {}
+    wanted = list(ids)
     for archive in archives:
-        wanted = [i for i in ids if i not in {doc["id"] for doc in out.values()}]
-        out.update(index.fetch_many(r, [index.qualify(archive, i) for i in wanted], LINK_FIELDS))
+        found = index.fetch_many(r, [index.qualify(archive, i) for i in wanted], LINK_FIELDS)
+        out.update(found)
+        wanted = [i for i in wanted if index.qualify(archive, i) not in found]
     return out
 
 

@@ -40,8 +40,8 @@ def index_articles(ids: list[str]) -> int:
     return how many were indexed. If the batch fails, each article is tried alone, so one bad
     article fails alone."""
     r = redis_client()
-    staged = {q: a for q, a in archive_index.load_pending(r, ids).items()
-              if not archive_index.retracted_among(r, *_archive_and_ids(q))}
+    gone = archive_index.retracted(r, ids)
+    staged = {q: a for q, a in archive_index.load_pending(r, ids).items() if q not in gone}
     try:
         docs = dict(zip(staged, prepare_archive_docs(list(staged.values()), settings().spacy_model), strict=True))
     except TRANSIENT:
@@ -58,11 +58,6 @@ def index_articles(ids: list[str]) -> int:
     for qualified, doc in docs.items():
         archive_index.store(r, archive_index.unqualify(qualified)[0], doc)
     return len(docs)
-
-
-def _archive_and_ids(qualified: str) -> tuple[str, list[str]]:
-    archive, article_id = archive_index.unqualify(qualified)
-    return archive, [article_id]
 
 
 def _failed(r: redis.Redis, qualified: str, error: str) -> None:

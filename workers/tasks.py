@@ -102,10 +102,14 @@ def prepare(self: Task, job_id: str) -> str:
     return job_id
 
 
-def _archives(r: redis.Redis, job_id: str) -> list[str]:
+def _archives(job: dict[str, str]) -> list[str]:
     """The archives this job's client may draw on: its own, then those shared with it."""
-    job = jobs.get_job(r, job_id) or {}
     return settings().readable_archives(job.get("client") or "default")
+
+
+def _own(archives: list[str], article: dict[str, Any]) -> str | None:
+    """The article's own qualified id in its client's archive: a copy there is never a source."""
+    return archive_index.qualify(archives[0], article["id"]) if article.get("id") else None
 
 
 def _public(items: list[dict[str, Any]], *path: str) -> list[dict[str, Any]]:
@@ -119,33 +123,31 @@ def _public(items: list[dict[str, Any]], *path: str) -> list[dict[str, Any]]:
 
 
 def _also_read(r: redis.Redis, job_id: str) -> Any:
-    article, prepared, limits = _inputs(r, job_id)
-    archives = _archives(r, job_id)
+    job, article, prepared = _inputs(r, job_id)
+    archives, options = _archives(job), _options(r, job, article)
     as_of = epoch(article["published_at"])
-    own = archive_index.qualify(archives[0], article["id"]) if article.get("id") else None
-    weights, docs = archive_search.related(r, archives, prepared["features"], as_of, own)
-    options = _options(r, job_id)
+    weights, docs = archive_search.related(r, archives, prepared["features"], as_of, _own(archives, article))
     if options.get("keep"):
         docs.update(archive_search.link_docs(r, archives, options["keep"]))
     return _public(also_read_logic.rank(prepared["features"], weights, docs, prepared, as_of,
-                                        limits["also_read"], options))
+                                        options["limits"]["also_read"], options))
 
 
 def _background(r: redis.Redis, job_id: str) -> Any:
-    article, prepared, limits = _inputs(r, job_id)
-    archives = _archives(r, job_id)
+    job, article, prepared = _inputs(r, job_id)
+    archives, options = _archives(job), _options(r, job, article)
     main = background.main_entities(prepared["entities"])
-    own = archive_index.qualify(archives[0], article["id"]) if article.get("id") else None
     weights, sources = archive_search.story_sources(
-        r, archives, prepared["features"], [e["key"] for e in main], epoch(article["published_at"]), own)
-    options = _options(r, job_id)
+        r, archives, prepared["features"], [e["key"] for e in main], epoch(article["published_at"]),
+        _own(archives, article))
     sources = {k: doc for k, doc in sources.items() if not controls.excluded(doc, options)}
-    return _public(background.timeline(main, sources, weights, limits["background"]), "source")
+    return _public(background.timeline(main, sources, weights, options["limits"]["background"]), "source")
 
 
 def _implications(r: redis.Redis, job_id: str) -> Any:
-    _, prepared, limits = _inputs(r, job_id)
+    job, _, prepared = _inputs(r, job_id)
     chosen = jobs.load_json(r, job_id, "out", "background")  # stored: background queued this stage
+    limits = json.loads(job.get("options") or "{}")["limits"]
     return implications.implications_and_key_points(prepared, chosen, limits["implications"])
 
 
@@ -181,10 +183,10 @@ def assemble(self: Task, job_id: str) -> str:
     jobs.update_job(r, job_id, stage="assemble")
     stages = {name: jobs.load_json(r, job_id, "out", name) for name in pipeline.PARALLEL.values()}
     started = time.perf_counter()
-    article, prepared, _ = _inputs(r, job_id)
+    _, article, prepared = _inputs(r, job_id)
     timings = jobs.timings(job)
     document = assemble_document(job_id, article, prepared, stages, timings,
-                                 archive_index.size(r, *_archives(r, job_id)))
+                                 archive_index.size(r, *_archives(job)))
     timings["assemble"] = round((time.perf_counter() - started) * 1000, 2)
     document["meta"]["timings_ms"] = timings
     jobs.store_json(r, job_id, document, settings().job_ttl, "result")
@@ -205,22 +207,19 @@ def assemble(self: Task, job_id: str) -> str:
     return job_id
 
 
-def _options(r: redis.Redis, job_id: str) -> dict[str, Any]:
+def _options(r: redis.Redis, job: dict[str, str], article: dict[str, Any]) -> dict[str, Any]:
     """The request's options (a job stored before editors' controls existed gets their defaults),
     with the editors' earlier verdicts on this article id: rejected ids excluded, accepted kept."""
-    job = jobs.get_job(r, job_id) or {}
     options = {**also_read_logic.DEFAULT_OPTIONS, **json.loads(job.get("options") or "{}")}
-    article_id = jobs.load_json(r, job_id, "article").get("id")
-    if article_id:
-        accepted, rejected = feedback.verdicts(r, job.get("client") or "default", article_id)
+    if article.get("id"):
+        accepted, rejected = feedback.verdicts(r, job.get("client") or "default", article["id"])
         exclude = options.get("exclude") or {}
         options["exclude"] = {**exclude, "ids": [*exclude.get("ids", []), *rejected]}
         options["keep"] = accepted
     return options
 
 
-def _inputs(r: redis.Redis, job_id: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
+def _inputs(r: redis.Redis, job_id: str) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
+    """The job, its article and the prepared analysis: each read once per stage."""
     job = jobs.get_job(r, job_id) or {}
-    options = json.loads(job.get("options") or "{}")
-    return (jobs.load_json(r, job_id, "article"), jobs.load_json(r, job_id, "out", "prepare"),
-            options["limits"])
+    return job, jobs.load_json(r, job_id, "article"), jobs.load_json(r, job_id, "out", "prepare")
