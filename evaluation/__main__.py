@@ -99,11 +99,11 @@ def main() -> None:
 def print_table(res: dict[str, Any]) -> None:
     print(f"\nMachine: {res['machine']}; NER model: {res['model']}; took {res['seconds']} s\n")
     print("Also read on gva_news (as-of, never the article itself)")
-    print(f"{'variant':<26}{'method':<24}{'recall@5':>10}{'MRR@10':>9}{'nDCG@5':>9}{'queries':>9}")
+    print(f"{'variant':<26}{'method':<24}{'recall@5':>10}{'MRR@10':>9}{'nDCG@5':>9}{'links@5':>9}{'queries':>9}")
     for variant, methods in res["also_read"].items():
         for method, m in methods.items():
             print(f"{variant:<26}{method:<24}{m['recall@5']:>10.3f}{m['mrr@10']:>9.3f}"
-                  f"{m['ndcg@5']:>9.3f}{int(m['queries']):>9}")
+                  f"{m['ndcg@5']:>9.3f}{m['links@5']:>9.2f}{int(m['queries']):>9}")
     print("\nBackground on reuters21578")
     print(f"{'method':<26}{'items':>8}{'grounded':>10}{'tag precision':>15}")
     for method, m in res["background"].items():

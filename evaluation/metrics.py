@@ -23,11 +23,13 @@ def ndcg_at(ranked: list[str], relevant: set[str], k: int) -> float:
 
 
 def summarise(runs: list[tuple[list[str], set[str]]]) -> dict[str, float]:
-    """Mean recall@5, MRR@10 and nDCG@5 over (ranked, relevant) pairs."""
+    """Mean recall@5, MRR@10 and nDCG@5 over (ranked, relevant) pairs, and how many links the
+    top 5 holds (a score floor shows fewer)."""
     n = max(len(runs), 1)
     return {
         "recall@5": sum(recall_at(r, g, 5) for r, g in runs) / n,
         "mrr@10": sum(mrr_at(r, g, 10) for r, g in runs) / n,
         "ndcg@5": sum(ndcg_at(r, g, 5) for r, g in runs) / n,
+        "links@5": sum(len(r[:5]) for r, _ in runs) / n,
         "queries": float(len(runs)),
     }
