@@ -3,42 +3,21 @@
 from __future__ import annotations
 
 import math
-import re
-from datetime import datetime
 from typing import Any
 
-from enrich import controls
-from enrich.features import label
+from enrich import controls, versions
+from enrich.features import dot, label, unit
 from schemas.enrichment import OptionsSchema
 
 # Coverage of one story clusters in time: most earlier pieces on it appeared within days.
 RECENCY_DAYS = 5.0
 RECENCY_WEIGHT = 0.85
 SELF_COPY = 0.95  # this similar to the article, a candidate is the article itself
-NEAR_DUPLICATE = 0.95  # this similar to a link already kept, a candidate is a copy of it
-TITLE_NOISE = re.compile(r"[^a-z0-9]+")
 DEFAULT_OPTIONS = OptionsSchema().load({})  # what a request that sets no options gets
 
 
 def idf(df: int, n: int) -> float:
     return math.log((n + 1) / (df + 0.5))
-
-
-def _epoch(published: str) -> float:
-    return datetime.fromisoformat(published.replace("Z", "+00:00")).timestamp()
-
-
-def unit(feats: dict[str, float], weights: dict[str, float]) -> dict[str, float]:
-    """The features as an idf-weighted vector of length one."""
-    vector = {f: w * weights.get(f, 0.0) for f, w in feats.items()}
-    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-    return {f: v / norm for f, v in vector.items() if v}
-
-
-def dot(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b[f] for f, v in a.items() if f in b)
 
 
 def recency(age_days: float) -> float:
@@ -71,12 +50,12 @@ def placement(shared: list[str], mentions: dict[str, list[list[int]]],
 def rank(query: dict[str, float], weights: dict[str, float], docs: dict[str, dict[str, Any]],
          prepared: dict[str, Any], as_of: float, limit: int,
          options: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Score candidates, collapse near-duplicates to one, and explain each link kept.
+    """Score candidates, collapse versions of one story to one link, and explain each link kept.
 
     A copy of the article itself (a re-post or syndicated copy under another id) is no link; of
-    several copies of one archive story (same headline, or nearly the same features) the best
-    scored stands for all. The editor's `options` (enrich/controls.py) exclude articles, set a
-    window and a score floor, and prefer sections or tags; without them, the defaults apply.
+    several versions of one archive story (enrich/versions.py) one link stands for all, scored as
+    the best of them. The editor's `options` (enrich/controls.py) exclude articles, set a window
+    and a score floor, and prefer sections or tags; without them, the defaults apply.
     """
     options = DEFAULT_OPTIONS if options is None else options
     names = {"e:" + e["key"]: e["name"] for e in prepared["entities"]}
@@ -84,38 +63,35 @@ def rank(query: dict[str, float], weights: dict[str, float], docs: dict[str, dic
     query_unit = unit(query, weights)
     keep = set(options.get("keep") or ())  # an editor accepted these for this article: they stay, first
     scored = []
+    units: dict[str, dict[str, float]] = {}
     for doc_id, doc in docs.items():
         accepted = doc.get("id") in keep
-        published = _epoch(doc["published_at"])
+        published = versions.published_epoch(doc["published_at"])
         if controls.excluded(doc, options) or not (accepted or controls.in_window(published, options, as_of)):
             continue
-        doc_unit = unit(doc["features"], weights)
-        value = dot(query_unit, doc_unit)
+        units[doc_id] = unit(doc["features"], weights)
+        value = dot(query_unit, units[doc_id])
         if not accepted and (value <= 0 or value >= SELF_COPY):
             continue
         value *= recency(max(0.0, (as_of - published) / 86400)) * controls.preference(doc, options)
-        scored.append((accepted, value, doc_id, doc, doc_unit))
+        scored.append((accepted, value, doc_id))
     scored.sort(key=lambda item: (not item[0], -item[1], item[2]))
     lowest = controls.floor(max((item[1] for item in scored if not item[0]), default=0.0), options)
-    seen_titles: set[str] = set()
-    kept: list[dict[str, float]] = []
+    eligible = [item for item in scored if item[0] or item[1] >= lowest]
+    value_of = {doc_id: value for _, value, doc_id in eligible}
+    stories = versions.group([doc_id for _, _, doc_id in eligible], {i: docs[i]["title"] for i in value_of},
+                             units)
     out: list[dict[str, Any]] = []
-    for accepted, value, doc_id, doc, doc_unit in scored:
-        if value < lowest and not accepted:
-            break
-        title_key = TITLE_NOISE.sub(" ", doc["title"].lower()).strip()
-        if title_key in seen_titles or any(dot(doc_unit, other) >= NEAR_DUPLICATE for other in kept):
-            continue
-        seen_titles.add(title_key)
-        kept.append(doc_unit)
+    for members in stories[:limit]:
+        doc_id = versions.representative(members, docs, options, keep)
+        doc = docs[doc_id]
+        accepted = doc.get("id") in keep
         shared = sorted(query.keys() & doc["features"].keys(),
                         key=lambda f: -weights[f] * query[f] * doc["features"][f])
         out.append({
             "archive_id": doc_id, "title": doc["title"], "url": doc.get("url") or None,
-            "published_at": doc["published_at"], "score": round(min(value, 1.0), 4),
+            "published_at": doc["published_at"], "score": round(min(value_of[members[0]], 1.0), 4),
             "reason": "kept: an editor accepted it for this article" if accepted else reason(shared, names),
             "insert_after_paragraph": placement(shared, mentions, prepared["paragraphs"], weights),
         })
-        if len(out) == limit:
-            break
     return out

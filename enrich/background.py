@@ -9,6 +9,7 @@ story, one or two for each of its most important dates.
 4. For each chosen date, the sentence that best states what happened: most about the story's
    main entities, in a source most about the story, a lead sentence preferred. At most
    PER_SOURCE items per source article, and no near-duplicate sentences.
+Versions of one archive story (enrich/versions.py) count as one source: the earliest is cited.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from enrich import timex
+from enrich import timex, versions
 
 MAIN_ENTITIES = 4
 MIN_CHARS, MAX_CHARS = 40, 400
@@ -97,8 +98,10 @@ def _words(text: str) -> set[str]:
 
 
 def timeline(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]],
-             weights: dict[str, float], limit: int) -> list[dict[str, Any]]:
-    """At most `limit` dated, cited items about the story, in date order."""
+             weights: dict[str, float], limit: int, options: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """At most `limit` dated, cited items about the story, in date order; `options` are the
+    request's (a preferred section picks the version of a story that is cited)."""
+    sources = versions.one_per_story(sources, weights, options or {})
     found = candidates(entities, sources, weights)
     by_date: dict[str, list[Candidate]] = defaultdict(list)
     for c in found:

@@ -48,3 +48,16 @@ def sentence_entities(analysis: dict[str, Any]) -> list[list[Any]]:
 def label(feature: str) -> str:
     """Human name of a feature key: 'e:ORG:opec' -> 'opec', 't:oil' -> 'oil'."""
     return feature.rsplit(":", 1)[1]
+
+
+def unit(feats: dict[str, float], weights: dict[str, float]) -> dict[str, float]:
+    """The features as an idf-weighted vector of length one."""
+    vector = {f: w * weights.get(f, 0.0) for f, w in feats.items()}
+    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+    return {f: v / norm for f, v in vector.items() if v}
+
+
+def dot(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b[f] for f, v in a.items() if f in b)

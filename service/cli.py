@@ -10,7 +10,8 @@ import time
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from urllib.parse import quote
 
 import click
 import marshmallow as ma
@@ -26,21 +27,33 @@ archive_cli = AppGroup("archive", help="Manage the archive.")
 BATCH = 500
 
 
-def _records(path: Path, fmt: str) -> Iterator[tuple[int, Any]]:
-    """(line number, record in the archive's shape) for each non-blank line the format maps."""
+class _Progress:
+    """Bytes read of the file (the bar's length, so it shows time left) and articles per second."""
+
+    def __init__(self) -> None:
+        self.started, self.articles = time.monotonic(), 0
+
+    def show(self, _: object = None) -> str:
+        rate = self.articles / max(time.monotonic() - self.started, 1e-6)
+        return f"{self.articles} articles, {rate:,.0f}/s"
+
+
+def _records(lines: IO[bytes], fmt: str, bar: Any) -> Iterator[tuple[int, Any]]:
+    """(line number, record in the archive's shape) for each non-blank line the format maps, read
+    one line at a time (a file of any size in constant memory)."""
     mapper = FORMATS[fmt]
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield number, exc
-                continue
-            mapped = mapper(record)
-            if mapped is not None:
-                yield number, mapped
+    for number, line in enumerate(lines, start=1):
+        bar.update(len(line))
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, exc
+            continue
+        mapped = mapper(record)
+        if mapped is not None:
+            yield number, mapped
 
 
 @archive_cli.command("import")
@@ -53,28 +66,44 @@ def _records(path: Path, fmt: str) -> Iterator[tuple[int, Any]]:
               help="Seconds to wait with --wait.")
 @click.option("--client", default=None,
               help="The client (API_KEYS name) whose archive receives them; default: the only client.")
+@click.option("--url-template", default=None,
+              help="Link for records that carry no url, from the archive id: 'https://example.com/a/{id}'.")
+@click.option("--resume", is_flag=True,
+              help="Skip articles this archive already holds or has queued (an interrupted import, run again).")
 def import_command(path: Path, fmt: str, limit: int | None, wait: bool, timeout: float,
-                   client: str | None) -> None:
+                   client: str | None, url_template: str | None, resume: bool) -> None:
     """Validate the JSONL file's articles and queue them for indexing into a client's archive."""
+    if url_template is not None and "{id}" not in url_template:
+        raise click.BadParameter("must contain {id}, e.g. 'https://example.com/a/{id}'", param_hint="--url-template")
     archive = _archive_of(client)
     r = current_app.extensions["redis"]
     celery = current_app.extensions["celery"]
     ids: list[str] = []
     skipped: list[str] = []
     batch: list[dict[str, Any]] = []
+    progress = _Progress()
+    already = 0
 
     def flush() -> None:
+        nonlocal already
         refused = set(archive_import.retracted(r, archive, batch))
         skipped.extend(f"{i}: retracted, may not be imported again" for i in sorted(refused))
-        ids.extend(archive_import.queue(r, celery, archive, [a for a in batch if a["id"] not in refused]))
+        held = archive_index.held(r, archive, [a["id"] for a in batch]) if resume else set()
+        already += len(held - refused)
+        queued = archive_import.queue(r, celery, archive, [a for a in batch if a["id"] not in refused | held])
+        progress.articles += len(queued)
+        if wait:
+            ids.extend(queued)
         batch.clear()
 
-    with click.progressbar(islice(_records(path, fmt), limit), label=f"Queueing {path.name}",
-                           show_pos=True) as bar:
-        for number, record in bar:
+    with path.open("rb") as lines, click.progressbar(length=path.stat().st_size, label=f"Queueing {path.name}",
+                                                     show_eta=True, item_show_func=progress.show) as bar:
+        for number, record in islice(_records(lines, fmt, bar), limit):
             if isinstance(record, Exception):
                 skipped.append(f"line {number}: not JSON ({record})")
                 continue
+            if url_template and not record.get("url") and record.get("id"):
+                record = {**record, "url": url_template.replace("{id}", quote(str(record["id"]), safe=""))}
             try:
                 batch.append(archive_import.load_article(record))
             except ma.ValidationError as exc:
@@ -83,7 +112,8 @@ def import_command(path: Path, fmt: str, limit: int | None, wait: bool, timeout:
             if len(batch) == BATCH:
                 flush()
         flush()
-    click.echo(f"Queued {len(ids)} articles for indexing into {archive!r}'s archive; skipped {len(skipped)}.")
+    click.echo(f"Queued {progress.articles} articles for indexing into {archive!r}'s archive; "
+               + (f"{already} already there; " if resume else "") + f"skipped {len(skipped)}.")
     for line in skipped[:10]:
         click.echo(f"  skipped {line}", err=True)
     if wait and ids:

@@ -81,6 +81,14 @@ def load_pending(r: redis.Redis, qualified_ids: list[str]) -> dict[str, dict[str
     return {q: json.loads(raw) for q, raw in zip(qualified_ids, raws, strict=True) if raw is not None}
 
 
+def held(r: redis.Redis, archive: str, ids: list[str]) -> set[str]:
+    """Those of these ids that this archive has indexed or staged for indexing, in one round trip."""
+    pipe = r.pipeline(transaction=False)
+    for article_id in ids:
+        pipe.exists(key(archive, "doc", article_id), key(archive, "pending", article_id))
+    return {i for i, found in zip(ids, pipe.execute(), strict=True) if found}
+
+
 def is_pending(r: redis.Redis, archive: str, article_id: str) -> bool:
     return bool(r.exists(key(archive, "pending", article_id)))
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import redis
 
-from enrich.also_read import dot, idf, recency, unit
+from enrich.also_read import idf, recency
+from enrich.features import dot, unit
 from store import archive_index as index
 
 LINK_FIELDS = ("title", "url", "published_at", "features", "id", "section", "tags")
@@ -102,11 +103,12 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
     best = sorted((i for i, c in coverage.items() if c >= STORY_MIN_COVERAGE),
                   key=lambda i: (-coverage[i], i))[:MAX_STORY_SOURCES]
     article = unit(query, weights)
-    closeness = {doc_id: coverage[doc_id] * (0.5 + dot(article, unit(doc["features"], weights)))
-                 for doc_id, doc in index.fetch_many(r, best, ("features",)).items()}
+    features = {doc_id: doc["features"] for doc_id, doc in index.fetch_many(r, best, ("features",)).items()}
+    closeness = {doc_id: coverage[doc_id] * (0.5 + dot(article, unit(feats, weights)))
+                 for doc_id, feats in features.items()}
     top = max(closeness.values(), default=0.0)
     kept = [i for i in best if closeness.get(i, -1.0) >= RELATIVE_FLOOR * top]
     docs = index.fetch_many(r, kept, ("title", "url", "published_at", "text", "sentences", "id", "section", "tags"))
     for doc_id, doc in docs.items():
-        doc["similarity"] = closeness[doc_id]
+        doc["similarity"], doc["features"] = closeness[doc_id], features[doc_id]
     return weights, docs

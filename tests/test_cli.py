@@ -33,6 +33,26 @@ def test_import_gva_file_indexes_every_valid_record(app, client, worker, tmp_pat
     assert client.get("/v1/archive/articles/gva-cli-empty", headers=auth()).status_code == 404
 
 
+def test_an_interrupted_import_resumes_and_records_get_links_from_a_template(app, client, worker, tmp_path):
+    records = [{"newid": 900 + i, "date": f"1987-03-0{i + 1}T10:00:00", "title": f"Ardley grain exports {i}",
+                "body": f"Grain exports from Ardley rose {i} pct in February, the board said."} for i in range(5)]
+    path = tmp_path / "reuters.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records))
+    template = "https://archive.example.org/story/{id}"
+    args = ["archive", "import", str(path), "--client", "alice", "--format", "reuters", "--url-template", template]
+    first = app.test_cli_runner().invoke(args=[*args, "--limit", "2", "--wait", "--timeout", "60"])
+    assert first.exit_code == 0, first.output
+    assert "Queued 2 articles" in first.output
+    again = app.test_cli_runner().invoke(args=[*args, "--resume", "--wait", "--timeout", "60"])
+    assert again.exit_code == 0, again.output
+    assert "Queued 3 articles" in again.output and "2 already there" in again.output, again.output
+    for i in range(5):
+        got = client.get(f"/v1/archive/articles/reuters-90{i}", headers=auth())
+        assert got.status_code == 200 and got.json["url"] == f"https://archive.example.org/story/reuters-90{i}"
+    bad = app.test_cli_runner().invoke(args=[*args[:-1], "https://archive.example.org/story"])
+    assert bad.exit_code == 2 and "{id}" in bad.output
+
+
 def test_reuters_mapping_keeps_tags_and_skips_untitled():
     record = {"newid": 7, "date": "1987-02-26T15:01:01", "title": " OPEC OUTPUT ", "body": "Text.",
               "topics": ["crude"], "places": ["saudi-arabia"], "people": [], "orgs": ["opec"]}

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tests.conftest import auth, wait_for
-from tests.test_archive import ARTICLE, topic
+from tests.test_archive import ARTICLE, _import, topic
 from tests.test_bad_input import assert_error
 
 WEAK = {"id": "ctl-weak", "title": "Copper prices steady in London trading",
@@ -87,3 +87,16 @@ def test_bad_controls_say_what_to_fix(client, options, field):
     response = client.post("/v1/enrichments", json={"article": ARTICLE_HERE, "options": options}, headers=auth())
     assert_error(response, 422)
     assert field in response.json["message"], response.json
+
+
+def test_one_link_and_one_source_per_story_the_earliest_or_the_preferred_section(client, archive):
+    original = next(a for a in archive if a["id"] == "ctl-zx-1")
+    refiled = {**original, "id": "ctl-zx-1-refiled", "title": original["title"].upper() + "!",
+               "published_at": "2023-12-20T08:00:00Z", "section": "Wire", "tags": []}
+    _import(client, [refiled])
+    links, cited = enrich(client)
+    assert "ctl-zx-1" in links and "ctl-zx-1-refiled" not in links  # the earliest version stands for both
+    assert "ctl-zx-1-refiled" not in cited
+    links, cited = enrich(client, {"prefer": {"sections": ["Wire"]}})
+    assert "ctl-zx-1-refiled" in links and "ctl-zx-1" not in links, links
+    assert "ctl-zx-1" not in cited

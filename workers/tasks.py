@@ -141,7 +141,7 @@ def _background(r: redis.Redis, job_id: str) -> Any:
         r, archives, prepared["features"], [e["key"] for e in main], epoch(article["published_at"]),
         _own(archives, article))
     sources = {k: doc for k, doc in sources.items() if not controls.excluded(doc, options)}
-    return _public(background.timeline(main, sources, weights, options["limits"]["background"]), "source")
+    return _public(background.timeline(main, sources, weights, options["limits"]["background"], options), "source")
 
 
 def _implications(r: redis.Redis, job_id: str) -> Any:

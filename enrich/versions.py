@@ -1,0 +1,70 @@
+"""Versions of one story in an archive: a re-filed, corrected or syndicated copy under another id.
+
+Two archive articles are versions of one story when their headlines match once case and
+punctuation are set aside, or when their idf-weighted features are nearly the same (cosine at
+least NEAR_DUPLICATE). An editor wants one link per story: the version an editor accepted, else
+one in a section the request prefers, else the earliest (the original filing).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from enrich import controls
+from enrich.features import dot, unit
+
+NEAR_DUPLICATE = 0.9
+TITLE_NOISE = re.compile(r"[^a-z0-9]+")
+
+Vector = dict[str, float]
+
+
+def published_epoch(published: str) -> float:
+    return datetime.fromisoformat(published.replace("Z", "+00:00")).timestamp()
+
+
+def title_key(title: str) -> str:
+    return TITLE_NOISE.sub(" ", title.lower()).strip()
+
+
+def group(order: list[str], titles: dict[str, str], vectors: dict[str, Vector]) -> list[list[str]]:
+    """The ids in `order` grouped by story; groups come in the order of their first member."""
+    groups: list[list[str]] = []
+    by_title: dict[str, int] = {}
+    for doc_id in order:
+        key = title_key(titles[doc_id])
+        found = by_title.get(key)
+        if found is None:
+            vector = vectors[doc_id]
+            found = next((n for n, members in enumerate(groups)
+                          if any(dot(vector, vectors[m]) >= NEAR_DUPLICATE for m in members)), None)
+        if found is None:
+            found = len(groups)
+            groups.append([])
+        groups[found].append(doc_id)
+        by_title.setdefault(key, found)
+    return groups
+
+
+def representative(members: list[str], docs: dict[str, dict[str, Any]], options: dict[str, Any],
+                   accepted: set[str] = frozenset()) -> str:
+    """The version to link: accepted by an editor, else in a preferred section or with a preferred
+    tag, else the earliest published (ties by id)."""
+    return min(members, key=lambda m: (docs[m].get("id") not in accepted,
+                                       controls.preference(docs[m], options) == 1.0,
+                                       published_epoch(docs[m]["published_at"]), m))
+
+
+def one_per_story(docs: dict[str, dict[str, Any]], weights: Vector, options: dict[str, Any]
+                  ) -> dict[str, dict[str, Any]]:
+    """Of each story's versions among these documents (with "features", "title", "published_at"),
+    keep the representative, as close to the article (`similarity`) as the closest version."""
+    order = sorted(docs, key=lambda i: (-docs[i].get("similarity", 0.0), i))
+    vectors = {i: unit(docs[i].get("features") or {}, weights) for i in order}
+    out = {}
+    for members in group(order, {i: docs[i]["title"] for i in order}, vectors):
+        chosen = representative(members, docs, options)
+        out[chosen] = {**docs[chosen], "similarity": docs[members[0]].get("similarity", 0.0)}
+    return out
