@@ -123,3 +123,12 @@ def test_the_cycle_check_can_fail() -> None:
 def test_each_layer_is_a_folder_with_modules(layer: str) -> None:
     assert (ROOT / layer / "__init__.py").exists()
     assert any(_layer(m) == layer for m in MODULES)
+
+
+def test_the_callers_client_stands_alone() -> None:
+    """newsroom_client is what a caller installs: it imports none of the service's own packages."""
+    path = ROOT / "newsroom_client"
+    modules = {".".join(p.relative_to(ROOT).with_suffix("").parts): p for p in path.glob("*.py")}
+    reaching = [f"{m} imports {n}" for m, p in modules.items() for n in _imports(p, m, MODULES)
+                if _layer(n) in LAYERS]
+    assert modules and reaching == []
