@@ -159,6 +159,11 @@ def print_through_api(api: dict[str, Any]) -> None:
     for method, m in api["also_read"].items():
         print(f"  also read, {method:<22}recall@5 {m['recall@5']:.3f}  MRR@10 {m['mrr@10']:.3f}  "
               f"({int(m['queries'])} queries)")
+    f = api["feedback"]
+    print(f"  editors' feedback through the API ({f['rejected']} wrong links rejected, {f['accepted']} right ones "
+          f"accepted, the articles posted again): rejected ids back as a link or source {f['rejected_reappeared']}; "
+          f"accepted kept {f['accepted_kept']}/{f['accepted']} ({f['accepted_kept_first']} first); "
+          f"after feedback recall@5 {f['after']['recall@5']:.3f}  MRR@10 {f['after']['mrr@10']:.3f}")
     print(f"  citations: {c['held']}/{c['checked']} quoted archive texts equal GET /v1/archive/articles/<id>'s "
           f"text[span] ({c['articles_read']} archive articles read; "
           f"{api['results']['background_items']} background items)")

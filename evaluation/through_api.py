@@ -1,8 +1,11 @@
 """The running service measured as a newsroom sees it: archive imported by the CLI, articles posted to
 the HTTP API, results read back from it (devtools/stack.py: own redis-server, Celery worker, Granian).
 
-Two figures come out:
+What comes out:
 - also-read recall@5 / MRR@10 on gva_news queries, with TF-IDF on the same queries beside it;
+- editors' feedback: each query's best-placed wrong link rejected and lowest-placed right link
+  accepted through the API, the articles posted again, and what came back (rejected ids that
+  reappear, accepted ones kept, kept first; recall after feedback);
 - citations: for every background item, also-read link and archive evidence of every result, the
   quoted text equals `GET /v1/archive/articles/{id}`'s `text[span[0]:span[1]]`.
 """
@@ -45,6 +48,11 @@ def import_archive(stack: Stack, path: Path, fmt: str, limit: int | None = None)
 
 def enrich_all(stack: Stack, session: requests.Session, articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """POST each article, wait for every callback, return each job's result as GET answers it."""
+    return [job["result"] for job in enrich_jobs(stack, session, articles)]
+
+
+def enrich_jobs(stack: Stack, session: requests.Session, articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """POST each article, wait for every callback, return each job as GET answers it."""
     ids = []
     for article in articles:
         response = session.post(stack.api + "/v1/enrichments",
@@ -58,7 +66,41 @@ def enrich_all(stack: Stack, session: requests.Session, articles: list[dict[str,
     failed = [job["id"] for job in jobs if job["status"] != "succeeded"]
     if failed:
         raise RuntimeError(f"jobs failed: {failed[:5]}")
-    return [job["result"] for job in jobs]
+    return jobs
+
+
+def editor_verdicts(links: list[str], gold: set[str]) -> tuple[list[str], list[str]]:
+    """What an editor who knows the story would say: reject the best-placed link that is not about
+    it, accept the lowest-placed one that is (so keeping it first shows)."""
+    wrong = [i for i in links if i not in gold][:1]
+    right = [i for i in links if i in gold][-1:]
+    return right, wrong
+
+
+def feedback_round(stack: Stack, session: requests.Session, queries: list[dict[str, Any]],
+                   jobs: list[dict[str, Any]], gold: list[set[str]]) -> dict[str, Any]:
+    """Send each job's editor verdicts as feedback, post the same articles again (a re-publish) and
+    count what the service did with them."""
+    verdicts = []
+    for job, wanted in zip(jobs, gold, strict=True):
+        accepted, rejected = editor_verdicts([link["archive_id"] for link in job["result"]["also_read"]], wanted)
+        if accepted or rejected:
+            response = session.post(f"{stack.api}/v1/enrichments/{job['id']}/feedback",
+                                    json={"accepted": accepted, "rejected": rejected})
+            response.raise_for_status()
+        verdicts.append((accepted, rejected))
+    again = enrich_all(stack, session, queries)
+    reappeared = kept = kept_first = 0
+    for (accepted, rejected), result in zip(verdicts, again, strict=True):
+        links = [link["archive_id"] for link in result["also_read"]]
+        cited = {item["source"]["archive_id"] for item in result["background"]}
+        reappeared += sum(i in links or i in cited for i in rejected)
+        kept += sum(i in links for i in accepted)
+        kept_first += bool(accepted) and links[:1] == accepted
+    ranked = [[link["archive_id"] for link in result["also_read"]] for result in again]
+    return {"accepted": sum(len(a) for a, _ in verdicts), "rejected": sum(len(r) for _, r in verdicts),
+            "rejected_reappeared": reappeared, "accepted_kept": kept, "accepted_kept_first": kept_first,
+            "after": summarise(list(zip(ranked, gold, strict=True)))}
 
 
 class CitationCheck:
@@ -179,7 +221,9 @@ def evaluate(data: Path) -> dict[str, Any]:
             import_archive(stack, Path(slice_file.name), "reuters")
             reuters_queries = [orjson.loads(line) for line in lines[-REUTERS_SLICE:][-40:]]
         queries = [unique[i] for i in gold]
-        results = enrich_all(stack, session, queries)
+        jobs = enrich_jobs(stack, session, queries)
+        results = [job["result"] for job in jobs]
+        feedback = feedback_round(stack, session, queries, jobs, list(gold.values()))
         reuters_articles = [a for a in (from_reuters(r) for r in reuters_queries) if a]
         reuters_results = enrich_all(stack, session, reuters_articles)
         conll = [conll_article(n, doc) for n, doc in enumerate(conll_ner.read_conll(data / "conll2003" / "valid.txt"))]
@@ -199,6 +243,7 @@ def evaluate(data: Path) -> dict[str, Any]:
     return {
         "also_read": {"system via API": summarise(list(zip(ranked, gold.values(), strict=True))),
                       tfidf.name: summarise(list(zip(tfidf_ranked, gold.values(), strict=True)))},
+        "feedback": feedback,
         "citations": citations.summary(),
         "ner": entity_scores([a for a, _ in conll], [g for _, g in conll], conll_results),
         "two_typed_names": sum(two_typed(result) for result in results + reuters_results),
