@@ -54,12 +54,13 @@ def candidates(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]
     """Dated sentences of the sources that name a main entity."""
     top_idf = max((weights.get("e:" + e["key"], 0.0) for e in entities), default=1.0) or 1.0
     weight_of = {e["key"]: e["salience"] * weights.get("e:" + e["key"], 0.0) / top_idf for e in entities}
+    primary = {alias: e["key"] for e in entities for alias in e.get("aliases", ())}  # "Shell" -> "Shell Oil"
     found = []
     for doc_id, doc in sources.items():
         published = date.fromisoformat(doc["published_at"][:10])
         for index, sentence in enumerate(doc["sentences"]):
             start, end, keys = sentence[:3]
-            about = [k for k in keys if k in weight_of]
+            about = list(dict.fromkeys(primary.get(k, k) for k in keys if primary.get(k, k) in weight_of))
             if not about or not MIN_CHARS <= end - start <= MAX_CHARS:
                 continue
             text = doc["text"][start:end]

@@ -16,7 +16,8 @@ def features(analysis: dict[str, Any], in_title: set[str] = frozenset(),  # type
     max_terms = MAX_TERMS if max_terms is None else max_terms
     out: dict[str, float] = {}
     for ent in analysis["entities"]:
-        out["e:" + ent["key"]] = 1.0 + math.log(max(1, len(ent["mentions"])))
+        for key in (ent["key"], *ent.get("aliases", ())):  # "Shell" matches articles on "Shell Oil"
+            out["e:" + key] = 1.0 + math.log(max(1, len(ent["mentions"])))
     top_terms = sorted(analysis["terms"].items(), key=lambda kv: (-kv[1], kv[0]))[:max_terms]
     for term, count in top_terms:
         out["t:" + term] = 1.0 + math.log(count)

@@ -99,7 +99,9 @@ def _entities(doc: Doc, lead_end: int) -> list[dict[str, Any]]:
         if (group["type"] == "LOC" and last in COMPANY_WORDS) or (group["type"] == "PER" and last in BODY_WORDS):
             group["type"] = "ORG"  # named for a place or a person, still an organisation
         group["key"] = f"{group['type']}:{key}"
+        group["aliases"] = []
     _merge_surnames(groups)
+    _merge_aliases(groups, doc.text)
     for group in groups.values():
         weight = sum(1.5 if start < lead_end else 1.0 for start, _ in group["mentions"])
         group["weight"] = weight
@@ -108,7 +110,7 @@ def _entities(doc: Doc, lead_end: int) -> list[dict[str, Any]]:
     for group in ordered:
         group["salience"] = round(group.pop("weight") / top, 3)
         group["mentions"].sort()
-    return [{k: group[k] for k in ("name", "type", "key", "mentions", "salience")} for group in ordered]
+    return [{k: group[k] for k in ("name", "type", "key", "mentions", "salience", "aliases")} for group in ordered]
 
 
 def _merge_surnames(groups: dict[str, dict[str, Any]]) -> None:
@@ -120,6 +122,49 @@ def _merge_surnames(groups: dict[str, dict[str, Any]]) -> None:
     for key in list(groups):
         if groups[key]["type"] == "PER" and " " not in key and len(full_names.get(key, [])) == 1:
             groups[full_names[key][0]]["mentions"].extend(groups.pop(key)["mentions"])
+
+
+# Words an acronym leaves out: "Organization of Petroleum Exporting Countries (OPEC)".
+ACRONYM_SKIPS = {"of", "the", "and", "for", "on", "in", "de", "du", "des", "la", "le", "&"}
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[\w&]+", name.lower()) if w not in ACRONYM_SKIPS)
+
+
+def _fold(groups: dict[str, dict[str, Any]], short: str, full: str) -> None:
+    """Make the entity named `short` an alias of the one named `full`: its mentions, its name."""
+    gone = groups.pop(short)
+    target = groups[full]
+    target["mentions"].extend(gone["mentions"])
+    target["aliases"] = sorted({*target["aliases"], *gone["aliases"], gone["key"]})
+
+
+def _merge_aliases(groups: dict[str, dict[str, Any]], text: str) -> None:
+    """Fold a short form into the one full name the text supports it for: "Shell" into "Shell
+    Oil" (the full name is the short one plus company words: Oil, Corp, Inc...), "OPEC" into
+    "Organization of Petroleum Exporting Countries" when the text writes "Full Name (ACRONYM)".
+    The folded name's key stays as an alias (features and background still match articles that
+    only use it); its type becomes the full name's."""
+    longer: dict[str, list[str]] = defaultdict(list)  # a name -> every longer name that starts with it
+    for key in groups:
+        words = key.split()
+        for cut in range(1, len(words)):
+            longer[" ".join(words[:cut])].append(key)
+    for short, full in [(k, longer[k][0]) for k in groups if len(longer.get(k, [])) == 1]:
+        if groups[full]["type"] == "ORG" and set(full.split()[len(short.split()):]) <= COMPANY_WORDS:
+            _fold(groups, short, full)
+    for short in list(groups):
+        if groups[short]["type"] == "PER" or " " in short or len(short) < 2:
+            continue
+        for start, _ in groups[short]["mentions"]:
+            if text[start - 1:start] != "(":
+                continue
+            full = next((k for k, g in groups.items() if k != short and any(
+                e <= start - 1 and not text[e:start - 1].strip() for _, e in g["mentions"])), None)
+            if full and _initials(full) == short.replace(".", ""):
+                _fold(groups, short, full)
+                break
 
 
 def title_terms(title: str) -> set[str]:

@@ -44,6 +44,9 @@ class EntitySchema(ma.Schema):
     key = ma.fields.String(required=True)
     mentions = ma.fields.List(span(), required=True)
     salience = ma.fields.Float(required=True, validate=validate.Range(0, 1))
+    aliases = ma.fields.List(ma.fields.String(), metadata={
+        "description": "Keys of shorter names the text uses for it, folded in: 'ORG:shell' for Shell Oil Co, "
+                       "'ORG:opec' where the text writes 'Organization of Petroleum Exporting Countries (OPEC)'."})
 
 
 class AlsoReadSchema(ma.Schema):

@@ -41,6 +41,21 @@ def test_one_entity_per_real_thing_with_exact_spans():
     assert prepared["text"] == body  # a plain-text body keeps its characters and offsets
 
 
+def test_aliases_fold_only_where_the_text_supports_them():
+    body = ("Shell Oil Co said on Monday its profits fell. Shell blamed refining. The Organization of "
+            "Petroleum Exporting Countries (OPEC) met in Vienna, where OPEC ministers cut output. "
+            "Texaco Inc and Texaco Chemical Co both declined to comment; Texaco shares fell.")
+    entities = {e["key"]: e for e in nlp.analyse(MODEL, body)["entities"]}
+    assert entities["ORG:shell oil co"]["aliases"] == ["ORG:shell"] and len(entities["ORG:shell oil co"]["mentions"]) == 2
+    opec = entities["ORG:organization of petroleum exporting countries"]
+    assert opec["aliases"] == ["ORG:opec"] and len(opec["mentions"]) == 3
+    assert not any(k.endswith(":shell") or k.endswith(":opec") for k in entities)
+    # "Texaco" could be either company: it stays a name of its own
+    assert any(k.endswith(":texaco") for k in entities) and entities["ORG:texaco inc"]["aliases"] == []
+    names = [e["name"].lower() for e in entities.values()]
+    assert len(names) == len(set(names))  # one type per name
+
+
 def _doc(title: str, features: dict[str, float], published: str = "2024-01-01T00:00:00+00:00"):
     return {"title": title, "url": None, "published_at": published, "features": features}
 
