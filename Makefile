@@ -1,11 +1,15 @@
-.PHONY: run test lint setup bench bench-load eval eval-date-libraries train-ner train-consequence drills
+.PHONY: run test check-ops lint setup bench bench-load eval eval-date-libraries train-ner train-consequence drills
 
 run:  ## Set up, start Redis if none answers, load a demo archive, start API + worker
 	scripts/run.sh
 
-test:  ## Set up, then run the tests (they start their own Redis and workers)
+test:  ## Set up, check the ops files (promtool, compose), then run the tests (they start their own Redis and workers)
 	scripts/setup.sh
+	scripts/check_ops.sh
 	.venv/bin/python -m pytest
+
+check-ops:  ## Only the ops files: Prometheus rules (promtool check and unit tests), its config, docker-compose.yml
+	scripts/check_ops.sh
 
 bench:  ## Set up, then benchmark a private stack (own Redis, worker, API) against baselines
 	scripts/setup.sh

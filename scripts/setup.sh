@@ -8,11 +8,11 @@ if [ ! -x .venv/bin/python ]; then
        "(about 2-3 minutes and 1.5 GB; later runs skip this)." >&2
   "$PYTHON" -m venv .venv
 fi
-stamp=.venv/.installed-$(cat pyproject.toml training/*/dist/*.whl | sha1sum | cut -c1-12)
+stamp=.venv/.installed-$(cat pyproject.toml scripts/setup.sh training/*/dist/*.whl | sha1sum | cut -c1-12)
 if [ ! -f "$stamp" ]; then
   echo "Installing the project into .venv (pyproject.toml changed or first run)..." >&2
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e '.[test,eval]'
+  .venv/bin/python -m pip install --quiet -e '.[test,eval,ops]'
   # The NER model trained on CoNLL-2003 by training/ner/train.sh, shipped as a wheel.
   .venv/bin/python -m pip install --quiet training/ner/dist/en_newsroom_ner-*.whl
   # The consequence classifier fine-tuned on the Causal News Corpus by training/consequence/train.sh.

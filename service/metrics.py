@@ -8,11 +8,13 @@ from collections.abc import Iterator
 import redis
 from flask import Response, current_app, g, request
 from flask_smorest import Blueprint
+from kombu.exceptions import OperationalError
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 
 from store import archive_index, jobs, metrics
 from store.queues import state as queues_state
+from workers.broker import broker_call
 
 blp = Blueprint("metrics", __name__, description="Prometheus metrics.")
 
@@ -23,6 +25,13 @@ class RedisCollector:
     def __init__(self, r: redis.Redis) -> None:
         self.r = r
 
+    def workers(self) -> int:
+        try:
+            with broker_call("ping the workers"):
+                return len(current_app.extensions["celery"].control.ping(timeout=0.5) or [])
+        except OperationalError:
+            return 0
+
     def collect(self) -> Iterator[object]:
         r = self.r
         requests = CounterMetricFamily("enrichment_http_requests", "HTTP requests",
@@ -31,7 +40,8 @@ class RedisCollector:
             requests.add_metric(label.split(" ", 2), value)
         yield requests
         for name, help_text, label in (("jobs", "Jobs finished, by outcome", "outcome"),
-                                       ("deliveries", "Callback attempts, by result", "result")):
+                                       ("deliveries", "Callback attempts, by result", "result"),
+                                       ("archive", "Archive articles indexed or failed", "event")):
             family = CounterMetricFamily(f"enrichment_{name}", help_text, labels=[label])
             for key, value in metrics.read_counts(r, name).items():
                 family.add_metric([key], value)
@@ -54,6 +64,8 @@ class RedisCollector:
                                 value=r.zcard(jobs.DEAD_LETTERS))
         yield GaugeMetricFamily("enrichment_deliveries_due", "Callbacks waiting for a retry",
                                 value=r.zcard(jobs.DELIVERIES_DUE))
+        yield GaugeMetricFamily("enrichment_workers", "Workers that answered a ping within half a second",
+                                value=self.workers())
         articles = GaugeMetricFamily("enrichment_archive_articles", "Indexed archive articles",
                                      labels=["archive"])
         for archive in archive_index.names(r):

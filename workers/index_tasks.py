@@ -57,6 +57,8 @@ def index_articles(ids: list[str]) -> int:
                 _failed(r, qualified, f"{type(exc).__name__}: {exc}")
     for qualified, doc in docs.items():
         archive_index.store(r, archive_index.unqualify(qualified)[0], doc)
+    if docs:
+        metrics.count(r, "archive", "indexed", len(docs))
     return len(docs)
 
 
