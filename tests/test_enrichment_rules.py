@@ -46,7 +46,8 @@ def test_aliases_fold_only_where_the_text_supports_them():
             "Petroleum Exporting Countries (OPEC) met in Vienna, where OPEC ministers cut output. "
             "Texaco Inc and Texaco Chemical Co both declined to comment; Texaco shares fell.")
     entities = {e["key"]: e for e in nlp.analyse(MODEL, body)["entities"]}
-    assert entities["ORG:shell oil co"]["aliases"] == ["ORG:shell"] and len(entities["ORG:shell oil co"]["mentions"]) == 2
+    shell = entities["ORG:shell oil co"]
+    assert shell["aliases"] == ["ORG:shell"] and len(shell["mentions"]) == 2
     opec = entities["ORG:organization of petroleum exporting countries"]
     assert opec["aliases"] == ["ORG:opec"] and len(opec["mentions"]) == 3
     assert not any(k.endswith(":shell") or k.endswith(":opec") for k in entities)
