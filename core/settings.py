@@ -100,6 +100,8 @@ def _rate_limit(value: str | None) -> str | None:
 @dataclass(frozen=True)
 class Settings:
     redis_url: str = "redis://127.0.0.1:6379/0"
+    archive_redis_url: str = ""  # the archive's own Redis or Redis Cluster; "" = redis_url
+    archive_cluster: bool = False
     api_keys: dict[str, str] = field(default_factory=dict)  # key -> client
     webhook_secret: str = ""
     webhook_secrets: dict[str, str] = field(default_factory=dict)  # client -> secret
@@ -139,6 +141,9 @@ class Settings:
         hosts = env.get("CALLBACK_ALLOW_HOSTS", "")
         return cls(
             redis_url=env.get("REDIS_URL", cls.redis_url),
+            archive_redis_url=env.get("ARCHIVE_REDIS_URL") or env.get("REDIS_URL", cls.redis_url),
+            archive_cluster=_flag(env.get("ARCHIVE_CLUSTER"))
+            or env.get("ARCHIVE_REDIS_URL", "").startswith("redis+cluster://"),
             api_keys=keys,
             webhook_secret=secret,
             webhook_secrets=per_client,
@@ -162,6 +167,10 @@ class Settings:
             max_queue_depth=_optional_int(env.get("MAX_QUEUE_DEPTH"), cls.max_queue_depth),
             max_waiting=_optional_int(env.get("MAX_WAITING"), cls.max_waiting),
         )
+
+    @property
+    def archive_url(self) -> str:
+        return self.archive_redis_url or self.redis_url
 
     def readable_archives(self, client: str) -> list[str]:
         """The archives a client's enrichments and reads draw on: its own first, then those

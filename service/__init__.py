@@ -11,6 +11,7 @@ from flask_swagger_ui import get_swaggerui_blueprint
 
 from core.settings import ConfigError, Settings
 from service.api import EnrichmentApi
+from store.connection import archive_store
 from workers.celery_app import create_celery
 
 
@@ -32,6 +33,8 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app.extensions["settings"] = settings
     app.extensions["redis"] = redis.Redis.from_url(settings.redis_url, socket_timeout=5,
                                                    socket_connect_timeout=2)
+    app.extensions["archive"] = archive_store(settings.archive_url, settings.archive_cluster, socket_timeout=5,
+                                              socket_connect_timeout=2)
     app.extensions["celery"] = create_celery(settings)
 
     from service import access_log, archive, auth, enrichments, limits, metrics, ops

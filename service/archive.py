@@ -70,7 +70,7 @@ def add_articles() -> dict[str, Any]:
     if not records:
         abort(422, message="No articles in the body.")
     articles = validated(records)
-    r = current_app.extensions["redis"]
+    r = current_app.extensions["archive"]
     retracted = archive_import.retracted(r, g.client, articles)
     if retracted:
         abort(409, message="These articles were retracted and cannot be re-imported: "
@@ -88,7 +88,7 @@ def get_article(article_id: str) -> dict[str, Any]:
     `error`); 404 while it is queued, or if there is no such article. The client's own archive is
     read first, then the archives shared with it (`archive` says which); another client's
     archive, never."""
-    r = current_app.extensions["redis"]
+    r = current_app.extensions["archive"]
     for archive in current_app.extensions["settings"].readable_archives(g.client):
         doc = archive_index.get(r, archive, article_id, ("id", "title", "url", "published_at", "text",
                                                          "indexed_at"))
@@ -109,7 +109,7 @@ def get_article(article_id: str) -> dict[str, Any]:
 @blp.response(204)
 def delete_article(article_id: str) -> None:
     """Retract an article of the client's own archive: it is never suggested again"""
-    r = current_app.extensions["redis"]
+    r = current_app.extensions["archive"]
     known = (archive_index.is_pending(r, g.client, article_id) or archive_index.failure(r, g.client, article_id)
              or archive_index.get(r, g.client, article_id, ("id",)))
     if not known:
@@ -121,7 +121,7 @@ def delete_article(article_id: str) -> None:
 @blp.response(200, ArchiveStatsSchema)
 def stats() -> dict[str, int]:
     """Count the client's own archive's articles, retractions and indexed features"""
-    r = current_app.extensions["redis"]
+    r = current_app.extensions["archive"]
     return {"articles": archive_index.size(r, g.client), "retracted": archive_index.retracted_count(r, g.client),
             "features": archive_index.feature_count(r, g.client)}
 
@@ -132,7 +132,7 @@ def stats() -> dict[str, int]:
                             "content": {NDJSON: {"schema": {"type": "string"}}}}})
 def export_archive() -> Response:
     """Export the client's own archive as NDJSON (what it can import again)"""
-    r = current_app.extensions["redis"]
+    r = current_app.extensions["archive"]
     lines = (json.dumps(doc, ensure_ascii=False) + "\n" for doc in archive_index.export(r, g.client))
     return Response(stream_with_context(lines), mimetype=NDJSON)
 
@@ -146,4 +146,4 @@ def erase_archive() -> dict[str, Any]:
     if request.args.get("confirm") != g.client:
         abort(400, message=f"This erases your whole archive and cannot be undone: repeat your client name, "
                            f"DELETE /v1/archive?confirm={g.client}")
-    return {"archive": g.client, "erased_keys": archive_index.erase(current_app.extensions["redis"], g.client)}
+    return {"archive": g.client, "erased_keys": archive_index.erase(current_app.extensions["archive"], g.client)}

@@ -76,7 +76,7 @@ def import_command(path: Path, fmt: str, limit: int | None, wait: bool, timeout:
     if url_template is not None and "{id}" not in url_template:
         raise click.BadParameter("must contain {id}, e.g. 'https://example.com/a/{id}'", param_hint="--url-template")
     archive = _archive_of(client)
-    r = current_app.extensions["redis"]
+    r = current_app.extensions["archive"]
     celery = current_app.extensions["celery"]
     ids: list[str] = []
     skipped: list[str] = []

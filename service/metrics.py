@@ -22,8 +22,8 @@ blp = Blueprint("metrics", __name__, description="Prometheus metrics.")
 class RedisCollector:
     """Turn the Redis-held counters, histograms and queue state into Prometheus families."""
 
-    def __init__(self, r: redis.Redis) -> None:
-        self.r = r
+    def __init__(self, r: redis.Redis, archive: redis.Redis) -> None:
+        self.r, self.archive = r, archive
 
     def workers(self) -> int:
         try:
@@ -68,8 +68,8 @@ class RedisCollector:
                                 value=self.workers())
         articles = GaugeMetricFamily("enrichment_archive_articles", "Indexed archive articles",
                                      labels=["archive"])
-        for archive in archive_index.names(r):
-            articles.add_metric([archive], archive_index.size(r, archive))
+        for archive in archive_index.names(self.archive):
+            articles.add_metric([archive], archive_index.size(self.archive, archive))
         yield articles
 
 
@@ -80,7 +80,8 @@ class RedisCollector:
 def prometheus() -> Response:
     """Prometheus metrics"""
     registry = CollectorRegistry()
-    registry.register(RedisCollector(current_app.extensions["redis"]))  # type: ignore[arg-type]
+    registry.register(RedisCollector(current_app.extensions["redis"],  # type: ignore[arg-type]
+                                     current_app.extensions["archive"]))
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 
 

@@ -1,18 +1,27 @@
-"""The newsrooms' archives in Redis: documents, an inverted index dated by publication, retractions.
+"""The newsrooms' archives in Redis (or a Redis Cluster): documents, an inverted index dated by
+publication, retractions.
 
 Each archive (one per client, plus any shared one such as a wire service's) has its own keys.
 Postings are sorted sets (article id -> published epoch), so any number of workers share one
 index, a newly indexed article is searchable at once, and every lookup can be cut "as of" a date.
-A lookup reads several archives together (a client's own and those shared with it); documents
-found that way are named by qualified ids, "<archive>/<article id>".
+A feature's document frequency is its postings' size (ZCARD): exact, and never one hash that every
+lookup and write touches. A lookup reads several archives together (a client's own and those
+shared with it); documents found that way are named by qualified ids, "<archive>/<article id>".
+
+Built for a Redis Cluster as much as for one Redis: the keys of one article share a hash tag
+(`{<id>}`), the article-id and retraction sets are sharded, every multi-key read is a pipeline
+(redis-py routes it per node) and no write is a MULTI: each write is idempotent per key and
+ordered so that replaying an interrupted one finishes it (postings added before old ones are
+removed, the document written last), and an article's version (when it was staged) keeps a late
+replay of an older version from overwriting a newer one.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -24,14 +33,27 @@ from store.jobs import PREFIX
 
 PENDING_TTL = 7 * 24 * 3600
 POSTINGS_PER_FEATURE = 400
+SHARDS = 16  # of an archive's id and retraction sets
 SEPARATOR = "/"  # between an archive's name and an article id in a qualified id: "paper1/123"
 NAMES = PREFIX + "arcs"  # set: the names of the archives that hold articles
+COMPRESSED = ("text", "sentences")  # stored zlib-compressed: read only for the few sources cited
+JSON_FIELDS = ("features", "sentences", "tags")
+WEIGHT_DIGITS = 3
 
 
 def key(archive: str, kind: str, name: str = "") -> str:
     """One archive's key: every key of an archive names it (enr:arc:<archive>:<kind>[:<name>]), so
     a newsroom's archive can be listed, exported and erased on its own."""
     return f"{PREFIX}arc:{archive}:{kind}" + (f":{name}" if name else "")
+
+
+def article_key(archive: str, kind: str, article_id: str) -> str:
+    """A key of one article (doc, pending, failed): all of them in one hash slot, `{<id>}`."""
+    return key(archive, kind, "{" + article_id + "}")
+
+
+def _shard(article_id: str) -> str:
+    return str(zlib.crc32(article_id.encode()) % SHARDS)
 
 
 def qualify(archive: str, article_id: str) -> str:
@@ -47,37 +69,46 @@ def unqualify(qualified: str) -> tuple[str, str]:
 def _key_of(qualified: str, kind: str) -> str:
     """An article's key of this kind, from its qualified id."""
     archive, article_id = unqualify(qualified)
-    return key(archive, kind, article_id)
+    return article_key(archive, kind, article_id)
 
 
 def stage_pending(r: redis.Redis, archive: str, articles: list[dict[str, Any]]) -> None:
-    """Keep validated articles until a worker indexes them."""
-    pipe = r.pipeline()
+    """Keep validated articles until a worker indexes them; the staging time is their version."""
+    version = time.time()
+    pipe = r.pipeline(transaction=False)
     for article in articles:
-        pipe.set(key(archive, "pending", article["id"]), json.dumps(article), ex=PENDING_TTL)
-        pipe.delete(key(archive, "failed", article["id"]))  # imported again: an earlier failure no longer stands
+        pipe.set(article_key(archive, "pending", article["id"]), json.dumps({**article, "version": version}),
+                 ex=PENDING_TTL)
+        pipe.delete(article_key(archive, "failed", article["id"]))  # imported again: a failure no longer stands
     pipe.execute()
 
 
 def mark_failed(r: redis.Redis, qualified: str, error: str) -> None:
     """Indexing this staged article failed: keep why (GET shows it) and drop the staged copy."""
-    archive, article_id = unqualify(qualified)
-    pipe = r.pipeline()
-    pipe.set(key(archive, "failed", article_id), json.dumps({"error": error[:2000], "failed_at": time.time()}),
+    pipe = r.pipeline(transaction=False)
+    pipe.set(_key_of(qualified, "failed"), json.dumps({"error": error[:2000], "failed_at": time.time()}),
              ex=PENDING_TTL)
-    pipe.delete(key(archive, "pending", article_id))
+    pipe.delete(_key_of(qualified, "pending"))
     pipe.execute()
 
 
 def failure(r: redis.Redis, archive: str, article_id: str) -> dict[str, Any] | None:
     """Why indexing this article failed, if it did: {"error", "failed_at"}."""
-    raw = r.get(key(archive, "failed", article_id))
+    raw = r.get(article_key(archive, "failed", article_id))
     return None if raw is None else dict(json.loads(raw))
+
+
+def _get_each(r: redis.Redis, keys: list[str]) -> list[Any]:
+    """GET of each key, pipelined (an MGET would need one hash slot)."""
+    pipe = r.pipeline(transaction=False)
+    for name in keys:
+        pipe.get(name)
+    return pipe.execute() if keys else []
 
 
 def load_pending(r: redis.Redis, qualified_ids: list[str]) -> dict[str, dict[str, Any]]:
     """Staged articles by qualified id (those still staged)."""
-    raws = r.mget([_key_of(q, "pending") for q in qualified_ids]) if qualified_ids else []
+    raws = _get_each(r, [_key_of(q, "pending") for q in qualified_ids])
     return {q: json.loads(raw) for q, raw in zip(qualified_ids, raws, strict=True) if raw is not None}
 
 
@@ -85,12 +116,12 @@ def held(r: redis.Redis, archive: str, ids: list[str]) -> set[str]:
     """Those of these ids that this archive has indexed or staged for indexing, in one round trip."""
     pipe = r.pipeline(transaction=False)
     for article_id in ids:
-        pipe.exists(key(archive, "doc", article_id), key(archive, "pending", article_id))
+        pipe.exists(article_key(archive, "doc", article_id), article_key(archive, "pending", article_id))
     return {i for i, found in zip(ids, pipe.execute(), strict=True) if found}
 
 
 def is_pending(r: redis.Redis, archive: str, article_id: str) -> bool:
-    return bool(r.exists(key(archive, "pending", article_id)))
+    return bool(r.exists(article_key(archive, "pending", article_id)))
 
 
 def retracted(r: redis.Redis, qualified_ids: list[str]) -> set[str]:
@@ -98,65 +129,101 @@ def retracted(r: redis.Redis, qualified_ids: list[str]) -> set[str]:
     pipe = r.pipeline(transaction=False)
     for qualified in qualified_ids:
         archive, article_id = unqualify(qualified)
-        pipe.sismember(key(archive, "retracted"), article_id)
-    return {q for q, gone in zip(qualified_ids, pipe.execute(), strict=True) if gone}
+        pipe.sismember(key(archive, "retracted", _shard(article_id)), article_id)
+    return {q for q, gone in zip(qualified_ids, pipe.execute(), strict=True) if gone} if qualified_ids else set()
 
 
 def retracted_among(r: redis.Redis, archive: str, ids: list[str]) -> list[str]:
     """Those of `ids` that were retracted from this archive, in one round trip."""
-    gone = r.smismember(key(archive, "retracted"), ids) if ids else []
-    return [i for i, out in zip(ids, gone, strict=True) if out]
+    gone = retracted(r, [qualify(archive, i) for i in ids])
+    return [i for i in ids if qualify(archive, i) in gone]
 
 
-def store(r: redis.Redis, archive: str, doc: dict[str, Any]) -> None:
-    """Index one prepared document, replacing an earlier version with the same id."""
-    doc_id = doc["id"]
-    doc_key = key(archive, "doc", doc_id)
-    old = r.hget(doc_key, "features")
-    pipe = r.pipeline(transaction=True)
-    if old is not None:
-        _unpost(pipe, archive, doc_id, json.loads(old))
-    feats: dict[str, float] = doc["features"]
-    for feature in feats:
-        pipe.zadd(key(archive, "post", feature), {doc_id: doc["ts"]})
-        pipe.hincrby(key(archive, "df"), feature, 1)
-    pipe.hset(doc_key, mapping={
-        "id": doc_id, "title": doc["title"], "url": doc.get("url") or "",
-        "section": doc.get("section") or "", "tags": json.dumps(doc.get("tags") or []),
-        "published_at": doc["published_at"], "ts": doc["ts"], "text": doc["text"],
-        "features": json.dumps(feats), "sentences": json.dumps(doc["sentences"]),
-        "names": json.dumps(doc["names"]), "norm": math.sqrt(sum(w * w for w in feats.values())),
-        "indexed_at": time.time(),
-    })
-    pipe.sadd(key(archive, "ids"), doc_id)
-    pipe.sadd(NAMES, archive)
-    pipe.delete(key(archive, "pending", doc_id), key(archive, "failed", doc_id))
+def _encoded(doc: dict[str, Any], version: float) -> dict[str, Any]:
+    """The document hash: features with rounded weights, long fields compressed."""
+    feats = {f: round(w, WEIGHT_DIGITS) for f, w in doc["features"].items()}
+    return {
+        "id": doc["id"], "title": doc["title"], "url": doc.get("url") or "",
+        "section": doc.get("section") or "", "tags": orjson.dumps(doc.get("tags") or []),
+        "published_at": doc["published_at"], "ts": doc["ts"], "version": version,
+        "text": zlib.compress(doc["text"].encode(), 6),
+        "sentences": zlib.compress(orjson.dumps(doc["sentences"]), 6),
+        "features": orjson.dumps(feats), "indexed_at": time.time(),
+    }
+
+
+def store(r: redis.Redis, archive: str, doc: dict[str, Any], version: float | None = None) -> bool:
+    """Index one prepared document (see store_many); False when it was not written."""
+    return bool(store_many(r, archive, [doc], None if version is None else [version]))
+
+
+def store_many(r: redis.Redis, archive: str, docs: list[dict[str, Any]],
+               versions: list[float] | None = None) -> list[str]:
+    """Index prepared documents, each replacing an earlier version with its id, in three pipelined
+    round trips whatever their number; return the ids written. A document is skipped when its
+    article was retracted or a newer version of it is indexed already (a late replay).
+
+    Safe to replay after an interruption at any point: new postings go in first, then the old
+    version's postings that the new one lacks come out, then the document is written (the old
+    one stays readable until then, so a replay still knows which postings to remove)."""
+    now = time.time()
+    versions = versions or [now] * len(docs)
+    pipe = r.pipeline(transaction=False)
+    for doc in docs:
+        pipe.hmget(article_key(archive, "doc", doc["id"]), ["features", "version"])
+        pipe.sismember(key(archive, "retracted", _shard(doc["id"])), doc["id"])
+    replies = pipe.execute() if docs else []
+    chosen = []
+    for i, doc in enumerate(docs):
+        (old_features, old_version), gone = replies[2 * i], replies[2 * i + 1]
+        if not gone and (old_version is None or float(old_version) <= versions[i]):
+            chosen.append((doc, versions[i], old_features))
+    pipe = r.pipeline(transaction=False)
+    for doc, _, _ in chosen:
+        for feature in doc["features"]:
+            pipe.zadd(key(archive, "post", feature), {doc["id"]: doc["ts"]})
+        if doc["features"]:
+            pipe.pfadd(key(archive, "features"), *doc["features"])
     pipe.execute()
-
-
-def _unpost(pipe: redis.client.Pipeline, archive: str, doc_id: str, feats: dict[str, float]) -> None:
-    for feature in feats:
-        pipe.zrem(key(archive, "post", feature), doc_id)
-        pipe.hincrby(key(archive, "df"), feature, -1)
+    pipe = r.pipeline(transaction=False)
+    for doc, version, old_features in chosen:
+        doc_id = doc["id"]
+        if old_features is not None:
+            for feature in set(orjson.loads(old_features)) - doc["features"].keys():
+                pipe.zrem(key(archive, "post", feature), doc_id)
+        pipe.hset(article_key(archive, "doc", doc_id), mapping=_encoded(doc, version))
+        pipe.sadd(key(archive, "ids", _shard(doc_id)), doc_id)
+        pipe.delete(article_key(archive, "pending", doc_id))
+        pipe.delete(article_key(archive, "failed", doc_id))
+    if chosen:
+        pipe.sadd(NAMES, archive)
+    pipe.execute()
+    return [doc["id"] for doc, _, _ in chosen]
 
 
 def delete(r: redis.Redis, archive: str, doc_id: str) -> bool:
-    """Retract an article: it leaves the index and is never suggested again."""
-    doc_key = key(archive, "doc", doc_id)
-    old = r.hget(doc_key, "features")
-    pipe = r.pipeline(transaction=True)
-    pipe.sadd(key(archive, "retracted"), doc_id)
-    pipe.delete(key(archive, "pending", doc_id), key(archive, "failed", doc_id))
-    if old is not None:
-        _unpost(pipe, archive, doc_id, json.loads(old))
-        pipe.delete(doc_key)
-        pipe.srem(key(archive, "ids"), doc_id)
+    """Retract an article: it leaves the index and is never suggested again. Safe to replay: the
+    retraction is marked first (every read filters on it), the document goes last."""
+    doc_key = article_key(archive, "doc", doc_id)
+    pipe = r.pipeline(transaction=False)
+    pipe.sadd(key(archive, "retracted", _shard(doc_id)), doc_id)
+    pipe.delete(article_key(archive, "pending", doc_id))
+    pipe.delete(article_key(archive, "failed", doc_id))
     pipe.execute()
-    return old is not None
+    old = r.hget(doc_key, "features")
+    if old is None:
+        return False
+    pipe = r.pipeline(transaction=False)
+    for feature in orjson.loads(old):
+        pipe.zrem(key(archive, "post", feature), doc_id)
+    pipe.srem(key(archive, "ids", _shard(doc_id)), doc_id)
+    pipe.delete(doc_key)
+    pipe.execute()
+    return True
 
 
 def get(r: redis.Redis, archive: str, doc_id: str, fields: tuple[str, ...] | None = None) -> dict[str, Any] | None:
-    doc_key = key(archive, "doc", doc_id)
+    doc_key = article_key(archive, "doc", doc_id)
     if fields is None:
         raw = r.hgetall(doc_key)
         return _decode(raw) if raw else None
@@ -168,24 +235,34 @@ def get(r: redis.Redis, archive: str, doc_id: str, fields: tuple[str, ...] | Non
 
 def _decode(raw: dict[Any, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for key, value in raw.items():
-        k = key.decode() if isinstance(key, bytes) else key
-        if k in {"features", "sentences", "names", "tags"}:  # the bulk of a lookup: orjson reads it 3-5x faster
+    for name, value in raw.items():
+        k = name.decode() if isinstance(name, bytes) else name
+        if value is None:
+            out[k] = None
+            continue
+        if k in COMPRESSED:
+            value = zlib.decompress(value)
+        if k in JSON_FIELDS:  # the bulk of a lookup: orjson reads it 3-5x faster
             out[k] = orjson.loads(value) if value else value
             continue
-        v = value.decode() if isinstance(value, bytes) else value
-        out[k] = v
+        out[k] = value.decode() if isinstance(value, bytes) else value
     return out
+
+
+def _sharded(r: redis.Redis, archive: str, kind: str, command: str) -> list[Any]:
+    pipe = r.pipeline(transaction=False)
+    for shard in range(SHARDS):
+        getattr(pipe, command)(key(archive, kind, str(shard)))
+    return list(pipe.execute())
 
 
 def size(r: redis.Redis, *archives: str) -> int:
     """How many articles these archives hold together."""
-    if len(archives) == 1:
-        return int(r.scard(key(archives[0], "ids")))
     pipe = r.pipeline(transaction=False)
     for archive in archives:
-        pipe.scard(key(archive, "ids"))
-    return sum(int(n) for n in pipe.execute())
+        for shard in range(SHARDS):
+            pipe.scard(key(archive, "ids", str(shard)))
+    return sum(int(n) for n in pipe.execute()) if archives else 0
 
 
 def names(r: redis.Redis) -> list[str]:
@@ -194,45 +271,30 @@ def names(r: redis.Redis) -> list[str]:
 
 
 def retracted_count(r: redis.Redis, archive: str) -> int:
-    return int(r.scard(key(archive, "retracted")))
+    return sum(int(n) for n in _sharded(r, archive, "retracted", "scard"))
 
 
 def feature_count(r: redis.Redis, archive: str) -> int:
-    return int(r.hlen(key(archive, "df")))
+    """Distinct features ever indexed (a HyperLogLog: within about 1%)."""
+    return int(r.pfcount(key(archive, "features")))
 
 
 def ids(r: redis.Redis, archive: str) -> list[str]:
-    return sorted(i.decode() for i in r.smembers(key(archive, "ids")))
-
-
-# Document frequencies change slowly: each process keeps the ones it read for a minute, which
-# saves most of the large HMGET of every lookup. Absent features are not kept, so a name that
-# enters the archive counts at once.
-DF_TTL = 60.0
-_df_cache: dict[tuple[int, str, str], tuple[int, float]] = {}
+    return sorted(i.decode() for members in _sharded(r, archive, "ids", "smembers") for i in members)
 
 
 def document_frequencies(r: redis.Redis, archives: list[str], feats: list[str]) -> dict[str, int]:
-    """How many articles of these archives (together) carry each feature."""
-    now, pool = time.monotonic(), id(r.connection_pool)
-    out: dict[str, int] = dict.fromkeys(feats, 0)
+    """How many articles of these archives (together) carry each feature: its postings' size, one
+    pipelined ZCARD each (O(1); no cache, so a frequency is never stale)."""
+    pipe = r.pipeline(transaction=False)
     for archive in archives:
-        missing = []
         for feature in feats:
-            hit = _df_cache.get((pool, archive, feature))
-            if hit and now - hit[1] < DF_TTL:
-                out[feature] += hit[0]
-            else:
-                missing.append(feature)
-        if not missing:
-            continue
-        if len(_df_cache) > 1_000_000:
-            _df_cache.clear()
-        for feature, value in zip(missing, r.hmget(key(archive, "df"), missing), strict=True):
-            count = int(value or 0)
-            out[feature] += count
-            if count > 0:
-                _df_cache[(pool, archive, feature)] = (count, now)
+            pipe.zcard(key(archive, "post", feature))
+    out: dict[str, int] = dict.fromkeys(feats, 0)
+    counts = iter(pipe.execute() if archives and feats else [])
+    for _ in archives:
+        for feature in feats:
+            out[feature] += int(next(counts))
     return out
 
 
@@ -264,7 +326,7 @@ def fetch_many(r: redis.Redis, qualified_ids: list[str], fields: tuple[str, ...]
         pipe.hmget(_key_of(qualified, "doc"), list(fields))
     gone = retracted(r, qualified_ids)
     out: dict[str, dict[str, Any]] = {}
-    for qualified, values in zip(qualified_ids, pipe.execute(), strict=True):
+    for qualified, values in zip(qualified_ids, pipe.execute() if qualified_ids else [], strict=True):
         if values[0] is not None and qualified not in gone:
             out[qualified] = _decode(dict(zip(fields, values, strict=True)))
     return out
@@ -284,12 +346,15 @@ def candidate_overlap(found: dict[str, list[tuple[str, float]]], weights: dict[s
 
 def pending_count(r: redis.Redis, archive: str, ids: list[str]) -> int:
     """How many of these ids are staged and not indexed (nor failed) yet."""
-    return int(r.exists(*(key(archive, "pending", i) for i in ids))) if ids else 0
+    pipe = r.pipeline(transaction=False)
+    for article_id in ids:
+        pipe.exists(article_key(archive, "pending", article_id))
+    return sum(pipe.execute()) if ids else 0
 
 
 def failures(r: redis.Redis, archive: str, ids: list[str]) -> dict[str, str]:
     """Of these ids, those whose indexing failed, with the error."""
-    raws = r.mget([key(archive, "failed", i) for i in ids]) if ids else []
+    raws = _get_each(r, [article_key(archive, "failed", i) for i in ids])
     return {i: json.loads(raw)["error"] for i, raw in zip(ids, raws, strict=True) if raw is not None}
 
 
@@ -298,18 +363,28 @@ EXPORT_FIELDS = ("id", "title", "url", "published_at", "section", "tags", "text"
 
 def export(r: redis.Redis, archive: str, batch: int = 500) -> Iterator[dict[str, Any]]:
     """Every indexed article of one archive (as its text is stored), a batch of reads at a time."""
-    cursor = 0
-    while True:
-        cursor, raw_ids = r.sscan(key(archive, "ids"), cursor, count=batch)
-        ids = sorted(i.decode() for i in raw_ids)
-        docs = fetch_many(r, [qualify(archive, i) for i in ids], EXPORT_FIELDS)
-        for qualified in sorted(docs):
-            doc = docs[qualified]
-            doc["url"] = doc["url"] or None
-            doc["section"] = doc["section"] or None
-            yield doc
-        if cursor == 0:
-            return
+    for shard in range(SHARDS):
+        cursor = 0
+        while True:
+            cursor, raw_ids = r.sscan(key(archive, "ids", str(shard)), cursor, count=batch)
+            ids = sorted(i.decode() for i in raw_ids)
+            docs = fetch_many(r, [qualify(archive, i) for i in ids], EXPORT_FIELDS)
+            for qualified in sorted(docs):
+                doc = docs[qualified]
+                doc["url"] = doc["url"] or None
+                doc["section"] = doc["section"] or None
+                yield doc
+            if cursor == 0:
+                break
+
+
+def _scan(r: redis.Redis, pattern: str) -> Iterator[bytes]:
+    """Every key matching the pattern: on each primary of a cluster, or on the one Redis."""
+    if hasattr(r, "get_primaries"):
+        for node in r.get_primaries():
+            yield from r.scan_iter(match=pattern, count=1000, target_nodes=node)
+    else:
+        yield from r.scan_iter(match=pattern, count=1000)
 
 
 def erase(r: redis.Redis, archive: str) -> int:
@@ -318,12 +393,19 @@ def erase(r: redis.Redis, archive: str) -> int:
     removed = 0
     batch: list[bytes] = []
     pattern = key(re.sub(r"([*?\[\]\\])", r"\\\1", archive), "*")  # the name's glob characters escaped
-    for name in r.scan_iter(match=pattern, count=1000):
+    for name in _scan(r, pattern):
         batch.append(name)
         if len(batch) == 1000:
-            removed += r.unlink(*batch)
+            removed += _unlink(r, batch)
             batch.clear()
     if batch:
-        removed += r.unlink(*batch)
+        removed += _unlink(r, batch)
     r.srem(NAMES, archive)
     return removed
+
+
+def _unlink(r: redis.Redis, names: list[bytes]) -> int:
+    pipe = r.pipeline(transaction=False)
+    for name in names:
+        pipe.unlink(name)
+    return sum(pipe.execute())

@@ -11,6 +11,7 @@ import pytest
 import redis
 
 from service import create_app
+from store import archive_index
 from tests.conftest import KEYS, auth, wait_for
 
 RECENT_JOBS = "enr:jobs:recent"
@@ -309,4 +310,4 @@ def test_unknown_archive_article_is_404_and_delete_changes_nothing(client, store
     before = client.get("/v1/archive/stats", headers=auth()).json
     assert_error(client.delete("/v1/archive/articles/no-such-article", headers=auth()), 404)
     assert client.get("/v1/archive/stats", headers=auth()).json == before
-    assert not store.sismember("enr:arc:alice:retracted", "no-such-article")
+    assert not archive_index.retracted_among(store, "alice", ["no-such-article"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import redis
@@ -10,7 +11,7 @@ from celery import Task, shared_task
 
 from enrich.prepare import prepare_archive_docs
 from store import archive_index, metrics
-from workers.resources import redis_client, settings
+from workers.resources import archive_client, redis_client, settings
 
 TRANSIENT = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError)
 log = logging.getLogger(__name__)
@@ -28,10 +29,10 @@ class IndexTask(Task):
     def on_failure(self, exc: BaseException, task_id: str, args: tuple[Any, ...],
                    kwargs: dict[str, Any], einfo: Any) -> None:
         qualified_ids = args[0] if args else kwargs.get("ids") or []
-        r = redis_client()
+        archive = archive_client()
         for qualified in qualified_ids:
-            if archive_index.is_pending(r, *archive_index.unqualify(qualified)):
-                _failed(r, qualified, f"{type(exc).__name__}: {exc}")
+            if archive_index.is_pending(archive, *archive_index.unqualify(qualified)):
+                _failed(archive, qualified, f"{type(exc).__name__}: {exc}")
 
 
 @shared_task(base=IndexTask)
@@ -39,9 +40,9 @@ def index_articles(ids: list[str]) -> int:
     """Index the staged articles with these qualified ids ("<archive>/<id>", one spaCy batch);
     return how many were indexed. If the batch fails, each article is tried alone, so one bad
     article fails alone."""
-    r = redis_client()
-    gone = archive_index.retracted(r, ids)
-    staged = {q: a for q, a in archive_index.load_pending(r, ids).items() if q not in gone}
+    archive = archive_client()
+    gone = archive_index.retracted(archive, ids)
+    staged = {q: a for q, a in archive_index.load_pending(archive, ids).items() if q not in gone}
     try:
         docs = dict(zip(staged, prepare_archive_docs(list(staged.values()), settings().spacy_model), strict=True))
     except TRANSIENT:
@@ -54,15 +55,19 @@ def index_articles(ids: list[str]) -> int:
             except TRANSIENT:
                 raise
             except Exception as exc:  # noqa: BLE001 - recorded on the article, not lost in a log
-                _failed(r, qualified, f"{type(exc).__name__}: {exc}")
-    for qualified, doc in docs.items():
-        archive_index.store(r, archive_index.unqualify(qualified)[0], doc)
+                _failed(archive, qualified, f"{type(exc).__name__}: {exc}")
+    by_archive: dict[str, list[str]] = {}
+    for qualified in docs:
+        by_archive.setdefault(archive_index.unqualify(qualified)[0], []).append(qualified)
+    for name, qualified_ids in by_archive.items():
+        archive_index.store_many(archive, name, [docs[q] for q in qualified_ids],
+                                 [staged[q].get("version") or time.time() for q in qualified_ids])
     if docs:
-        metrics.count(r, "archive", "indexed", len(docs))
+        metrics.count(redis_client(), "archive", "indexed", len(docs))
     return len(docs)
 
 
-def _failed(r: redis.Redis, qualified: str, error: str) -> None:
+def _failed(archive: redis.Redis, qualified: str, error: str) -> None:
     log.warning("archive article %s could not be indexed: %s", qualified, error)
-    archive_index.mark_failed(r, qualified, f"index: {error}")
-    metrics.count(r, "archive", "index_failed")
+    archive_index.mark_failed(archive, qualified, f"index: {error}")
+    metrics.count(redis_client(), "archive", "index_failed")

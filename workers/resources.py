@@ -8,6 +8,7 @@ import redis
 from celery import current_app
 
 from core.settings import Settings
+from store.connection import archive_store
 
 
 def settings() -> Settings:
@@ -22,3 +23,13 @@ def redis_for(url: str) -> redis.Redis:
 
 def redis_client() -> redis.Redis:
     return redis_for(settings().redis_url)
+
+
+@lru_cache(maxsize=4)
+def _archive_for(url: str, cluster: bool) -> redis.Redis:
+    return archive_store(url, cluster, health_check_interval=30, socket_timeout=10)
+
+
+def archive_client() -> redis.Redis:
+    """The archive's store (ARCHIVE_REDIS_URL): the broker's Redis unless it is set apart."""
+    return _archive_for(settings().archive_url, settings().archive_cluster)

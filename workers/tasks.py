@@ -25,7 +25,7 @@ from store import archive_index, archive_search, feedback, jobs, metrics
 from store.due import LEASE_SECONDS, schedule_delivery
 from store.lifecycle import fail_job, open_job
 from workers import pipeline
-from workers.resources import redis_client, settings
+from workers.resources import archive_client, redis_client, settings
 
 log = logging.getLogger(__name__)
 
@@ -126,9 +126,10 @@ def _also_read(r: redis.Redis, job_id: str) -> Any:
     job, article, prepared = _inputs(r, job_id)
     archives, options = _archives(job), _options(r, job, article)
     as_of = epoch(article["published_at"])
-    weights, docs = archive_search.related(r, archives, prepared["features"], as_of, _own(archives, article))
+    store = archive_client()
+    weights, docs = archive_search.related(store, archives, prepared["features"], as_of, _own(archives, article))
     if options.get("keep"):
-        docs.update(archive_search.link_docs(r, archives, options["keep"]))
+        docs.update(archive_search.link_docs(store, archives, options["keep"]))
     return _public(also_read_logic.rank(prepared["features"], weights, docs, prepared, as_of,
                                         options["limits"]["also_read"], options))
 
@@ -138,7 +139,7 @@ def _background(r: redis.Redis, job_id: str) -> Any:
     archives, options = _archives(job), _options(r, job, article)
     main = background.main_entities(prepared["entities"])
     weights, sources = archive_search.story_sources(
-        r, archives, prepared["features"], [e["key"] for e in main], epoch(article["published_at"]),
+        archive_client(), archives, prepared["features"], [e["key"] for e in main], epoch(article["published_at"]),
         _own(archives, article))
     sources = {k: doc for k, doc in sources.items() if not controls.excluded(doc, options)}
     return _public(background.timeline(main, sources, weights, options["limits"]["background"], options), "source")
@@ -186,7 +187,7 @@ def assemble(self: Task, job_id: str) -> str:
     _, article, prepared = _inputs(r, job_id)
     timings = jobs.timings(job)
     document = assemble_document(job_id, article, prepared, stages, timings,
-                                 archive_index.size(r, *_archives(job)))
+                                 archive_index.size(archive_client(), *_archives(job)))
     timings["assemble"] = round((time.perf_counter() - started) * 1000, 2)
     document["meta"]["timings_ms"] = timings
     jobs.store_json(r, job_id, document, settings().job_ttl, "result")

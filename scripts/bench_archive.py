@@ -1,0 +1,169 @@
+"""Benchmark the archive store at size: memory per article, index writes per second, lookup latency,
+on one Redis and on a three-master Redis Cluster side by side.
+
+    .venv/bin/python scripts/bench_archive.py [--articles 1000000] [--json OUT]
+
+The archive is built from the real analyses of the gva_news and Reuters articles (spaCy run once and
+cached, as make eval does): each copy gets its own id and a publication date spread over ten years,
+and is indexed through the same store code the workers use (store/archive_index.py store_many), not
+the NLP. Lookups are the also-read stage's (store/archive_search.py related + enrich/also_read.py
+rank) for gva_news articles, as of the archive's newest date. The baseline, measured in the same
+run: the same lookups on the archive of the base articles alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core.settings import Settings  # noqa: E402
+from devtools.local_cluster import LocalCluster  # noqa: E402
+from devtools.local_redis import RedisServer  # noqa: E402
+from enrich import also_read  # noqa: E402
+from enrich.prepare import archive_doc_from_analysis, article_from_analysis, article_text, with_title  # noqa: E402
+from enrich.text import archive_text  # noqa: E402
+from evaluation import gva_also_read, reuters_background  # noqa: E402
+from evaluation.nlp_cache import analyse_cached  # noqa: E402
+from store import archive_index, archive_search  # noqa: E402
+from store.connection import archive_store  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+ARCHIVE = "bench"
+BATCH = 200
+QUERIES = 200
+YEARS = 10
+DAY = 86400.0
+
+
+def base_documents(model: str) -> list[dict[str, Any]]:
+    """Archive documents of every gva_news and Reuters article, from the cached analyses."""
+    docs = []
+    sources = ((gva_also_read.load(DATA / "gva_news" / "articles.jsonl")[0], "gva-archive"),
+               (reuters_background.load(DATA / "reuters21578" / "articles.jsonl")[0], "reuters-archive"))
+    for articles, label in sources:
+        texts = [archive_text(a["body"])[0] for a in articles]
+        analyses = analyse_cached(model, [with_title(a["title"], t) for a, t in zip(articles, texts, strict=True)],
+                                  label)
+        docs += [archive_doc_from_analysis(a, t, x) for a, t, x in zip(articles, texts, analyses, strict=True)]
+    return docs
+
+
+def queries(model: str) -> list[dict[str, Any]]:
+    articles = gva_also_read.load(DATA / "gva_news" / "articles.jsonl")[0]
+    chosen = random.Random(7).sample(articles, QUERIES)
+    texts = [article_text(a["body"]) for a in chosen]
+    analyses = analyse_cached(model, [with_title(a["title"], t) for a, (t, _) in zip(chosen, texts, strict=True)],
+                              "bench-query")
+    return [article_from_analysis(a, t, p, x) for a, (t, p), x in zip(chosen, texts, analyses, strict=True)]
+
+
+def used_memory(r: Any) -> int:
+    if hasattr(r, "get_primaries"):
+        return sum(int(r.info("memory", target_nodes=node)["used_memory"]) for node in r.get_primaries())
+    return int(r.info("memory")["used_memory"])
+
+
+def build(r: Any, base: list[dict[str, Any]], start: int, stop: int, newest: float) -> float:
+    """Index copies number `start` to `stop` of the base documents (own ids, dates over YEARS);
+    return articles/s."""
+    rng = random.Random(start)
+    started = time.perf_counter()
+    batch: list[dict[str, Any]] = []
+    for i in range(start, stop):
+        doc = base[i % len(base)]
+        ts = newest - rng.uniform(0, YEARS * 365) * DAY
+        batch.append({**doc, "id": f"{doc['id']}~{i // len(base)}", "ts": ts,
+                      "published_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(ts))})
+        if len(batch) == BATCH:
+            archive_index.store_many(r, ARCHIVE, batch)
+            batch.clear()
+        if i and i % 100_000 == 0:
+            print(f"  {i:,} indexed, {(i - start) / (time.perf_counter() - started):,.0f}/s", file=sys.stderr,
+                  flush=True)
+    if batch:
+        archive_index.store_many(r, ARCHIVE, batch)
+    return (stop - start) / (time.perf_counter() - started)
+
+
+def lookups(r: Any, prepared: list[dict[str, Any]], as_of: float) -> dict[str, float]:
+    times = []
+    for p in prepared:
+        t = time.perf_counter()
+        weights, docs = archive_search.related(r, [ARCHIVE], p["features"], as_of, None)
+        also_read.rank(p["features"], weights, docs, p, as_of, 5)
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return {"p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))]}
+
+
+def measure(kind: str, r: Any, base: list[dict[str, Any]], prepared: list[dict[str, Any]], count: int,
+            newest: float) -> dict[str, Any]:
+    before = used_memory(r)
+    build(r, base, 0, len(base), newest)
+    small = lookups(r, prepared, newest)
+    size_base = archive_index.size(r, ARCHIVE)
+    rate = build(r, base, len(base), count, newest) if count > len(base) else 0.0
+    total = archive_index.size(r, ARCHIVE)
+    memory = used_memory(r) - before
+    large = lookups(r, prepared, newest)
+    return {"store": kind, "articles": total, "bytes_per_article": memory / total, "index_articles_per_s": rate,
+            "lookup_p50_ms": large["p50_ms"], "lookup_p95_ms": large["p95_ms"],
+            "baseline_articles": size_base, "baseline_p50_ms": small["p50_ms"], "baseline_p95_ms": small["p95_ms"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=1_000_000)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    model = Settings().spacy_model
+    print("Analysing (or reading the cached analyses of) gva_news and Reuters...", file=sys.stderr)
+    base = base_documents(model)
+    prepared = queries(model)
+    newest = max(d["ts"] for d in base) + DAY
+    rows = []
+    work = Path(tempfile.mkdtemp(prefix="bench-archive-"))
+    server = RedisServer(work / "single", appendonly=False)
+    server.start()
+    try:
+        print(f"One Redis: {args.articles:,} articles...", file=sys.stderr)
+        rows.append(measure("one Redis", archive_store(server.url, False), base, prepared, args.articles, newest))
+    finally:
+        server.stop()
+    cluster = LocalCluster(work / "cluster", appendonly=False)
+    cluster.start()
+    try:
+        print(f"Redis Cluster (3 masters): {args.articles:,} articles...", file=sys.stderr)
+        rows.append(measure("Redis Cluster, 3 masters", archive_store(cluster.url, True), base, prepared,
+                            args.articles, newest))
+    finally:
+        cluster.stop()
+    machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, " \
+              f"Python {platform.python_version()}"
+    print(f"\nArchive store at size ({len(base):,} analysed gva_news and Reuters articles copied to "
+          f"{args.articles:,}; {QUERIES} also-read lookups; {machine})")
+    print(f"{'store':<26}{'articles':>11}{'B/article':>11}{'index/s':>10}{'lookup p50':>12}{'p95':>8}"
+          f"{'baseline at':>13}{'p50':>7}{'p95':>7}")
+    for row in rows:
+        print(f"{row['store']:<26}{row['articles']:>11,}{row['bytes_per_article']:>11,.0f}"
+              f"{row['index_articles_per_s']:>10,.0f}{row['lookup_p50_ms']:>12.1f}{row['lookup_p95_ms']:>8.1f}"
+              f"{row['baseline_articles']:>13,}{row['baseline_p50_ms']:>7.1f}{row['baseline_p95_ms']:>7.1f}")
+    print("(goals at 1,000,000: lookup p95 <= 30 ms, <= 5 KB an article; index/s: store writes only, no NLP)")
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine, "rows": rows}, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""The archive on a real Redis Cluster (three masters started here), apart from the broker's Redis
+(ARCHIVE_REDIS_URL): imported, searched, cited, retracted, exported and erased through the API by a
+real worker, and still whole after a master restarts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from core.settings import Settings
+from devtools.local_cluster import LocalCluster
+from devtools.local_redis import RedisServer
+from service import create_app
+from store import archive_index
+from store.connection import archive_store
+from tests.conftest import ROOT, SAMPLE_ARCHIVE, Worker, auth, wait_for
+from workers.celery_app import create_celery
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
+    local = LocalCluster(tmp_path_factory.mktemp("cluster"))
+    local.start()
+    yield local
+    local.stop()
+
+
+@pytest.fixture()
+def on_cluster(env, cluster, tmp_path):  # type: ignore[no-untyped-def]
+    """An app and a worker of their own (own broker and job Redis, so the session's worker never
+    takes their tasks) whose archive is the cluster."""
+    broker = RedisServer(tmp_path / "redis")
+    broker.start()
+    cluster_env = {**env, "REDIS_URL": broker.url, "ARCHIVE_REDIS_URL": cluster.url}
+    worker = Worker(cluster_env, "cluster", tmp_path)
+    worker.start()
+    try:
+        worker.wait_ready(create_celery(Settings.from_env(cluster_env)))
+        yield create_app(cluster_env).test_client(), broker
+    finally:
+        worker.stop()
+        broker.stop()
+
+
+def _node_keys(cluster: LocalCluster) -> list[int]:
+    return [len(list(redis.Redis(port=n.port).scan_iter(match="enr:arc:alice:*", count=1000)))
+            for n in cluster.nodes]
+
+
+def _enrich(client):  # type: ignore[no-untyped-def]
+    request = json.loads((ROOT / "demo" / "article.json").read_text())
+    response = client.post("/v1/enrichments", json={"article": request["article"]},
+                           headers={**auth(), "Prefer": "wait=30"})
+    assert response.status_code == 200 and response.json["status"] == "succeeded", response.json
+    result = response.json["result"]
+    cited = {item["source"]["archive_id"] for item in result["background"]}
+    return [link["archive_id"] for link in result["also_read"]], cited
+
+
+def test_the_archive_lives_on_a_cluster_and_survives_a_master_restart(on_cluster, cluster):  # type: ignore[no-untyped-def]
+    client, broker = on_cluster
+    body = SAMPLE_ARCHIVE.read_text()
+    records = [json.loads(line) for line in body.splitlines() if line.strip()]
+    response = client.post("/v1/archive/articles", data=body,
+                           headers={**auth(), "Content-Type": "application/x-ndjson"})
+    assert response.status_code == 202, response.json
+    for record in records:
+        wait_for(lambda rid=record["id"]: client.get(f"/v1/archive/articles/{rid}", headers=auth()).status_code == 200)
+    spread = _node_keys(cluster)
+    assert sum(n > 0 for n in spread) == 3, spread  # every master holds part of the archive
+    assert not list(redis.Redis.from_url(broker.url).scan_iter(match="enr:arc:*"))  # none on the broker's
+    assert client.get("/v1/archive/stats", headers=auth()).json["articles"] == len(records)
+
+    links, cited = _enrich(client)
+    assert links and cited
+
+    cluster.restart(1)  # a master stops and comes back with its append-only file
+    assert client.get("/v1/archive/stats", headers=auth()).json["articles"] == len(records)
+    assert _enrich(client) == (links, cited)
+
+    gone = links[0]
+    assert client.delete(f"/v1/archive/articles/{gone}", headers=auth()).status_code == 204
+    assert client.get(f"/v1/archive/articles/{gone}", headers=auth()).status_code == 404
+    links_after, cited_after = _enrich(client)
+    assert gone not in links_after and gone not in cited_after
+    exported = client.get("/v1/archive/export", headers=auth()).get_data(as_text=True).splitlines()
+    assert sorted(json.loads(line)["id"] for line in exported) == sorted(r["id"] for r in records if r["id"] != gone)
+
+    erased = client.delete("/v1/archive?confirm=alice", headers=auth())
+    assert erased.status_code == 200 and erased.json["erased_keys"] > len(records)
+    assert _node_keys(cluster) == [0, 0, 0]
+
+
+def test_an_interrupted_index_write_replays_to_the_same_state(cluster):  # type: ignore[no-untyped-def]
+    """No MULTI on a cluster: a write is idempotent per key and ordered, and a version number keeps
+    a late replay of an older version from overwriting a newer one."""
+    r = archive_store(cluster.url, cluster=True)
+    doc = {"id": "v1", "title": "Acme strike", "published_at": "2024-01-01T00:00:00+00:00", "ts": 1704067200.0,
+           "text": "Acme dockers struck.", "features": {"e:ORG:acme": 2.0, "t:strike": 1.0},
+           "sentences": [[0, 20, ["ORG:acme"]]]}
+    newer = {**doc, "features": {"e:ORG:acme": 2.0, "t:dock": 1.0}}
+    assert archive_index.store(r, "replay", doc, version=1.0)
+    assert archive_index.store(r, "replay", newer, version=2.0)
+    assert archive_index.store(r, "replay", newer, version=2.0)  # replayed: same state
+    assert not archive_index.store(r, "replay", doc, version=1.0)  # a late replay of the older version
+    assert archive_index.document_frequencies(r, ["replay"], ["e:ORG:acme", "t:strike", "t:dock"]) == {
+        "e:ORG:acme": 1, "t:strike": 0, "t:dock": 1}
+    assert archive_index.size(r, "replay") == 1
+    assert archive_index.delete(r, "replay", "v1") and not archive_index.delete(r, "replay", "v1")
+    assert not archive_index.store(r, "replay", newer, version=3.0)  # retracted: never indexed again
+    assert archive_index.document_frequencies(r, ["replay"], ["e:ORG:acme"]) == {"e:ORG:acme": 0}
+    archive_index.erase(r, "replay")
