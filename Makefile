@@ -1,4 +1,4 @@
-.PHONY: run test check-ops lint setup bench bench-load eval eval-date-libraries train-ner train-consequence drills
+.PHONY: run test check-ops lint setup bench bench-load bench-archive bench-backfill eval eval-date-libraries train-ner train-consequence drills
 
 run:  ## Set up, start Redis if none answers, load a demo archive, start API + worker
 	scripts/run.sh
@@ -19,6 +19,14 @@ bench-load:  ## Set up, then load-test the API with wrk and soak 10,000 articles
 	scripts/setup.sh
 	command -v wrk >/dev/null || apt-get install -y wrk
 	.venv/bin/python scripts/bench_load.py --json docs/bench-load.json
+
+bench-archive:  ## Set up, then the archive store at 1,000,000 articles: memory, index writes/s, lookup latency (one Redis and a cluster)
+	scripts/setup.sh
+	.venv/bin/python scripts/bench_archive.py --json docs/bench-archive.json
+
+bench-backfill:  ## Set up, then time a CLI import of 3,000 gva_news articles with one and two worker processes
+	scripts/setup.sh
+	.venv/bin/python scripts/bench_backfill.py --json docs/bench-backfill.json
 
 eval:  ## Quality and speed of the system beside its baselines on ../shared/data (one table)
 	scripts/setup.sh

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from limits import parse_many
 
@@ -97,11 +98,25 @@ def _rate_limit(value: str | None) -> str | None:
     return value
 
 
+def sentinel_hosts(url: str) -> list[tuple[str, int]]:
+    """The sentinels a kombu-style URL lists ("sentinel://h1:26379;sentinel://h2:26379"); [] for
+    a plain redis:// URL."""
+    hosts = []
+    for part in url.split(";"):
+        parts = urlsplit(part.strip())
+        if parts.scheme == "sentinel":
+            hosts.append((parts.hostname or "127.0.0.1", parts.port or 26379))
+    return hosts
+
+
 @dataclass(frozen=True)
 class Settings:
     redis_url: str = "redis://127.0.0.1:6379/0"
     archive_redis_url: str = ""  # the archive's own Redis or Redis Cluster; "" = redis_url
     archive_cluster: bool = False
+    redis_sentinel_master: str = "mymaster"  # the master's name when REDIS_URL lists sentinels
+    redis_wait_replicas: int = 0  # replicas that must hold an accepted job before the 202 (WAIT)
+    redis_wait_ms: int = 500
     api_keys: dict[str, str] = field(default_factory=dict)  # key -> client
     webhook_secret: str = ""
     webhook_secrets: dict[str, str] = field(default_factory=dict)  # client -> secret
@@ -142,6 +157,9 @@ class Settings:
         return cls(
             redis_url=env.get("REDIS_URL", cls.redis_url),
             archive_redis_url=env.get("ARCHIVE_REDIS_URL") or env.get("REDIS_URL", cls.redis_url),
+            redis_sentinel_master=env.get("REDIS_SENTINEL_MASTER", cls.redis_sentinel_master),
+            redis_wait_replicas=int(env.get("REDIS_WAIT_REPLICAS", cls.redis_wait_replicas)),
+            redis_wait_ms=int(env.get("REDIS_WAIT_MS", cls.redis_wait_ms)),
             archive_cluster=_flag(env.get("ARCHIVE_CLUSTER"))
             or env.get("ARCHIVE_REDIS_URL", "").startswith("redis+cluster://"),
             api_keys=keys,
@@ -167,6 +185,11 @@ class Settings:
             max_queue_depth=_optional_int(env.get("MAX_QUEUE_DEPTH"), cls.max_queue_depth),
             max_waiting=_optional_int(env.get("MAX_WAITING"), cls.max_waiting),
         )
+
+    @property
+    def sentinels(self) -> list[tuple[str, int]]:
+        """(host, port) of each sentinel when REDIS_URL is "sentinel://h1:26379;sentinel://h2:26379"."""
+        return sentinel_hosts(self.redis_url)
 
     @property
     def archive_url(self) -> str:

@@ -39,9 +39,10 @@ class RedisServer:
     stopped and started again on the same port and directory."""
 
     def __init__(self, workdir: Path, port: int | None = None, appendonly: bool = True,
-                 own_session: bool = False, cluster: bool = False) -> None:
+                 own_session: bool = False, cluster: bool = False, extra: tuple[str, ...] = ()) -> None:
         self.port = port or free_port()
         self.cluster = cluster  # a Redis Cluster node (its cluster state kept in workdir/nodes.conf)
+        self.extra = extra  # more redis-server arguments, e.g. ("--replicaof", "127.0.0.1", "6379")
         self.own_session = own_session  # out of the terminal's process group: Ctrl-C goes to its owner
         self.workdir = workdir
         self.appendonly = appendonly
@@ -55,7 +56,7 @@ class RedisServer:
              "--appendonly", "yes" if self.appendonly else "no", "--appendfsync", "everysec",  # as deployed
              "--dir", str(self.workdir.resolve()),
              *(["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"]
-               if self.cluster else [])],
+               if self.cluster else []), *self.extra],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=self.own_session)
         deadline = time.monotonic() + timeout
         while not answers(self.url):

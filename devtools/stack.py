@@ -191,7 +191,8 @@ class Stack:
     def start_worker(self) -> None:
         """As in make run (devtools/run_stack.py): the worker runs on CPU the API leaves idle; JSON logs."""
         self._spawn("worker", ["chrt", "--idle", "0", str(VENV_BIN / "celery"), "-q", "-A", "workers.worker",
-                               "worker", "-Q", WORKER_QUEUES, "-c", "2", "--loglevel", "WARNING"])
+                               "worker", "-Q", WORKER_QUEUES, "-c", self.env.get("WORKER_CONCURRENCY", "2"),
+                               "--loglevel", "WARNING"])
 
     def stop_worker(self) -> None:
         """Stop the worker (its queued work stays in Redis for the next one)."""

@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-import redis
 from flask import Flask
 from flask_swagger_ui import get_swaggerui_blueprint
 
 from core.settings import ConfigError, Settings
 from service.api import EnrichmentApi
-from store.connection import archive_store
+from store.connection import archive_store, redis_store
 from workers.celery_app import create_celery
 
 
@@ -31,9 +30,10 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=settings.max_import_bytes,
     )
     app.extensions["settings"] = settings
-    app.extensions["redis"] = redis.Redis.from_url(settings.redis_url, socket_timeout=5,
-                                                   socket_connect_timeout=2)
-    app.extensions["archive"] = archive_store(settings.archive_url, settings.archive_cluster, socket_timeout=5,
+    app.extensions["redis"] = redis_store(settings.redis_url, settings.redis_sentinel_master, socket_timeout=5,
+                                          socket_connect_timeout=2)
+    app.extensions["archive"] = archive_store(settings.archive_url, settings.archive_cluster,
+                                              settings.redis_sentinel_master, socket_timeout=5,
                                               socket_connect_timeout=2)
     app.extensions["celery"] = create_celery(settings)
 

@@ -91,7 +91,12 @@ def create(payload: dict[str, Any]) -> ResponseReturnValue:
         job_id, created = jobs.create_job(
             r, client=g.client, article=_stored_article(payload["article"]), callback_url=callback_url,
             options=payload["options"], ttl=settings.job_ttl, idempotency_key=idem_key,
-            queue=ENRICH, max_depth=settings.max_queue_depth)
+            queue=ENRICH, max_depth=settings.max_queue_depth, replicas=settings.redis_wait_replicas,
+            wait_ms=settings.redis_wait_ms)
+    except jobs.NotReplicated as exc:
+        abort(503, message=f"Job {exc.job_id} was written, but no replica confirmed it within "
+                           f"{settings.redis_wait_ms} ms (a failover may be under way): retry with the same "
+                           "Idempotency-Key to get this job, not a second one.", headers={"Retry-After": "2"})
     except jobs.QueueFull:
         abort(503, message=f"The enrichment queue holds {settings.max_queue_depth} articles or more; "
                            "retry later.", headers={"Retry-After": "30"})

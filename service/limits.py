@@ -14,6 +14,7 @@ from redis.exceptions import RedisError
 
 from core.settings import Settings
 from service.auth import PUBLIC_ENDPOINTS, client_for
+from store.connection import limits_uri
 
 
 def client_key() -> str:
@@ -26,7 +27,7 @@ def client_key() -> str:
 def init_app(app: Flask, settings: Settings) -> None:
     if not settings.rate_limit:
         return
-    limiter = Limiter(client_key, app=app, storage_uri=settings.redis_url,
+    limiter = Limiter(client_key, app=app, storage_uri=limits_uri(settings.redis_url, settings.redis_sentinel_master),
                       default_limits=[settings.rate_limit], headers_enabled=False,
                       key_prefix="enr:limits", swallow_errors=True, strategy="sliding-window-counter")
     limiter.request_filter(lambda: request.endpoint in PUBLIC_ENDPOINTS)

@@ -63,6 +63,14 @@ class QueueFull(Exception):
     """The enrichment queue holds MAX_QUEUE_DEPTH entries or more."""
 
 
+class NotReplicated(Exception):
+    """The job was written to the master, but not confirmed by enough replicas in time."""
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__(job_id)
+        self.job_id = job_id
+
+
 def create_job(
     r: redis.Redis,
     *,
@@ -74,11 +82,16 @@ def create_job(
     idempotency_key: str | None = None,
     queue: str,
     max_depth: int | None = None,
+    replicas: int = 0,
+    wait_ms: int = 500,
 ) -> tuple[str, bool]:
     """Store a new job and queue its id for the workers; return (job id, created).
 
     An idempotency key seen before for this client returns the first job's id and created=False.
-    Raises QueueFull when `max_depth` entries already wait (in the intake and in `queue`)."""
+    Raises QueueFull when `max_depth` entries already wait (in the intake and in `queue`), and
+    NotReplicated when `replicas` replicas did not confirm the new job within `wait_ms` (Redis
+    WAIT, on the connection that wrote it: replication is asynchronous, and a master that dies
+    right after a write may take it with it)."""
     job_id = new_job_id()
     record = {
         "id": job_id,
@@ -95,9 +108,15 @@ def create_job(
     keys = [idem, job_key(job_id), job_key(job_id, "article"), RECENT_JOBS, UNFINISHED, INTAKE, queue]
     args = [job_id, ttl, time.time(), -1 if max_depth is None else max_depth, json.dumps(article),
             *(item for pair in record.items() for item in pair)]
-    outcome, found = r.register_script(CREATE)(keys=keys, args=args)
+    pipe = r.pipeline(transaction=False)
+    r.register_script(CREATE)(keys=keys, args=args, client=pipe)
+    if replicas:
+        pipe.wait(replicas, wait_ms)
+    (outcome, found), *acked = pipe.execute()
     if outcome == b"full":
         raise QueueFull(max_depth)
+    if outcome == b"created" and replicas and int(acked[0]) < replicas:
+        raise NotReplicated(found.decode())
     return found.decode(), outcome == b"created"
 
 

@@ -32,7 +32,8 @@ def create_celery(settings: Settings) -> Celery:
                      "workers.tasks.*": {"queue": FINISH}},
         broker_transport_options={"visibility_timeout": settings.visibility_timeout,
                                   "queue_order_strategy": "priority",
-                                  "unacked_restore_interval": min(10, settings.visibility_timeout)},
+                                  "unacked_restore_interval": min(10, settings.visibility_timeout),
+                                  **({"master_name": settings.redis_sentinel_master} if settings.sentinels else {})},
         task_ignore_result=True,
         # Keep reconnecting however long the broker is away (Celery's default gives up after 100).
         broker_connection_retry_on_startup=True, broker_connection_max_retries=None,

@@ -29,7 +29,8 @@ class IntakeRelay(WorkerThread):
     def _run(self, app: Any) -> None:
         from workers.pipeline import enqueue_enrichment
         from workers.resources import redis_for
-        r = redis_for(app.conf["enrichment_settings"].redis_url)
+        settings = app.conf["enrichment_settings"]
+        r = redis_for(settings.redis_url, settings.redis_sentinel_master)
         while not self._stop.is_set():
             try:
                 popped = r.brpop([INTAKE], timeout=BLOCK_SECONDS)

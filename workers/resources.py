@@ -8,7 +8,7 @@ import redis
 from celery import current_app
 
 from core.settings import Settings
-from store.connection import archive_store
+from store.connection import archive_store, redis_store
 
 
 def settings() -> Settings:
@@ -17,19 +17,19 @@ def settings() -> Settings:
 
 
 @lru_cache(maxsize=4)
-def redis_for(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, health_check_interval=30, socket_timeout=10)
+def redis_for(url: str, master: str = Settings.redis_sentinel_master) -> redis.Redis:
+    return redis_store(url, master, health_check_interval=30, socket_timeout=10)
 
 
 def redis_client() -> redis.Redis:
-    return redis_for(settings().redis_url)
+    return redis_for(settings().redis_url, settings().redis_sentinel_master)
 
 
 @lru_cache(maxsize=4)
-def _archive_for(url: str, cluster: bool) -> redis.Redis:
-    return archive_store(url, cluster, health_check_interval=30, socket_timeout=10)
+def _archive_for(url: str, cluster: bool, master: str) -> redis.Redis:
+    return archive_store(url, cluster, master, health_check_interval=30, socket_timeout=10)
 
 
 def archive_client() -> redis.Redis:
     """The archive's store (ARCHIVE_REDIS_URL): the broker's Redis unless it is set apart."""
-    return _archive_for(settings().archive_url, settings().archive_cluster)
+    return _archive_for(settings().archive_url, settings().archive_cluster, settings().redis_sentinel_master)

@@ -65,7 +65,7 @@ class DueWorkScheduler(WorkerThread):
     def _run(self, app: Any) -> None:
         from workers.resources import redis_for
         settings = app.conf["enrichment_settings"]
-        r = redis_for(settings.redis_url)
+        r = redis_for(settings.redis_url, settings.redis_sentinel_master)
         while not self._stop.wait(POLL_SECONDS):
             now = time.time()
             try:
