@@ -1,4 +1,4 @@
-.PHONY: run test check-ops lint setup bench bench-load bench-archive bench-backfill eval eval-date-libraries train-ner train-consequence drills
+.PHONY: run test check-ops lint setup bench bench-load bench-archive bench-backfill bench-replication eval eval-date-libraries train-ner train-consequence drills
 
 run:  ## Set up, start Redis if none answers, load a demo archive, start API + worker
 	scripts/run.sh
@@ -27,6 +27,10 @@ bench-archive:  ## Set up, then the archive store at 1,000,000 articles: memory,
 bench-backfill:  ## Set up, then time a CLI import of 3,000 gva_news articles with one and two worker processes
 	scripts/setup.sh
 	.venv/bin/python scripts/bench_backfill.py --json docs/bench-backfill.json
+
+bench-replication:  ## Set up, then what REDIS_WAIT_REPLICAS=1 costs an accepted POST (master, replica, three sentinels)
+	scripts/setup.sh
+	.venv/bin/python scripts/bench_replication.py --json docs/bench-replication.json
 
 eval:  ## Quality and speed of the system beside its baselines on ../shared/data (one table)
 	scripts/setup.sh
