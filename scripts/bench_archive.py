@@ -126,6 +126,7 @@ def measure(kind: str, r: Any, base: list[dict[str, Any]], prepared: list[dict[s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=1_000_000)
+    parser.add_argument("--cluster-articles", type=int, help="articles for the cluster (default: --articles)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     model = Settings().spacy_model
@@ -145,15 +146,16 @@ def main() -> None:
     cluster = LocalCluster(work / "cluster", appendonly=False)
     cluster.start()
     try:
-        print(f"Redis Cluster (3 masters): {args.articles:,} articles...", file=sys.stderr)
+        count = args.cluster_articles or args.articles
+        print(f"Redis Cluster (3 masters): {count:,} articles...", file=sys.stderr)
         rows.append(measure("Redis Cluster, 3 masters", archive_store(cluster.url, True), base, prepared,
-                            args.articles, newest))
+                            count, newest))
     finally:
         cluster.stop()
     machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, " \
               f"Python {platform.python_version()}"
-    print(f"\nArchive store at size ({len(base):,} analysed gva_news and Reuters articles copied to "
-          f"{args.articles:,}; {QUERIES} also-read lookups; {machine})")
+    print(f"\nArchive store at size ({len(base):,} analysed gva_news and Reuters articles copied to the "
+          f"sizes below; {QUERIES} also-read lookups; {machine})")
     print(f"{'store':<26}{'articles':>11}{'B/article':>11}{'index/s':>10}{'lookup p50':>12}{'p95':>8}"
           f"{'baseline at':>13}{'p50':>7}{'p95':>7}")
     for row in rows:

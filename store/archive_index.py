@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import uuid
 import zlib
 from collections import defaultdict
 from collections.abc import Iterator
@@ -36,7 +37,7 @@ POSTINGS_PER_FEATURE = 400
 SHARDS = 16  # of an archive's id and retraction sets
 SEPARATOR = "/"  # between an archive's name and an article id in a qualified id: "paper1/123"
 NAMES = PREFIX + "arcs"  # set: the names of the archives that hold articles
-COMPRESSED = ("text", "sentences")  # stored zlib-compressed: read only for the few sources cited
+COMPRESSED = ("text", "sentences", "features")  # stored zlib-compressed
 JSON_FIELDS = ("features", "sentences", "tags")
 WEIGHT_DIGITS = 3
 
@@ -148,7 +149,7 @@ def _encoded(doc: dict[str, Any], version: float) -> dict[str, Any]:
         "published_at": doc["published_at"], "ts": doc["ts"], "version": version,
         "text": zlib.compress(doc["text"].encode(), 6),
         "sentences": zlib.compress(orjson.dumps(doc["sentences"]), 6),
-        "features": orjson.dumps(feats), "indexed_at": time.time(),
+        "features": zlib.compress(orjson.dumps(feats), 1), "indexed_at": time.time(),
     }
 
 
@@ -189,7 +190,7 @@ def store_many(r: redis.Redis, archive: str, docs: list[dict[str, Any]],
     for doc, version, old_features in chosen:
         doc_id = doc["id"]
         if old_features is not None:
-            for feature in set(orjson.loads(old_features)) - doc["features"].keys():
+            for feature in set(orjson.loads(zlib.decompress(old_features))) - doc["features"].keys():
                 pipe.zrem(key(archive, "post", feature), doc_id)
         pipe.hset(article_key(archive, "doc", doc_id), mapping=_encoded(doc, version))
         pipe.sadd(key(archive, "ids", _shard(doc_id)), doc_id)
@@ -197,6 +198,7 @@ def store_many(r: redis.Redis, archive: str, docs: list[dict[str, Any]],
         pipe.delete(article_key(archive, "failed", doc_id))
     if chosen:
         pipe.sadd(NAMES, archive)
+        pipe.set(key(archive, "generation"), uuid.uuid4().hex, nx=True)
     pipe.execute()
     return [doc["id"] for doc, _, _ in chosen]
 
@@ -214,7 +216,7 @@ def delete(r: redis.Redis, archive: str, doc_id: str) -> bool:
     if old is None:
         return False
     pipe = r.pipeline(transaction=False)
-    for feature in orjson.loads(old):
+    for feature in orjson.loads(zlib.decompress(old)):
         pipe.zrem(key(archive, "post", feature), doc_id)
     pipe.srem(key(archive, "ids", _shard(doc_id)), doc_id)
     pipe.delete(doc_key)
@@ -283,18 +285,45 @@ def ids(r: redis.Redis, archive: str) -> list[str]:
     return sorted(i.decode() for members in _sharded(r, archive, "ids", "smembers") for i in members)
 
 
-def document_frequencies(r: redis.Redis, archives: list[str], feats: list[str]) -> dict[str, int]:
-    """How many articles of these archives (together) carry each feature: its postings' size, one
-    pipelined ZCARD each (O(1); no cache, so a frequency is never stale)."""
+# Document frequencies change slowly: each process keeps those it read for a minute, which saves
+# most of a lookup's reads. Entries are keyed by the archive's generation (a random id made when
+# its first article is stored), so an archive erased and filled again is never read from the cache.
+DF_TTL = 60.0
+_df_cache: dict[tuple[int, str, bytes, str], tuple[int, float]] = {}
+
+
+def generations(r: redis.Redis, archives: list[str]) -> list[bytes]:
+    """Each archive's generation (b"" for an archive that holds nothing yet)."""
     pipe = r.pipeline(transaction=False)
     for archive in archives:
-        for feature in feats:
-            pipe.zcard(key(archive, "post", feature))
+        pipe.get(key(archive, "generation"))
+    return [g or b"" for g in pipe.execute()] if archives else []
+
+
+def document_frequencies(r: redis.Redis, archives: list[str], feats: list[str]) -> dict[str, int]:
+    """How many articles of these archives (together) carry each feature: its postings' size (one
+    pipelined ZCARD each, O(1), for those not read in the last DF_TTL seconds)."""
+    now, client = time.monotonic(), id(r)
     out: dict[str, int] = dict.fromkeys(feats, 0)
-    counts = iter(pipe.execute() if archives and feats else [])
-    for _ in archives:
+    missing: list[tuple[str, bytes, str]] = []
+    for archive, generation in zip(archives, generations(r, archives), strict=True):
         for feature in feats:
-            out[feature] += int(next(counts))
+            hit = _df_cache.get((client, archive, generation, feature))
+            if generation and hit and now - hit[1] < DF_TTL:
+                out[feature] += hit[0]
+            else:
+                missing.append((archive, generation, feature))
+    if not missing:
+        return out
+    if len(_df_cache) > 1_000_000:
+        _df_cache.clear()
+    pipe = r.pipeline(transaction=False)
+    for archive, _, feature in missing:
+        pipe.zcard(key(archive, "post", feature))
+    for (archive, generation, feature), count in zip(missing, pipe.execute(), strict=True):
+        out[feature] += int(count)
+        if count and generation:
+            _df_cache[(client, archive, generation, feature)] = (int(count), now)
     return out
 
 
