@@ -2,13 +2,15 @@
 
 Two archive articles are versions of one story when their headlines match once case and
 punctuation are set aside, or when their idf-weighted features are nearly the same (cosine at
-least NEAR_DUPLICATE). An editor wants one link per story: the version an editor accepted, else
+least NEAR_DUPLICATE, among articles whose five strongest features are the same). An editor wants
+one link per story: the version an editor accepted, else
 one in a section the request prefers, else the earliest (the original filing).
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +18,7 @@ from enrich import controls
 from enrich.features import dot, unit
 
 NEAR_DUPLICATE = 0.9
+SIGNATURE = 5
 TITLE_NOISE = re.compile(r"[^a-z0-9]+")
 
 Vector = dict[str, float]
@@ -29,20 +32,33 @@ def title_key(title: str) -> str:
     return TITLE_NOISE.sub(" ", title.lower()).strip()
 
 
-def group(order: list[str], titles: dict[str, str], vectors: dict[str, Vector]) -> list[list[str]]:
-    """The ids in `order` grouped by story; groups come in the order of their first member."""
+def _signature(vector: Vector) -> frozenset[str]:
+    """The vector's strongest features: versions of one story share them, so only articles with
+    the same signature are compared (a lookup stays linear in its candidates)."""
+    return frozenset(sorted(vector, key=lambda f: (-vector[f], f))[:SIGNATURE])
+
+
+def group(order: list[str], titles: dict[str, str], vectors: dict[str, Vector],
+          max_groups: int | None = None) -> list[list[str]]:
+    """The ids in `order` grouped by story; groups come in the order of their first member, whose
+    vector stands for the group. With `max_groups`, an id that would start a group past that
+    many is left out (it could only be a version of one kept)."""
     groups: list[list[str]] = []
     by_title: dict[str, int] = {}
+    by_signature: dict[frozenset[str], list[int]] = defaultdict(list)
     for doc_id in order:
-        key = title_key(titles[doc_id])
+        key, vector = title_key(titles[doc_id]), vectors[doc_id]
+        signature = _signature(vector)
         found = by_title.get(key)
         if found is None:
-            vector = vectors[doc_id]
-            found = next((n for n, members in enumerate(groups)
-                          if any(dot(vector, vectors[m]) >= NEAR_DUPLICATE for m in members)), None)
+            found = next((n for n in by_signature[signature]
+                          if dot(vector, vectors[groups[n][0]]) >= NEAR_DUPLICATE), None)
         if found is None:
+            if max_groups is not None and len(groups) >= max_groups:
+                continue
             found = len(groups)
             groups.append([])
+            by_signature[signature].append(found)
         groups[found].append(doc_id)
         by_title.setdefault(key, found)
     return groups
