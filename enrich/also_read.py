@@ -80,7 +80,8 @@ def rank(query: dict[str, float], weights: dict[str, float], docs: dict[str, dic
     eligible = [item for item in scored if item[0] or item[1] >= lowest]
     value_of = {doc_id: value for _, value, doc_id in eligible}
     stories = versions.group([doc_id for _, _, doc_id in eligible], {i: docs[i]["title"] for i in value_of},
-                             units, max_groups=limit)
+                             {i: versions.signature(units[i]) for i in value_of}, units.__getitem__,
+                             max_groups=limit)
     out: list[dict[str, Any]] = []
     for members in stories[:limit]:
         doc_id = versions.representative(members, docs, options, keep)

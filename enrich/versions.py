@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -32,33 +33,33 @@ def title_key(title: str) -> str:
     return TITLE_NOISE.sub(" ", title.lower()).strip()
 
 
-def _signature(vector: Vector) -> frozenset[str]:
-    """The vector's strongest features: versions of one story share them, so only articles with
+def signature(features: Vector) -> frozenset[str]:
+    """An article's strongest features: versions of one story share them, so only articles with
     the same signature are compared (a lookup stays linear in its candidates)."""
-    return frozenset(sorted(vector, key=lambda f: (-vector[f], f))[:SIGNATURE])
+    return frozenset(sorted(features, key=lambda f: (-features[f], f))[:SIGNATURE])
 
 
-def group(order: list[str], titles: dict[str, str], vectors: dict[str, Vector],
-          max_groups: int | None = None) -> list[list[str]]:
+def group(order: list[str], titles: dict[str, str], signatures: dict[str, frozenset[str]],
+          vector_of: Callable[[str], Vector], max_groups: int | None = None) -> list[list[str]]:
     """The ids in `order` grouped by story; groups come in the order of their first member, whose
-    vector stands for the group. With `max_groups`, an id that would start a group past that
-    many is left out (it could only be a version of one kept)."""
+    vector stands for the group (`vector_of` is asked only for articles that share a signature).
+    With `max_groups`, an id that would start a group past that many is left out (it could only
+    be a version of one kept)."""
     groups: list[list[str]] = []
     by_title: dict[str, int] = {}
     by_signature: dict[frozenset[str], list[int]] = defaultdict(list)
     for doc_id in order:
-        key, vector = title_key(titles[doc_id]), vectors[doc_id]
-        signature = _signature(vector)
+        key = title_key(titles[doc_id])
         found = by_title.get(key)
         if found is None:
-            found = next((n for n in by_signature[signature]
-                          if dot(vector, vectors[groups[n][0]]) >= NEAR_DUPLICATE), None)
+            found = next((n for n in by_signature[signatures[doc_id]]
+                          if dot(vector_of(doc_id), vector_of(groups[n][0])) >= NEAR_DUPLICATE), None)
         if found is None:
             if max_groups is not None and len(groups) >= max_groups:
                 continue
             found = len(groups)
             groups.append([])
-            by_signature[signature].append(found)
+            by_signature[signatures[doc_id]].append(found)
         groups[found].append(doc_id)
         by_title.setdefault(key, found)
     return groups
@@ -78,9 +79,16 @@ def one_per_story(docs: dict[str, dict[str, Any]], weights: Vector, options: dic
     """Of each story's versions among these documents (with "features", "title", "published_at"),
     keep the representative, as close to the article (`similarity`) as the closest version."""
     order = sorted(docs, key=lambda i: (-docs[i].get("similarity", 0.0), i))
-    vectors = {i: unit(docs[i].get("features") or {}, weights) for i in order}
+    vectors: dict[str, Vector] = {}
+
+    def vector_of(doc_id: str) -> Vector:
+        if doc_id not in vectors:
+            vectors[doc_id] = unit(docs[doc_id].get("features") or {}, weights)
+        return vectors[doc_id]
+
+    signatures = {i: signature(docs[i].get("features") or {}) for i in order}
     out = {}
-    for members in group(order, {i: docs[i]["title"] for i in order}, vectors):
+    for members in group(order, {i: docs[i]["title"] for i in order}, signatures, vector_of):
         chosen = representative(members, docs, options)
         out[chosen] = {**docs[chosen], "similarity": docs[members[0]].get("similarity", 0.0)}
     return out

@@ -4,9 +4,11 @@ publication, retractions.
 Each archive (one per client, plus any shared one such as a wire service's) has its own keys.
 Postings are sorted sets (article id -> published epoch), so any number of workers share one
 index, a newly indexed article is searchable at once, and every lookup can be cut "as of" a date.
-A feature's document frequency is its postings' size (ZCARD): exact, and never one hash that every
-lookup and write touches. A lookup reads several archives together (a client's own and those
-shared with it); documents found that way are named by qualified ids, "<archive>/<article id>".
+A feature's document frequency is counted in one of SHARDS hashes (so no one hash is touched by
+every lookup and write), and only when a ZADD really added a posting or a ZREM really removed one:
+a replayed write never counts twice (one interrupted between the two loses that count). A lookup
+reads several archives together (a client's own and those shared with it); documents found that
+way are named by qualified ids, "<archive>/<article id>".
 
 Built for a Redis Cluster as much as for one Redis: the keys of one article share a hash tag
 (`{<id>}`), the article-id and retraction sets are sharded, every multi-key read is a pipeline
@@ -55,6 +57,11 @@ def article_key(archive: str, kind: str, article_id: str) -> str:
 
 def _shard(article_id: str) -> str:
     return str(zlib.crc32(article_id.encode()) % SHARDS)
+
+
+def _df_key(archive: str, feature: str) -> str:
+    """The hash that counts this feature's articles: one of SHARDS, so no key is hot."""
+    return key(archive, "df", str(zlib.crc32(feature.encode()) % SHARDS))
 
 
 def qualify(archive: str, article_id: str) -> str:
@@ -160,13 +167,14 @@ def store(r: redis.Redis, archive: str, doc: dict[str, Any], version: float | No
 
 def store_many(r: redis.Redis, archive: str, docs: list[dict[str, Any]],
                versions: list[float] | None = None) -> list[str]:
-    """Index prepared documents, each replacing an earlier version with its id, in three pipelined
+    """Index prepared documents, each replacing an earlier version with its id, in four pipelined
     round trips whatever their number; return the ids written. A document is skipped when its
     article was retracted or a newer version of it is indexed already (a late replay).
 
     Safe to replay after an interruption at any point: new postings go in first, then the old
     version's postings that the new one lacks come out, then the document is written (the old
-    one stays readable until then, so a replay still knows which postings to remove)."""
+    one stays readable until then, so a replay still knows which postings to remove). A feature's
+    count moves only when its posting was really added or removed."""
     now = time.time()
     versions = versions or [now] * len(docs)
     pipe = r.pipeline(transaction=False)
@@ -183,15 +191,24 @@ def store_many(r: redis.Redis, archive: str, docs: list[dict[str, Any]],
     for doc, _, _ in chosen:
         for feature in doc["features"]:
             pipe.zadd(key(archive, "post", feature), {doc["id"]: doc["ts"]})
-        if doc["features"]:
-            pipe.pfadd(key(archive, "features"), *doc["features"])
-    pipe.execute()
+    added = iter(pipe.execute() if chosen else [])
     pipe = r.pipeline(transaction=False)
-    for doc, version, old_features in chosen:
+    for doc, _, _ in chosen:
+        for feature in doc["features"]:
+            if next(added):  # a posting that was not there: the feature has one article more
+                pipe.hincrby(_df_key(archive, feature), feature, 1)
+    stale = [(doc["id"], feature) for doc, _, old_features in chosen if old_features is not None
+             for feature in set(orjson.loads(zlib.decompress(old_features))) - doc["features"].keys()]
+    for doc_id, feature in stale:
+        pipe.zrem(key(archive, "post", feature), doc_id)
+    replies = pipe.execute()
+    removed = replies[len(replies) - len(stale):]
+    pipe = r.pipeline(transaction=False)
+    for (_, feature), gone in zip(stale, removed, strict=True):
+        if gone:
+            pipe.hincrby(_df_key(archive, feature), feature, -1)
+    for doc, version, _ in chosen:
         doc_id = doc["id"]
-        if old_features is not None:
-            for feature in set(orjson.loads(zlib.decompress(old_features))) - doc["features"].keys():
-                pipe.zrem(key(archive, "post", feature), doc_id)
         pipe.hset(article_key(archive, "doc", doc_id), mapping=_encoded(doc, version))
         pipe.sadd(key(archive, "ids", _shard(doc_id)), doc_id)
         pipe.delete(article_key(archive, "pending", doc_id))
@@ -215,9 +232,15 @@ def delete(r: redis.Redis, archive: str, doc_id: str) -> bool:
     old = r.hget(doc_key, "features")
     if old is None:
         return False
+    features = list(orjson.loads(zlib.decompress(old)))
     pipe = r.pipeline(transaction=False)
-    for feature in orjson.loads(zlib.decompress(old)):
+    for feature in features:
         pipe.zrem(key(archive, "post", feature), doc_id)
+    removed = pipe.execute()
+    pipe = r.pipeline(transaction=False)
+    for feature, gone in zip(features, removed, strict=True):
+        if gone:
+            pipe.hincrby(_df_key(archive, feature), feature, -1)
     pipe.srem(key(archive, "ids", _shard(doc_id)), doc_id)
     pipe.delete(doc_key)
     pipe.execute()
@@ -277,8 +300,8 @@ def retracted_count(r: redis.Redis, archive: str) -> int:
 
 
 def feature_count(r: redis.Redis, archive: str) -> int:
-    """Distinct features ever indexed (a HyperLogLog: within about 1%)."""
-    return int(r.pfcount(key(archive, "features")))
+    """Distinct features indexed (those whose count fell to zero included)."""
+    return sum(int(n) for n in _sharded(r, archive, "df", "hlen"))
 
 
 def ids(r: redis.Redis, archive: str) -> list[str]:
@@ -301,29 +324,31 @@ def generations(r: redis.Redis, archives: list[str]) -> list[bytes]:
 
 
 def document_frequencies(r: redis.Redis, archives: list[str], feats: list[str]) -> dict[str, int]:
-    """How many articles of these archives (together) carry each feature: its postings' size (one
-    pipelined ZCARD each, O(1), for those not read in the last DF_TTL seconds)."""
+    """How many articles of these archives (together) carry each feature (for those not read in
+    the last DF_TTL seconds: one HMGET per frequency shard)."""
     now, client = time.monotonic(), id(r)
     out: dict[str, int] = dict.fromkeys(feats, 0)
-    missing: list[tuple[str, bytes, str]] = []
+    missing: dict[tuple[str, bytes, str], list[str]] = defaultdict(list)  # (archive, generation, shard key)
     for archive, generation in zip(archives, generations(r, archives), strict=True):
         for feature in feats:
             hit = _df_cache.get((client, archive, generation, feature))
             if generation and hit and now - hit[1] < DF_TTL:
                 out[feature] += hit[0]
             else:
-                missing.append((archive, generation, feature))
+                missing[(archive, generation, _df_key(archive, feature))].append(feature)
     if not missing:
         return out
     if len(_df_cache) > 1_000_000:
         _df_cache.clear()
     pipe = r.pipeline(transaction=False)
-    for archive, _, feature in missing:
-        pipe.zcard(key(archive, "post", feature))
-    for (archive, generation, feature), count in zip(missing, pipe.execute(), strict=True):
-        out[feature] += int(count)
-        if count and generation:
-            _df_cache[(client, archive, generation, feature)] = (int(count), now)
+    for (_, _, shard_key), wanted in missing.items():
+        pipe.hmget(shard_key, wanted)
+    for ((archive, generation, _), wanted), counts in zip(missing.items(), pipe.execute(), strict=True):
+        for feature, count in zip(wanted, counts, strict=True):
+            value = int(count or 0)
+            out[feature] += value
+            if value > 0 and generation:
+                _df_cache[(client, archive, generation, feature)] = (value, now)
     return out
 
 
