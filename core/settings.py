@@ -156,12 +156,11 @@ class Settings:
         hosts = env.get("CALLBACK_ALLOW_HOSTS", "")
         return cls(
             redis_url=env.get("REDIS_URL", cls.redis_url),
-            archive_redis_url=env.get("ARCHIVE_REDIS_URL") or env.get("REDIS_URL", cls.redis_url),
+            archive_redis_url=env.get("ARCHIVE_REDIS_URL", ""),
             redis_sentinel_master=env.get("REDIS_SENTINEL_MASTER", cls.redis_sentinel_master),
             redis_wait_replicas=int(env.get("REDIS_WAIT_REPLICAS", cls.redis_wait_replicas)),
             redis_wait_ms=int(env.get("REDIS_WAIT_MS", cls.redis_wait_ms)),
-            archive_cluster=_flag(env.get("ARCHIVE_CLUSTER"))
-            or env.get("ARCHIVE_REDIS_URL", "").startswith("redis+cluster://"),
+            archive_cluster=_flag(env.get("ARCHIVE_CLUSTER")),  # a redis+cluster:// URL says so by itself
             api_keys=keys,
             webhook_secret=secret,
             webhook_secrets=per_client,

@@ -15,7 +15,7 @@ from schemas.article import ArchiveArticleSchema
 from service import archive_import
 from service.api import summarise
 from service.bodies import bounded_body
-from store import archive_index
+from store import archive_index, archive_staging
 
 blp = Blueprint("archive", __name__, url_prefix="/v1/archive",
                 description="Add, read and retract archive articles.")
@@ -96,11 +96,11 @@ def get_article(article_id: str) -> dict[str, Any]:
             doc["url"] = doc["url"] or None
             doc["indexed_at"] = datetime.fromtimestamp(float(doc["indexed_at"]), UTC).isoformat()
             return {**doc, "archive": archive, "status": "indexed"}
-    failed = archive_index.failure(r, g.client, article_id)
+    failed = archive_staging.failure(r, g.client, article_id)
     if failed:
         return {"id": article_id, "archive": g.client, "status": "failed", "error": failed["error"],
                 "failed_at": datetime.fromtimestamp(failed["failed_at"], UTC).isoformat()}
-    if archive_index.is_pending(r, g.client, article_id):
+    if archive_staging.is_pending(r, g.client, article_id):
         abort(404, message=f"Archive article {article_id!r} is queued and not indexed yet.")
     abort(404, message=f"No archive article {article_id!r}.")
 
@@ -110,7 +110,7 @@ def get_article(article_id: str) -> dict[str, Any]:
 def delete_article(article_id: str) -> None:
     """Retract an article of the client's own archive: it is never suggested again"""
     r = current_app.extensions["archive"]
-    known = (archive_index.is_pending(r, g.client, article_id) or archive_index.failure(r, g.client, article_id)
+    known = (archive_staging.is_pending(r, g.client, article_id) or archive_staging.failure(r, g.client, article_id)
              or archive_index.get(r, g.client, article_id, ("id",)))
     if not known:
         abort(404, message=f"No archive article {article_id!r} in your archive.")

@@ -10,7 +10,7 @@ import redis
 from celery import Celery
 
 from schemas.article import ArchiveArticleSchema
-from store import archive_index
+from store import archive_index, archive_staging
 from workers.pipeline import enqueue_indexing
 
 SCHEMA = ArchiveArticleSchema()
@@ -36,6 +36,6 @@ def queue(r: redis.Redis, celery: Celery, archive: str, articles: list[dict[str,
     """Stage loaded, not retracted articles in this archive and queue them for indexing; return
     their ids."""
     if articles:
-        archive_index.stage_pending(r, archive, articles)
+        archive_staging.stage_pending(r, archive, articles)
         enqueue_indexing(celery, [archive_index.qualify(archive, a["id"]) for a in articles])
     return [a["id"] for a in articles]

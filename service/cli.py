@@ -21,7 +21,7 @@ from flask.cli import AppGroup
 
 from service import archive_import
 from service.archive_formats import FORMATS
-from store import archive_index
+from store import archive_staging
 
 archive_cli = AppGroup("archive", help="Manage the archive.")
 BATCH = 500
@@ -88,7 +88,7 @@ def import_command(path: Path, fmt: str, limit: int | None, wait: bool, timeout:
         nonlocal already
         refused = set(archive_import.retracted(r, archive, batch))
         skipped.extend(f"{i}: retracted, may not be imported again" for i in sorted(refused))
-        held = archive_index.held(r, archive, [a["id"] for a in batch]) if resume else set()
+        held = archive_staging.held(r, archive, [a["id"] for a in batch]) if resume else set()
         already += len(held - refused)
         queued = archive_import.queue(r, celery, archive, [a for a in batch if a["id"] not in refused | held])
         progress.articles += len(queued)
@@ -146,14 +146,14 @@ def _wait_for(r: redis.Redis, archive: str, ids: list[str], timeout: float) -> N
             if time.monotonic() > deadline:
                 raise click.ClickException(f"Only {done} of {len(ids)} indexed after {timeout}s; "
                                            "are workers consuming the 'index' queue?")
-            now_done = len(ids) - sum(archive_index.pending_count(r, archive, ids[i:i + 1000])
+            now_done = len(ids) - sum(archive_staging.pending_count(r, archive, ids[i:i + 1000])
                                       for i in range(0, len(ids), 1000))
             bar.update(now_done - done)
             done = now_done
             time.sleep(0.5)
     failed = {}
     for i in range(0, len(ids), 1000):
-        failed.update(archive_index.failures(r, archive, ids[i:i + 1000]))
+        failed.update(archive_staging.failures(r, archive, ids[i:i + 1000]))
     if failed:
         for article_id, error in list(failed.items())[:10]:
             click.echo(f"  failed {article_id}: {error}", err=True)

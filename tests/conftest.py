@@ -21,7 +21,7 @@ import redis
 from flask.testing import FlaskClient
 
 from core.settings import Settings
-from devtools.local_redis import RedisServer
+from devtools.local_redis import RedisServer, free_port
 from service import create_app
 from store.jobs import PREFIX
 from store.queues import QUEUES, WORKER_QUEUES
@@ -220,6 +220,15 @@ def stack(env, tmp_path, request) -> Iterator[Stack]:  # type: ignore[no-untyped
     finally:
         drill_worker.stop()
         server.stop()
+
+
+@pytest.fixture()
+def api(env, worker, tmp_path):  # type: ignore[no-untyped-def]
+    """The URL of a real API process (start_api) beside the test worker."""
+    port = free_port()
+    proc = start_api(env, tmp_path / "api.log", port)
+    yield f"http://127.0.0.1:{port}"
+    stop_group(proc)
 
 
 def start_api(env: dict[str, str], log: Path, port: int) -> subprocess.Popen:  # type: ignore[type-arg]

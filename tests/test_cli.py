@@ -93,14 +93,14 @@ def test_an_article_that_cannot_be_indexed_says_why(client, worker, celery_app, 
     with the reason instead of 'queued' for seven days; its batch-mate is indexed."""
     import redis as redis_lib
 
-    from store import archive_index
+    from store import archive_staging
     from workers.pipeline import enqueue_indexing
 
     good = {"id": "idx-good", "title": "Ferry timetable changes", "published_at": "2016-03-01T10:00:00+00:00",
             "body": "The Ardley ferry will sail hourly from Monday, the operator said."}
     bad = {"id": "idx-bad", "published_at": "2016-03-01T10:00:00+00:00", "body": "No title here."}
     r = redis_lib.Redis.from_url(env["REDIS_URL"])
-    archive_index.stage_pending(r, "alice", [good, bad])
+    archive_staging.stage_pending(r, "alice", [good, bad])
     enqueue_indexing(celery_app, ["alice/idx-good", "alice/idx-bad"])
 
     failed = wait_for(lambda: (g := client.get("/v1/archive/articles/idx-bad", headers=auth())).json
@@ -111,11 +111,11 @@ def test_an_article_that_cannot_be_indexed_says_why(client, worker, celery_app, 
                        == 200 and g.json)
     assert indexed["status"] == "indexed" and indexed["text"].startswith("The Ardley ferry")
 
-    assert archive_index.failures(r, "alice", ["idx-good", "idx-bad"]) == {"idx-bad": failed.json["error"]}
+    assert archive_staging.failures(r, "alice", ["idx-good", "idx-bad"]) == {"idx-bad": failed.json["error"]}
 
     # Imported again (fixed), the failure no longer stands.
     fixed = client.post("/v1/archive/articles", json={**bad, "title": "Now with a title"}, headers=auth())
     assert fixed.status_code == 202, fixed.json
-    assert archive_index.failure(r, "alice", "idx-bad") is None
+    assert archive_staging.failure(r, "alice", "idx-bad") is None
     assert wait_for(lambda: client.get("/v1/archive/articles/idx-bad", headers=auth()).json
                     .get("status") == "indexed")

@@ -12,18 +12,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from standardwebhooks import Webhook
 
-from devtools.local_redis import free_port
 from newsroom_client import CallbackRefused, EnrichmentClient, Invalid, NotFound, Unauthorized, verify_callback
-from tests.conftest import KEYS, ROOT, SECRET, start_api, stop_group, wait_for
+from tests.conftest import KEYS, ROOT, SECRET, wait_for
 from tests.test_archive import ARTICLE, topic
-
-
-@pytest.fixture()
-def api(env, worker, tmp_path):  # type: ignore[no-untyped-def]
-    port = free_port()
-    proc = start_api(env, tmp_path / "api.log", port)
-    yield f"http://127.0.0.1:{port}"
-    stop_group(proc)
 
 
 def _indexed(api: EnrichmentClient, article_id: str) -> bool:

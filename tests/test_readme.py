@@ -7,12 +7,10 @@ import json
 import re
 import subprocess
 
-import pytest
 from pytest_httpserver import HTTPServer
 from standardwebhooks import Webhook
 
-from devtools.local_redis import free_port
-from tests.conftest import KEYS, OPS_KEY, ROOT, SECRET, start_api, stop_group, wait_for
+from tests.conftest import KEYS, OPS_KEY, ROOT, SECRET, wait_for
 
 
 def tour_blocks(readme: str) -> list[str]:
@@ -24,14 +22,6 @@ def tour_blocks(readme: str) -> list[str]:
 def expected_outputs(block: str) -> list[str]:
     """Lines the README shows as output: comment lines that are JSON."""
     return [line[2:] for line in block.splitlines() if line.startswith("# {")]
-
-
-@pytest.fixture()
-def api(env, worker, tmp_path):  # type: ignore[no-untyped-def]
-    port = free_port()
-    proc = start_api(env, tmp_path / "api.log", port)
-    yield f"http://127.0.0.1:{port}"
-    stop_group(proc)
 
 
 def test_the_readme_tour_runs_as_written(api, tmp_path, httpserver: HTTPServer):

@@ -10,7 +10,7 @@ import redis
 from celery import Task, shared_task
 
 from enrich.prepare import prepare_archive_docs
-from store import archive_index, metrics
+from store import archive_index, archive_staging, metrics
 from workers.resources import archive_client, redis_client, settings
 
 TRANSIENT = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError)
@@ -31,7 +31,7 @@ class IndexTask(Task):
         qualified_ids = args[0] if args else kwargs.get("ids") or []
         archive = archive_client()
         for qualified in qualified_ids:
-            if archive_index.is_pending(archive, *archive_index.unqualify(qualified)):
+            if archive_staging.is_pending(archive, *archive_index.unqualify(qualified)):
                 _failed(archive, qualified, f"{type(exc).__name__}: {exc}")
 
 
@@ -42,7 +42,7 @@ def index_articles(ids: list[str]) -> int:
     article fails alone."""
     archive = archive_client()
     gone = archive_index.retracted(archive, ids)
-    staged = {q: a for q, a in archive_index.load_pending(archive, ids).items() if q not in gone}
+    staged = {q: a for q, a in archive_staging.load_pending(archive, ids).items() if q not in gone}
     try:
         docs = dict(zip(staged, prepare_archive_docs(list(staged.values()), settings().spacy_model), strict=True))
     except TRANSIENT:
@@ -69,5 +69,5 @@ def index_articles(ids: list[str]) -> int:
 
 def _failed(archive: redis.Redis, qualified: str, error: str) -> None:
     log.warning("archive article %s could not be indexed: %s", qualified, error)
-    archive_index.mark_failed(archive, qualified, f"index: {error}")
+    archive_staging.mark_failed(archive, qualified, f"index: {error}")
     metrics.count(redis_client(), "archive", "index_failed")

@@ -126,10 +126,10 @@ def _also_read(r: redis.Redis, job_id: str) -> Any:
     job, article, prepared = _inputs(r, job_id)
     archives, options = _archives(job), _options(r, job, article)
     as_of = epoch(article["published_at"])
-    store = archive_client()
-    weights, docs = archive_search.related(store, archives, prepared["features"], as_of, _own(archives, article))
+    archive = archive_client()
+    weights, docs = archive_search.related(archive, archives, prepared["features"], as_of, _own(archives, article))
     if options.get("keep"):
-        docs.update(archive_search.link_docs(store, archives, options["keep"]))
+        docs.update(archive_search.link_docs(archive, archives, options["keep"]))
     return _public(also_read_logic.rank(prepared["features"], weights, docs, prepared, as_of,
                                         options["limits"]["also_read"], options))
 
