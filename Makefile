@@ -1,4 +1,4 @@
-.PHONY: run test check-ops lint setup bench bench-load bench-archive bench-backfill bench-replication eval eval-date-libraries train-ner train-consequence drills
+.PHONY: run test check-ops lint setup bench bench-load bench-archive bench-backfill bench-replication eval eval-date-libraries train-ner train-consequence train-categories drills
 
 run:  ## Set up, start Redis if none answers, load a demo archive, start API + worker
 	scripts/run.sh
@@ -48,6 +48,9 @@ train-ner:  ## Retrain the CoNLL-2003 NER model and rebuild its wheel (about 10 
 
 train-consequence:  ## Retrain the consequence classifier and rebuild its wheel (own venv with PyTorch; ~15 min)
 	bash training/consequence/train.sh
+
+train-categories:  ## Retrain the implication-category classifier (own venv with PyTorch; ~10 min)
+	bash training/categories/train.sh
 
 drills:  ## Only the fault drills (they also run in make test; see README: Tests)
 	scripts/setup.sh

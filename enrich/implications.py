@@ -1,7 +1,8 @@
 """Implications: what the story means, one item per category that has evidence.
 
 Candidates are the article's sentences and the archive sentences that background chose. A trained
-classifier (enrich/consequence.py) keeps those that state a consequence; each becomes a short
+classifier (enrich/categories.py) says what each is about, if anything; another
+(enrich/consequence.py) keeps those that state a consequence; each becomes a short
 statement with its attribution (enrich/statements.py), built only from its evidence sentence, which
 it cites. No two items share evidence or text; a category without a consequence is left out.
 """
@@ -12,51 +13,18 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from enrich import consequence, key_points
+from enrich import categories, consequence, key_points
 from enrich.statements import statement
 
-CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "security": ("Strategic / security", (
-        "military", "troops", "attack", "offensive", "army", "weapon", "missile", "security",
-        "militant", "insurgent", "shooting", "shot", "gunman", "police", "killed", "war", "border",
-        "defence", "defense", "strategic", "control", "seized", "captured")),
-    "political": ("Political / diplomatic", (
-        "government", "minister", "president", "election", "parliament", "congress", "senate",
-        "talks", "diplomatic", "treaty", "sanction", "policy", "vote", "opposition", "cabinet",
-        "negotiation", "truce", "ceasefire", "lawmakers", "mayor", "governor")),
-    "humanitarian": ("Humanitarian", (
-        "civilian", "refugee", "displaced", "aid", "humanitarian", "famine", "casualties",
-        "victims", "injured", "wounded", "homeless", "evacuated", "rights", "shelter")),
-    "economic": ("Economic / markets", (
-        "economy", "economic", "market", "price", "prices", "trade", "export", "import", "oil",
-        "inflation", "growth", "investment", "shares", "stock", "tariff", "debt", "budget",
-        "revenue", "profit", "output", "production", "currency", "dollar", "bank", "rates")),
-    "legal": ("Legal", (
-        "court", "judge", "lawsuit", "charged", "charges", "trial", "prosecutor", "arrested",
-        "indicted", "sentenced", "law", "legal", "ruling", "appeal", "investigation")),
-    "health": ("Health", (
-        "hospital", "health", "disease", "virus", "outbreak", "vaccine", "medical", "patients",
-        "doctors", "epidemic")),
-    "environment": ("Environment", (
-        "climate", "drought", "flood", "emissions", "pollution", "environment", "environmental",
-        "weather", "rainfall", "wildfire", "crop", "harvest")),
-}
-WORD = re.compile(r"[a-z]+")
 THRESHOLD = 0.5  # the classifier's probability above which a sentence states a consequence
 ARCHIVE_WEIGHT = 0.9  # an archive sentence's confidence: it speaks of the story, not of this article
 MIN_CHARS, MAX_CHARS = 30, 600
+ARTICLE_READS, ARCHIVE_READS = 3, 2  # per category: the sentences most about it that the classifier reads
 # A consequence still to come (a forecast, plan, risk or warning) is what "implications" asks for;
 # among the classifier's sentences these rank first (by a quarter), ahead of effects already reported.
 LOOKS_AHEAD = re.compile(r"\b(will|would|could|may|might|expect\w*|plan\w*|warn\w*|threat\w*|risk\w*|"
                          r"likely|forecast\w*|predict\w*|fear\w*|intend\w*|aim\w*|seek\w*)\b", re.IGNORECASE)
 AHEAD_BONUS = 1.25
-
-
-def classify(sentence: str) -> list[tuple[str, int]]:
-    """Categories whose vocabulary the sentence uses, with how many of its words matched."""
-    words = set(WORD.findall(sentence.lower()))
-    hits = [(cat, len(words.intersection(vocab))) for cat, (_, vocab) in CATEGORIES.items()]
-    return [(cat, n) for cat, n in hits if n]
 
 
 def candidates(text: str, sentences: list[list[int]],
@@ -67,6 +35,20 @@ def candidates(text: str, sentences: list[list[int]],
     out += [{"source": a["archive_id"], "span": list(a["span"]), "text": a["text"]} for a in archive
             if MIN_CHARS <= len(a["text"]) <= MAX_CHARS]
     return out
+
+
+def most_about_each_category(pool: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[tuple[str, float]]]]:
+    """The candidates the consequence classifier reads, with their categories, in pool order: for
+    each category the ARTICLE_READS article sentences and ARCHIVE_READS archive sentences most about
+    it (a sentence about none can never become an item; the cap keeps the classifier's time flat)."""
+    about = [(c, cats) for c in pool if (cats := categories.categories(c["text"]))]
+    keep: set[int] = set()
+    for category in categories.LABELS:
+        for from_article, reads in ((True, ARTICLE_READS), (False, ARCHIVE_READS)):
+            ranked = sorted((-p, i) for i, (c, cats) in enumerate(about)
+                            for cat, p in cats if cat == category and (c["source"] == "article") == from_article)
+            keep.update(i for _, i in ranked[:reads])
+    return [about[i] for i in sorted(keep)]
 
 
 def _precedent(item: dict[str, Any], choices: list[tuple[float, str, int]], found: list[Any],
@@ -89,16 +71,15 @@ def implications(text: str, sentences: list[list[int]], limit: int,
     drawn from the article gets a `precedent` when a dated archive sentence (`archive` items with a
     `date`) states a consequence of the same kind. `score` gives each sentence's probability of
     stating a consequence (the trained classifier)."""
-    # Only a sentence with a category can become an item: the classifier reads only those.
-    found = [(c, cats) for c in candidates(text, sentences, archive or []) if (cats := classify(c["text"]))]
+    found = most_about_each_category(candidates(text, sentences, archive or []))
     probabilities = score([c["text"] for c, _ in found])
     choices = []  # (strength, category, candidate index)
-    for index, ((candidate, categories), p) in enumerate(zip(found, probabilities, strict=True)):
+    for index, ((candidate, about), p) in enumerate(zip(found, probabilities, strict=True)):
         if p < THRESHOLD:
             continue
         weight = p * (1.0 if candidate["source"] == "article" else ARCHIVE_WEIGHT)
-        for category, hits in categories:
-            choices.append((weight * min(1.0, 0.6 + 0.2 * hits), category, index))
+        for category, p_category in about:
+            choices.append((weight * (0.5 + 0.5 * p_category), category, index))
     # The article's own consequences first; the archive's fill categories the article leaves empty
     # (and serve as precedents).
     ahead = [AHEAD_BONUS if LOOKS_AHEAD.search(c["text"]) else 1.0 for c, _ in found]
@@ -114,7 +95,7 @@ def implications(text: str, sentences: list[list[int]], limit: int,
         used.add(index)
         said.add(claim.lower())
         covered.add(category)
-        items.append({"category": category, "label": CATEGORIES[category][0], "text": claim,
+        items.append({"category": category, "label": categories.LABELS[category], "text": claim,
                       "confidence": round(strength, 2), "evidence": [evidence]})
     items = items[:limit]
     dates = {(a["archive_id"], *a["span"]): a["date"] for a in archive or [] if a.get("date")}

@@ -17,6 +17,7 @@ import spacy
 from core.settings import Settings
 from devtools.local_redis import RedisServer
 from evaluation import (
+    category_domains,
     causal,
     conll_ner,
     gva_also_read,
@@ -70,6 +71,7 @@ def main() -> None:
     results: dict[str, Any] = {"machine": machine(), "model": args.model}
     results["tempeval"] = {k: v for k, v in tempeval_dates.evaluate(DATA / "tempeval3").items() if k != "misses"}
     results["causal"] = causal.evaluate(DATA / "causal_news" / "sentences.jsonl")
+    results["categories"] = category_domains.evaluate(DATA)
     try:
         gva_db = redis.Redis.from_url(server.url.rsplit("/", 1)[0] + "/1")
         results["also_read"] = gva_also_read.evaluate(DATA / "gva_news" / "articles.jsonl", gva_db, args.model)
@@ -131,6 +133,12 @@ def print_table(res: dict[str, Any]) -> None:
     print(f"  implication evidence precision (share labelled causal): classifier {e['classifier']:.3f} "
           f"({e['evidence_sentences']} sentences), word-list rule {e['word-list rule']:.3f}; "
           f"classifier {c['ms_per_sentence']:.1f} ms a sentence, one thread")
+    print("\nImplication categories against the story's domain (held-out stories: "
+          + ", ".join(f"{n} {d}" for d, n in res["categories"]["by_domain"].items()) + ")")
+    print(f"{'method':<34}{'sentence precision':>19}{'coverage':>10}{'story accuracy':>16}")
+    for method, m in res["categories"].items():
+        if method != "by_domain":
+            print(f"{method:<34}{m['sentence_precision']:>19.3f}{m['coverage']:>10.3f}{m['document_accuracy']:>16.3f}")
     print("\nNER on CoNLL-2003 valid (exact spans, F1)")
     print(f"{'model':<26}{'PER':>7}{'ORG':>7}{'LOC':>7}{'MISC':>7}{'micro PER/ORG/LOC':>19}")
     for model, s in res["ner"].items():
@@ -173,6 +181,10 @@ def print_through_api(api: dict[str, Any]) -> None:
     scores = "  ".join(f"{t} {m['f']:.3f}" for t, m in n["per_type"].items())
     print(f"  entities on CoNLL-2003 valid ({n['documents']} documents posted; exact spans, F1): {scores}"
           f"{'; text changed in ' + str(n['text_changed']) if n['text_changed'] else ''} (goal micro >= 0.88)")
+    for corpus, d in api["implication_domains"].items():
+        print(f"  implications of the {corpus} articles: {d['items']} items, {d['allowed']:.3f} in a category the "
+              f"story's domain allows (word lists on the same evidence: {d['word_lists_allowed']:.3f}); "
+              + ", ".join(f"{c} {n}" for c, n in sorted(d["by_category"].items())))
     print(f"  names with two entity types in one result: {api['two_typed_names']} "
           f"(over {sum(api['results'][k] for k in ('gva_news', 'reuters'))} results)")
 

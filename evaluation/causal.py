@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from enrich import consequence, implications
+from enrich import categories, consequence, implications
 from evaluation.causal_news import split
 
 # The rule implications used before the classifier (enrich/implications.py until December 2026).
@@ -37,7 +37,7 @@ def evaluate(path: Path) -> dict[str, Any]:
     ms_per_sentence = (time.perf_counter() - started) * 1000 / len(texts)
     system = [p >= implications.THRESHOLD for p in probabilities]
     rule = [bool(WORD_LIST.search(t)) for t in texts]
-    categorised = [bool(implications.classify(t)) for t in texts]
+    categorised = [bool(categories.categories(t)) for t in texts]
     evidence = [s and c for s, c in zip(system, categorised, strict=True)]
     rule_evidence = [s and c for s, c in zip(rule, categorised, strict=True)]
     return {

@@ -17,6 +17,7 @@ import random
 import secrets
 import subprocess
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ import requests
 
 from devtools.stack import ROOT, VENV_BIN, Stack
 from enrich.prepare import epoch
-from evaluation import conll_ner, gva_also_read
+from evaluation import category_domains, conll_ner, gva_also_read
 from evaluation.baselines import TfidfRanker
 from evaluation.metrics import summarise
 from service.archive_formats import from_reuters
@@ -202,6 +203,18 @@ def gva_queries(articles: list[dict[str, Any]], incident: dict[str, str]) -> dic
     return {i: gold[i] for i in chosen}
 
 
+def implication_domains(results: list[dict[str, Any]], domain: str) -> dict[str, Any]:
+    """Share of the implication items whose category the story's domain allows
+    (evaluation/category_domains.py), beside the word lists' category for the same evidence."""
+    items = [i for r in results for i in r.get("implications", [])]
+    allowed = category_domains.ALLOWED[domain]
+    words = [category_domains.word_list_scores(" ".join(e["text"] for e in i["evidence"])) for i in items]
+    return {"items": len(items), "allowed": sum(i["category"] in allowed for i in items) / max(len(items), 1),
+            "word_lists_allowed": sum(bool(w) and max(w, key=w.__getitem__) in allowed for w in words)
+            / max(len(items), 1),
+            "by_category": dict(Counter(i["category"] for i in items))}
+
+
 def evaluate(data: Path) -> dict[str, Any]:
     gva_path, reuters_path = data / "gva_news" / "articles.jsonl", data / "reuters21578" / "articles.jsonl"
     articles, incident = gva_also_read.load(gva_path)
@@ -247,6 +260,8 @@ def evaluate(data: Path) -> dict[str, Any]:
         "citations": citations.summary(),
         "ner": entity_scores([a for a, _ in conll], [g for _, g in conll], conll_results),
         "two_typed_names": sum(two_typed(result) for result in results + reuters_results),
+        "implication_domains": {"gva_news": implication_domains(results, "gva"),
+                                "reuters": implication_domains(reuters_results, "reuters")},
         "archive": {"gva_news": len(unique), "reuters": REUTERS_SLICE},
         "results": {"gva_news": len(results), "reuters": len(reuters_results),
                     "background_items": sum(len(r.get("background", [])) for r in results + reuters_results)},

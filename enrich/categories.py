@@ -1,0 +1,77 @@
+"""What a sentence is about: strategic/security, political, humanitarian, economic, legal, health,
+environment, or none of these.
+
+A multinomial logistic regression over word stems and stem pairs (training/categories/): trained on
+news sentences that a zero-shot embedding classifier (all-MiniLM-L6-v2 against written descriptions
+of each category) labelled, so it learns thousands of weighted cues, not a word list, and reads a
+sentence in microseconds. Its weights ship in enrich/category_weights.json.gz; loaded once per process.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import Stemmer
+
+LABELS: dict[str, str] = {
+    "security": "Strategic / security",
+    "political": "Political / diplomatic",
+    "humanitarian": "Humanitarian",
+    "economic": "Economic / markets",
+    "legal": "Legal",
+    "health": "Health",
+    "environment": "Environment",
+}
+OTHER = "other"  # none of the categories: sport, culture, daily life
+WEIGHTS = Path(__file__).with_name("category_weights.json.gz")
+WORD = re.compile(r"[a-z]+")
+_STEM = Stemmer.Stemmer("english")
+
+
+def tokens(sentence: str) -> list[str]:
+    """Stems and adjacent stem pairs: the features the model was trained on (training imports this)."""
+    stems = _STEM.stemWords(WORD.findall(sentence.lower()))
+    return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)]
+
+
+class CategoryModel:
+    def __init__(self, path: Path) -> None:
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            data = json.load(f)
+        self.classes: list[str] = data["classes"]
+        self.intercept: list[float] = data["intercept"]
+        self.weights: dict[str, list[float]] = data["weights"]
+
+    def probabilities(self, sentence: str) -> dict[str, float]:
+        """Each class's probability (the categories and `other`), summing to 1."""
+        logits = list(self.intercept)
+        for token in set(tokens(sentence)):
+            row = self.weights.get(token)
+            if row:
+                logits = [a + b for a, b in zip(logits, row, strict=True)]
+        top = max(logits)
+        exp = [math.exp(v - top) for v in logits]
+        total = sum(exp)
+        return {c: e / total for c, e in zip(self.classes, exp, strict=True)}
+
+
+@lru_cache(maxsize=1)
+def model() -> CategoryModel:
+    return CategoryModel(WEIGHTS)
+
+
+FLOOR = 0.5  # a category at least this probable; above the word lists' precision (docs/evaluation.md)
+
+
+def categories(sentence: str, floor: float = FLOOR) -> list[tuple[str, float]]:
+    """The sentence's categories with probability at least `floor`, most probable first; empty when
+    the sentence is about none of them (`other` is the most probable class)."""
+    p = model().probabilities(sentence)
+    if max(p, key=p.__getitem__) == OTHER:
+        return []
+    return sorted(((c, v) for c, v in p.items() if c != OTHER and v >= floor), key=lambda cv: -cv[1])

