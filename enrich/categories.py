@@ -66,12 +66,34 @@ def model() -> CategoryModel:
 
 
 FLOOR = 0.5  # a category at least this probable; above the word lists' precision (docs/evaluation.md)
+STORY_WEIGHT = 0.5  # how much the story's own mix of categories weighs on each sentence's
+
+
+def _above(p: dict[str, float], floor: float) -> list[tuple[str, float]]:
+    if max(p, key=p.__getitem__) == OTHER:
+        return []
+    return sorted(((c, v) for c, v in p.items() if c != OTHER and v >= floor), key=lambda cv: -cv[1])
 
 
 def categories(sentence: str, floor: float = FLOOR) -> list[tuple[str, float]]:
     """The sentence's categories with probability at least `floor`, most probable first; empty when
     the sentence is about none of them (`other` is the most probable class)."""
-    p = model().probabilities(sentence)
-    if max(p, key=p.__getitem__) == OTHER:
-        return []
-    return sorted(((c, v) for c, v in p.items() if c != OTHER and v >= floor), key=lambda cv: -cv[1])
+    return _above(model().probabilities(sentence), floor)
+
+
+def in_context(sentences: list[str], story: list[str], floor: float = FLOOR) -> list[list[tuple[str, float]]]:
+    """Each sentence's categories read in its story: its own probabilities times the story's (the
+    mean over the story's sentences) to the power STORY_WEIGHT, renormalised. "The first major city
+    to fall to the Taliban" alone reads as markets ("fall"); in a story of fighting it does not."""
+    m = model()
+    if not story:
+        return [categories(s, floor) for s in sentences]
+    said = [m.probabilities(s) for s in story]
+    prior = {c: sum(p[c] for p in said) / len(said) for c in m.classes}
+    out = []
+    for sentence in sentences:
+        p = m.probabilities(sentence)
+        weighed = {c: p[c] * prior[c] ** STORY_WEIGHT for c in p}
+        total = sum(weighed.values())
+        out.append(_above({c: v / total for c, v in weighed.items()}, floor))
+    return out

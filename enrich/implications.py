@@ -38,10 +38,13 @@ def candidates(text: str, sentences: list[list[int]],
 
 
 def most_about_each_category(pool: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[tuple[str, float]]]]:
-    """The candidates the consequence classifier reads, with their categories, in pool order: for
+    """The candidates the consequence classifier reads, with their categories (read in the article's
+    context: enrich/categories.in_context), in pool order: for
     each category the ARTICLE_READS article sentences and ARCHIVE_READS archive sentences most about
     it (a sentence about none can never become an item; the cap keeps the classifier's time flat)."""
-    about = [(c, cats) for c in pool if (cats := categories.categories(c["text"]))]
+    story = [c["text"] for c in pool if c["source"] == "article"]
+    about = [(c, cats) for c, cats in zip(pool, categories.in_context([c["text"] for c in pool], story), strict=True)
+             if cats]
     keep: set[int] = set()
     for category in categories.LABELS:
         for from_article, reads in ((True, ARTICLE_READS), (False, ARCHIVE_READS)):

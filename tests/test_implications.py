@@ -172,3 +172,16 @@ def test_categories_come_from_a_trained_classifier_not_a_word_list(sentence, exp
 
 def test_a_sentence_about_none_of_the_categories_has_none():
     assert categories.categories("The home side won the league title with a late goal on Sunday.") == []
+
+
+def test_a_sentence_is_read_in_its_story():
+    sentence = "It was the first major city to fall to them in a year."
+    fighting = ["Rebel fighters stormed the city after days of shelling.",
+                "Government troops retreated and dozens of soldiers were killed.",
+                "The army launched air strikes on militant positions."]
+    markets = ["Shares slumped on the stock exchange.", "The index lost 3 pct as investors sold bank stocks.",
+               "Traders expect prices to fall further next week."]
+    [in_markets] = categories.in_context([sentence], [*markets, sentence])
+    [in_fighting] = categories.in_context([sentence], [*fighting, sentence])
+    assert in_markets and in_markets[0][0] == "economic"
+    assert "economic" not in dict(in_fighting)

@@ -43,6 +43,7 @@ DESCRIPTIONS: dict[str, list[str]] = {
         "The insurgents threatened more bombings and security forces were put on alert.",
         "Armed men ambushed a convoy and the military sent reinforcements.",
         "Officers were wounded in an exchange of gunfire with the suspect.",
+        "The victim was taken to hospital with gunshot wounds after the shooting.",
         "The war could spread across the region and destabilise its neighbours.",
     ],
     "political": [
@@ -84,13 +85,14 @@ DESCRIPTIONS: dict[str, list[str]] = {
         "The company filed a lawsuit and the court ruled against it on appeal.",
         "Investigators are still looking into the case and no arrests have been made.",
     ],
-    "health": [
-        "The victim was taken to hospital with life-threatening injuries.",
-        "Doctors said the patient died of an overdose of a powerful anaesthetic.",
+    "health": [  # public health and medicine, not a victim's wounds (those belong to the event)
         "The outbreak of the virus spread and health officials urged vaccination.",
         "The epidemic has infected thousands and hospitals are overwhelmed.",
-        "He was treated for his wounds and is in stable condition.",
+        "Doctors said the patient died of an overdose of a powerful anaesthetic.",
         "The drug caused his heart to stop, the coroner found.",
+        "The new treatment could cut deaths from heart disease and cancer.",
+        "Health insurance costs will rise and clinics may close.",
+        "Contaminated water raised fears of a cholera outbreak.",
     ],
     "environment": [
         "The oil spill polluted the coastline and killed wildlife.",
