@@ -2,19 +2,20 @@
 # Train the consequence classifier and build its wheel (make train-consequence; ~10 min on 2 cores).
 #
 # Needs PyTorch, which the service does not: the training venv (training/venv.sh).
-# Environment: CAUSAL_NEWS (default ../shared/data/causal_news/sentences.jsonl), DIST (where the
+# Environment: CAUSAL_NEWS (default ../shared/data/causal_news/sentences.jsonl; relations.jsonl beside
+# it gives the cause/effect spans), SPAN_WEIGHT (default 0.5; 0 trains the sentence label alone), DIST (where the
 # wheel goes; default training/consequence/dist, which scripts/setup.sh installs from).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 cd "$ROOT"
 DATA="${CAUSAL_NEWS:-$ROOT/../shared/data/causal_news/sentences.jsonl}"
-VERSION=0.1.0
+VERSION=0.2.0
 DIST="${DIST:-$HERE/dist}"
 source training/venv.sh
 BUILD="$(mktemp -d)"
 trap 'rm -rf "$BUILD"' EXIT
-.venv-train/bin/python "$HERE/train.py" --data "$DATA" --out "$BUILD"
+.venv-train/bin/python "$HERE/train.py" --data "$DATA" --out "$BUILD" --span-weight "${SPAN_WEIGHT:-0.5}"
 cat > "$BUILD/pyproject.toml" <<TOML
 [build-system]
 requires = ["setuptools>=68"]
@@ -23,7 +24,7 @@ build-backend = "setuptools.build_meta"
 [project]
 name = "newsroom-consequence"
 version = "$VERSION"
-description = "The first 3 layers of MiniLM-L6 (all-MiniLM-L6-v2, Apache-2.0), fine-tuned on the Causal News Corpus (CC0): is a news sentence causal? ONNX, int8."
+description = "The first 3 layers of MiniLM-L6 (all-MiniLM-L6-v2, Apache-2.0), fine-tuned on the Causal News Corpus (CC0), sentence labels and cause/effect spans: is a news sentence causal? ONNX, int8."
 requires-python = ">=3.10"
 
 [tool.setuptools]
