@@ -86,13 +86,13 @@ def in_context(sentences: list[str], story: list[str], floor: float = FLOOR) -> 
     mean over the story's sentences) to the power STORY_WEIGHT, renormalised. "The first major city
     to fall to the Taliban" alone reads as markets ("fall"); in a story of fighting it does not."""
     m = model()
+    read = {s: m.probabilities(s) for s in {*sentences, *story}}  # the story's sentences are often among them
     if not story:
-        return [categories(s, floor) for s in sentences]
-    said = [m.probabilities(s) for s in story]
-    prior = {c: sum(p[c] for p in said) / len(said) for c in m.classes}
+        return [_above(read[s], floor) for s in sentences]
+    prior = {c: sum(read[s][c] for s in story) / len(story) for c in m.classes}
     out = []
     for sentence in sentences:
-        p = m.probabilities(sentence)
+        p = read[sentence]
         weighed = {c: p[c] * prior[c] ** STORY_WEIGHT for c in p}
         total = sum(weighed.values())
         out.append(_above({c: v / total for c, v in weighed.items()}, floor))

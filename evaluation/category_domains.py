@@ -21,6 +21,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from enrich import categories
+from evaluation.ptb import detokenise
+
 HELD_OUT_SHARE = 5  # one document in five, by crc32 of its key
 ALLOWED: dict[str, set[str]] = {
     "reuters": {"economic"},
@@ -70,13 +73,6 @@ def sentences(text: str) -> list[str]:
     return [s for s in SENTENCE_END.split(" ".join(text.split())) if MIN_CHARS <= len(s) <= MAX_CHARS]
 
 
-def _detokenise(line: str) -> str:
-    """Timeline17 and the Causal News Corpus are tokenised: 'Egypt 's' -> "Egypt's"."""
-    line = line.replace("-LRB-", "(").replace("-RRB-", ")").replace("\\/", "/").replace("``", '"')
-    line = line.replace("''", '"')
-    return re.sub(r"\s+([.,;:!?)'%]|n't|'s)", r"\1", line).replace("( ", "(")
-
-
 def documents(data: Path) -> Iterator[tuple[str, str, list[str]]]:
     """(key, domain, sentences) of every story: Reuters with a topic, gva_news by incident,
     Timeline17 by story; the Causal News Corpus (domain 'cnc', not scored) for training only."""
@@ -90,13 +86,13 @@ def documents(data: Path) -> Iterator[tuple[str, str, list[str]]]:
             yield f"gva:{r['incident_id']}", "gva", sentences(r["text"])  # copies of one incident together
     for line in (data / "timelines" / "t17_articles.jsonl").open(encoding="utf-8"):
         r = json.loads(line)
-        lines = [_detokenise(s) for s in r["text"].split("\n")]
+        lines = [detokenise(s) for s in r["text"].split("\n")]
         yield (f"t17:{r['topic']}:{r['article_index']}", f"t17-{r['topic']}",
                [s for s in lines if MIN_CHARS <= len(s) <= MAX_CHARS])
     by_doc: dict[str, list[str]] = {}
     for line in (data / "causal_news" / "sentences.jsonl").open(encoding="utf-8"):
         r = json.loads(line)
-        by_doc.setdefault("_".join(r["id"].split("_")[:3]), []).append(_detokenise(r["text"]))
+        by_doc.setdefault("_".join(r["id"].split("_")[:3]), []).append(detokenise(r["text"]))
     for doc, texts in by_doc.items():
         yield f"cnc:{doc}", "cnc", texts
 
@@ -105,7 +101,7 @@ def score(documents_: list[tuple[str, list[str]]],
           classify: Callable[[list[str]], list[dict[str, float]]]) -> dict[str, float]:
     """Sentence precision, coverage and document accuracy of one classifier (a story's sentences ->
     each one's scores per category, empty for none)."""
-    categorised = allowed_hits = total = docs_right = docs_scored = 0
+    categorised = allowed_hits = total = docs_right = 0
     for domain, texts in documents_:
         mass: Counter[str] = Counter()
         for scores in classify(texts):
@@ -117,7 +113,6 @@ def score(documents_: list[tuple[str, list[str]]],
             allowed_hits += best in ALLOWED[domain]
             mass.update({c: v / sum(scores.values()) for c, v in scores.items()})
         if mass:
-            docs_scored += 1
             docs_right += mass.most_common(1)[0][0] in ALLOWED[domain]
     return {"sentence_precision": allowed_hits / max(categorised, 1), "coverage": categorised / max(total, 1),
             "document_accuracy": docs_right / max(len(documents_), 1), "documents": len(documents_),
@@ -126,8 +121,6 @@ def score(documents_: list[tuple[str, list[str]]],
 
 def evaluate(data: Path, per_domain: int = 150) -> dict[str, Any]:
     """The trained classifier beside the word lists, on held-out stories (up to `per_domain` each)."""
-    from enrich import categories
-
     picked: dict[str, list[tuple[str, list[str]]]] = {}
     for key, domain, texts in documents(data):
         if domain in ALLOWED and held_out(key) and texts and len(picked.get(domain, [])) < per_domain:

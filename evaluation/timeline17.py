@@ -27,23 +27,9 @@ from enrich.text import article_text
 from evaluation import eval_archive
 from evaluation.baselines import TfidfRanker
 from evaluation.nlp_cache import analyse_cached, index_cached
+from evaluation.ptb import detokenise
 
 MAX_K = 50
-PTB = [("-LRB-", "("), ("-RRB-", ")"), ("-LSB-", "["), ("-RSB-", "]"), ("-LCB-", "{"), ("-RCB-", "}"),
-       ("``", '"'), ("''", '"'), ("\\/", "/")]
-
-
-def detokenise(sentence: str) -> str:
-    """PTB tokens back to news text: `Egypt 's` -> `Egypt's`, `-LRB- 2153 GMT -RRB-` -> `(2153 GMT)`."""
-    for token, text in PTB:
-        sentence = sentence.replace(token, text)
-    sentence = re.sub(r" (n't|'s|'re|'ve|'m|'ll|'d)\b", r"\1", sentence)
-    sentence = re.sub(r" ([.,;:!?%)\]}])", r"\1", sentence)
-    sentence = re.sub(r"([(\[{$]) ", r"\1", sentence)
-    sentence = re.sub(r'" (.*?) "', r'"\1"', sentence)
-    return sentence.strip()
-
-
 def load(path: Path) -> tuple[list[dict[str, Any]], dict[str, dict[str, list[str]]]]:
     """Archive articles (every story) and each topic's gold timeline: date -> sentences."""
     articles = []

@@ -6,7 +6,7 @@
 2. Student: a multinomial logistic regression over stems and stem pairs (enrich.categories.tokens)
    fitted to the teacher's labels on sentences of the training stories only
    (evaluation/category_domains.py keeps a fifth of the stories out). It reads a sentence in
-   microseconds, where the teacher costs ~4 ms: the enrichment's time budget decided.
+   microseconds, where the teacher costs ~3.5 ms: the enrichment's time budget decided.
 
     python training/categories/train.py --data ../shared/data --out enrich/category_weights.json.gz
 """

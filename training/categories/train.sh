@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Train the implication-category classifier (make train-categories; ~10 min on 2 cores): writes
+# Train the implication-category classifier (make train-categories; ~5 min on 2 cores): writes
 # enrich/category_weights.json.gz, which the service loads. Needs PyTorch for the teacher only: the
 # training venv (training/venv.sh). Environment: DATA (default ../shared/data).
 set -euo pipefail
