@@ -22,6 +22,7 @@ WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thurs
                                          "saturday", "sunday"])}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+SEASON_STARTS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}  # the month each season begins
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "several": 3, "a few": 3}
 UNITS = ("day", "week", "month", "quarter", "year")
@@ -188,7 +189,7 @@ def _resolve(kind: str, m: re.Match[str], ref: date, future: bool, anchor: date 
         if not rel:
             return None  # "in summer" without a year: too vague to date
         year = ref.year + {"last": -1, "next": 1}.get(rel, 0)
-        starts = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[code]
+        starts = SEASON_STARTS[code]
         if rel == "the" and (starts > ref.month) != future:  # "over the summer": the latest one
             year += 1 if future else -1
         return f"{year}-{code}", "season", True
@@ -321,10 +322,13 @@ def event_date(sentence: str, published: date, anchor: date | None = None) -> Ti
 def as_date(value: str) -> date | None:
     """The first day a TIMEX value covers (a day, month or year value), for ordering and anchors."""
     m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value)
-    if not m:
-        q = re.fullmatch(r"(\d{4})-Q([1-4])", value)
-        return date(int(q.group(1)), (int(q.group(2)) - 1) * 3 + 1, 1) if q else None
-    return date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+    if m:
+        return date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+    q = re.fullmatch(r"(\d{4})-Q([1-4])", value)
+    if q:
+        return date(int(q.group(1)), (int(q.group(2)) - 1) * 3 + 1, 1)
+    s = re.fullmatch(r"(\d{4})-(SP|SU|FA|WI)", value)  # a season: from its first month
+    return date(int(s.group(1)), SEASON_STARTS[s.group(2)], 1) if s else None
 
 
 def dated(sentence: str, published: date) -> tuple[str, str]:

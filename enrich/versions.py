@@ -19,6 +19,7 @@ from enrich import controls
 from enrich.features import dot, unit
 
 NEAR_DUPLICATE = 0.9
+SAME_HEADLINE = 0.5  # a shared headline makes a version only over this much shared body
 SIGNATURE = 5
 TITLE_NOISE = re.compile(r"[^a-z0-9]+")
 
@@ -63,6 +64,22 @@ def group(order: list[str], titles: dict[str, str], signatures: dict[str, frozen
         groups[found].append(doc_id)
         by_title.setdefault(key, found)
     return groups
+
+
+def copies_of(query: Vector, title: str, docs: dict[str, dict[str, Any]], weights: Vector) -> set[str]:
+    """The archive articles among `docs` that are the article itself under another id: a wire
+    copy, the published version, an earlier draft of an update. The same test as for versions of
+    one archive story (cosine at least NEAR_DUPLICATE), or the same headline over a shared body
+    (cosine at least SAME_HEADLINE). They are never its links, its sources, nor the yardstick
+    its other sources are measured by."""
+    article, headline = unit(query, weights), title_key(title)
+    copies = set()
+    for doc_id, doc in docs.items():
+        closeness = dot(article, unit(doc.get("features") or {}, weights))
+        if closeness >= NEAR_DUPLICATE or (
+                headline and closeness >= SAME_HEADLINE and title_key(doc.get("title") or "") == headline):
+            copies.add(doc_id)
+    return copies
 
 
 def representative(members: list[str], docs: dict[str, dict[str, Any]], options: dict[str, Any],

@@ -20,15 +20,15 @@ def _own(article_id: str | None) -> str | None:
     return archive_index.qualify(ARCHIVE, article_id) if article_id else None
 
 
-def related(r: redis.Redis, query: dict[str, float], as_of: float, exclude_id: str | None
+def related(r: redis.Redis, query: dict[str, float], as_of: float, exclude_id: str | None, title: str = ""
             ) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
-    weights, docs = archive_search.related(r, [ARCHIVE], query, as_of, _own(exclude_id))
+    weights, docs = archive_search.related(r, [ARCHIVE], query, as_of, _own(exclude_id), title)
     return weights, _plain(docs)
 
 
 def story_sources(r: redis.Redis, query: dict[str, float], entity_keys: list[str], before: float,
-                  exclude_id: str | None) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
-    weights, docs = archive_search.story_sources(r, [ARCHIVE], query, entity_keys, before, _own(exclude_id))
+                  exclude_id: str | None, title: str = "") -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
+    weights, docs = archive_search.story_sources(r, [ARCHIVE], query, entity_keys, before, _own(exclude_id), title)
     return weights, _plain(docs)
 
 

@@ -56,7 +56,7 @@ def system_rankings(r: redis.Redis, articles: list[dict[str, Any]], model: str,
         article = articles[i]
         prepared = article_from_analysis(article, text, paragraphs, analysis)
         as_of = epoch(article["published_at"])
-        weights, docs = eval_archive.related(r, prepared["features"], as_of, article["id"])
+        weights, docs = eval_archive.related(r, prepared["features"], as_of, article["id"], prepared["title"])
         links = also_read.rank(prepared["features"], weights, docs, prepared, as_of, 10, options)
         out[i] = [link["archive_id"] for link in links]
     return out

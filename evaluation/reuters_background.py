@@ -62,7 +62,8 @@ def evaluate(path: Path, r: redis.Redis, model: str, queries: int = 400) -> dict
         prepared = article_from_analysis(articles[i], text, paragraphs, analysis)
         main = background.main_entities(prepared["entities"])
         weights, sources = eval_archive.story_sources(r, prepared["features"],
-                                                         [e["key"] for e in main], dates[i], ids[i])
+                                                         [e["key"] for e in main], dates[i], ids[i],
+                                                         prepared["title"])
         for item in background.timeline(main, sources, weights, LIMIT):
             source = item["source"]
             start, end = source["span"]

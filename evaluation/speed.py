@@ -26,14 +26,14 @@ def enrich_in_process(r: redis.Redis, article: dict[str, Any], model: str) -> di
     ms["prepare"] = (time.perf_counter() - t) * 1000
     as_of = epoch(article["published_at"])
     t = time.perf_counter()
-    weights, docs = eval_archive.related(r, prepared["features"], as_of, article.get("id"))
+    weights, docs = eval_archive.related(r, prepared["features"], as_of, article.get("id"), prepared["title"])
     links = [{**link, "archive": eval_archive.ARCHIVE}
              for link in also_read.rank(prepared["features"], weights, docs, prepared, as_of, 5)]
     ms["also_read"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
     main = background.main_entities(prepared["entities"])
     weights, sources = eval_archive.story_sources(r, prepared["features"], [e["key"] for e in main],
-                                                     as_of, article.get("id"))
+                                                     as_of, article.get("id"), prepared["title"])
     items = background.timeline(main, sources, weights, 8)
     for item in items:
         item["source"]["archive"] = eval_archive.ARCHIVE
@@ -88,7 +88,7 @@ def lookup_latency(r: redis.Redis, queries: list[dict[str, Any]], model: str,
     for q, p in zip(queries, prepared, strict=True):
         t = time.perf_counter()
         as_of = epoch(q["published_at"])
-        weights, docs = eval_archive.related(r, p["features"], as_of, q.get("id"))
+        weights, docs = eval_archive.related(r, p["features"], as_of, q.get("id"), p["title"])
         also_read.rank(p["features"], weights, docs, p, as_of, 5)
         times.append((time.perf_counter() - t) * 1000)
     ranker = TfidfRanker([str(i) for i in range(len(texts_for_baseline))], texts_for_baseline)

@@ -7,6 +7,7 @@ from typing import Any
 
 import redis
 
+from enrich import versions
 from enrich.also_read import idf, recency
 from enrich.features import dot, unit
 from store import archive_index as index
@@ -16,22 +17,70 @@ MAX_QUERY_FEATURES = 30
 MAX_CANDIDATES = 80
 
 
-def related(r: redis.Redis, archives: list[str], query: dict[str, float], as_of: float,
-            exclude_id: str | None) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
-    """Return idf weights of the query's known features and the best-overlapping docs of these
-    archives (by qualified id) published at or before `as_of`, never `exclude_id` (qualified)."""
-    n = index.size(r, *archives)
-    df = index.document_frequencies(r, archives, list(query))
-    weights = {f: idf(count, n) for f, count in df.items() if count > 0}
+class Frequencies:
+    """Document frequencies over these archives as idf weights, as if the article's own copies
+    (enrich/versions.py `copies_of`) were not archived: a copy must not make the article's own
+    words look shared, nor its rarest ones look known."""
+
+    def __init__(self, r: redis.Redis, archives: list[str], prior: int = 0) -> None:
+        self.r, self.archives = r, archives
+        self.n = index.size(r, *archives) + prior
+        self.left_out: list[dict[str, float]] = []  # the copies' features
+
+    def leave_out(self, copies: list[dict[str, float]]) -> None:
+        self.left_out += copies
+
+    def weights(self, feats: list[str]) -> dict[str, float]:
+        """idf of each of these features that some article (not a copy) carries."""
+        df = index.document_frequencies(self.r, self.archives, feats)
+        for copy in self.left_out:
+            for feature in copy.keys() & df.keys():
+                df[feature] -= 1
+        n = self.n - len(self.left_out)
+        return {f: idf(count, n) for f, count in df.items() if count > 0}
+
+
+def _copies(query: dict[str, float], title: str, docs: dict[str, dict[str, Any]], weights: dict[str, float],
+            frequencies: Frequencies) -> set[str]:
+    """The article's own copies among `docs`. Features without a weight count for nothing, which
+    can only make a document look closer; those that look like copies are checked again with
+    every feature weighed."""
+    likely = versions.copies_of(query, title, docs, weights)
+    unweighed = sorted({f for c in likely for f in docs[c]["features"]} - weights.keys())
+    if not unweighed:
+        return likely
+    return versions.copies_of(query, title, {c: docs[c] for c in likely},
+                              {**weights, **frequencies.weights(unweighed)})
+
+
+def _nearest(r: redis.Redis, archives: list[str], query: dict[str, float], as_of: float,
+             excluded: set[str], frequencies: Frequencies) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
+    weights = frequencies.weights(list(query))
     chosen = sorted(weights, key=lambda f: (-weights[f] * query[f], f))[:MAX_QUERY_FEATURES]
     found = index.postings(r, archives, chosen, as_of)
     overlap, published = index.candidate_overlap(found, {f: weights[f] * query[f] for f in chosen})
-    overlap.pop(exclude_id or "", None)
+    for doc_id in excluded:
+        overlap.pop(doc_id, None)
     prior = {i: v * recency(max(0.0, as_of - published[i]) / 86400) for i, v in overlap.items()}
     top = sorted(prior, key=lambda i: (-prior[i], i))[:MAX_CANDIDATES]
     docs = index.fetch_many(r, top, LINK_FIELDS)
     unseen = sorted({f for doc in docs.values() for f in doc["features"]} - weights.keys())
-    weights.update({f: idf(count, n) for f, count in index.document_frequencies(r, archives, unseen).items()})
+    weights.update(frequencies.weights(unseen))
+    return weights, docs
+
+
+def related(r: redis.Redis, archives: list[str], query: dict[str, float], as_of: float,
+            exclude_id: str | None, title: str = "") -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
+    """Return idf weights of the query's known features and the best-overlapping docs of these
+    archives (by qualified id) published at or before `as_of`, never `exclude_id` (qualified) nor
+    a copy of the article (`title` is its headline): those are looked up again as if unarchived."""
+    frequencies = Frequencies(r, archives)
+    excluded = {exclude_id} if exclude_id else set()
+    weights, docs = _nearest(r, archives, query, as_of, excluded, frequencies)
+    copies = _copies(query, title, docs, weights, frequencies)
+    if copies:
+        frequencies.leave_out([docs[c]["features"] for c in sorted(copies)])
+        weights, docs = _nearest(r, archives, query, as_of, excluded | copies, frequencies)
     return weights, docs
 
 
@@ -57,19 +106,33 @@ PRIOR_DOCS = 1000  # idf as if the archive also held this many articles on other
 
 
 def _covering(r: redis.Redis, archives: list[str], strength: dict[str, float], before: float,
-              exclude_id: str | None) -> dict[str, float]:
+              excluded: set[str]) -> dict[str, float]:
     """Archive ids published before `before` with the share of `strength` their features carry."""
     total = sum(strength.values()) or 1.0
     found = index.postings(r, archives, list(strength), before, exclusive=True, per_feature=STORY_POSTINGS)
     overlap, _ = index.candidate_overlap(found, strength)
-    overlap.pop(exclude_id or "", None)
-    return {i: v / total for i, v in overlap.items()}
+    return {i: v / total for i, v in overlap.items() if i not in excluded}
+
+
+def _seeds(r: redis.Redis, archives: list[str], query: dict[str, float], entity_keys: list[str], before: float,
+           excluded: set[str], frequencies: Frequencies) -> tuple[dict[str, float], list[str], dict[str, Any]]:
+    """Weights of the query's features, the features the story is searched by, and the SEEDS
+    articles nearest to it (features and titles)."""
+    weights = frequencies.weights(list(query))
+    entities = [f for f in ("e:" + k for k in entity_keys) if f in weights]
+    terms = sorted((f for f in weights if f not in entities), key=lambda f: (-weights[f] * query[f], f))
+    search = entities + terms[:max(0, STORY_FEATURES - len(entities))]
+    first = _covering(r, archives, {f: weights[f] * query[f] for f in search}, before, excluded)
+    seeds = sorted(first, key=lambda i: (-first[i], i))[:SEEDS]
+    return weights, search, index.fetch_many(r, seeds, ("features", "title"))
 
 
 def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], entity_keys: list[str],
-                  before: float, exclude_id: str | None) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
+                  before: float, exclude_id: str | None, title: str = ""
+                  ) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
     """The articles of these archives about the article's story (by qualified id), published
-    strictly before `before`.
+    strictly before `before`, never `exclude_id` nor a copy of the article (`title` is its
+    headline; enrich/versions.py `copies_of`): the story is looked up as if they were unarchived.
 
     The story is found in two steps. First the SEEDS articles that carry most of the weight of
     the article's main entities and strongest terms; then the features those seeds share (the
@@ -80,26 +143,25 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
     tells the story apart: without the prior a name every article shares would weigh nothing.
     Each source's `similarity` is its coverage of the story's features times (0.5 + its cosine to
     the article); sources below RELATIVE_FLOOR of the best are dropped before their text is read."""
-    n = index.size(r, *archives) + PRIOR_DOCS
-    df = index.document_frequencies(r, archives, list(query))
-    weights = {f: idf(count, n) for f, count in df.items() if count > 0}
-    entities = [f for f in ("e:" + k for k in entity_keys) if f in weights]
-    terms = sorted((f for f in weights if f not in entities), key=lambda f: (-weights[f] * query[f], f))
-    search = entities + terms[:max(0, STORY_FEATURES - len(entities))]
-    first = _covering(r, archives, {f: weights[f] * query[f] for f in search}, before, exclude_id)
-    seeds = sorted(first, key=lambda i: (-first[i], i))[:SEEDS]
+    frequencies = Frequencies(r, archives, PRIOR_DOCS)
+    excluded = {exclude_id} if exclude_id else set()
+    weights, search, seeds = _seeds(r, archives, query, entity_keys, before, excluded, frequencies)
+    copies = _copies(query, title, seeds, weights, frequencies)
+    if copies:
+        frequencies.leave_out([seeds[c]["features"] for c in sorted(copies)])
+        excluded |= copies
+        weights, search, seeds = _seeds(r, archives, query, entity_keys, before, excluded, frequencies)
     story: dict[str, float] = defaultdict(float)
-    for doc in index.fetch_many(r, seeds, ("features",)).values():
+    for doc in seeds.values():
         for feature, value in doc["features"].items():
             story[feature] += value
     for feature in search:
         story[feature] += query[feature] * max(1, len(seeds)) / 2  # the article itself counts too
     shared = [f for f in story if story[f] > 1.0 or f in search]
-    weights.update({f: idf(count, n) for f, count in index.document_frequencies(
-        r, archives, sorted(set(shared) - weights.keys())).items() if count > 0})
+    weights.update(frequencies.weights(sorted(set(shared) - weights.keys())))
     ranked = sorted((f for f in shared if f in weights), key=lambda f: (-weights[f] * story[f], f))
     coverage = _covering(r, archives, {f: weights[f] * story[f] for f in ranked[:STORY_FEATURES]}, before,
-                         exclude_id)
+                         excluded)
     best = sorted((i for i, c in coverage.items() if c >= STORY_MIN_COVERAGE),
                   key=lambda i: (-coverage[i], i))[:MAX_STORY_SOURCES]
     article = unit(query, weights)

@@ -95,6 +95,8 @@ def test_as_date_orders_values_of_any_granularity() -> None:
     assert as_date("1994-11") == date(1994, 11, 1)
     assert as_date("1994-11-05") == date(1994, 11, 5)
     assert as_date("1994-Q4") == date(1994, 10, 1)
+    assert as_date("1994-FA") == date(1994, 9, 1)  # a season sorts by its first month, not last
+    assert sorted(["2021-08-12", "2001-FA", "1994-FA"], key=as_date) == ["1994-FA", "2001-FA", "2021-08-12"]
     assert as_date("1994-W31") is None
 
 

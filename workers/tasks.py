@@ -127,7 +127,8 @@ def _also_read(r: redis.Redis, job_id: str) -> Any:
     archives, options = _archives(job), _options(r, job, article)
     as_of = epoch(article["published_at"])
     archive = archive_client()
-    weights, docs = archive_search.related(archive, archives, prepared["features"], as_of, _own(archives, article))
+    weights, docs = archive_search.related(archive, archives, prepared["features"], as_of, _own(archives, article),
+                                           prepared["title"])
     if options.get("keep"):
         docs.update(archive_search.link_docs(archive, archives, options["keep"]))
     return _public(also_read_logic.rank(prepared["features"], weights, docs, prepared, as_of,
@@ -140,7 +141,7 @@ def _background(r: redis.Redis, job_id: str) -> Any:
     main = background.main_entities(prepared["entities"])
     weights, sources = archive_search.story_sources(
         archive_client(), archives, prepared["features"], [e["key"] for e in main], epoch(article["published_at"]),
-        _own(archives, article))
+        _own(archives, article), prepared["title"])
     sources = {k: doc for k, doc in sources.items() if not controls.excluded(doc, options)}
     return _public(background.timeline(main, sources, weights, options["limits"]["background"], options), "source")
 
