@@ -50,8 +50,9 @@ def main_entities(entities: list[dict[str, Any]], count: int = MAIN_ENTITIES) ->
 
 
 def candidates(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]],
-               weights: dict[str, float]) -> list[Candidate]:
-    """Dated sentences of the sources that name a main entity."""
+               weights: dict[str, float], common: set[str] = frozenset()) -> list[Candidate]:  # type: ignore[assignment]
+    """Dated sentences of the sources that name a main entity, not only `common` ones (names so
+    frequent in the archive that they tie a sentence to no story in particular: "U.S.")."""
     top_idf = max((weights.get("e:" + e["key"], 0.0) for e in entities), default=1.0) or 1.0
     weight_of = {e["key"]: e["salience"] * weights.get("e:" + e["key"], 0.0) / top_idf for e in entities}
     primary = {alias: e["key"] for e in entities for alias in e.get("aliases", ())}  # "Shell" -> "Shell Oil"
@@ -61,7 +62,7 @@ def candidates(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]
         for index, sentence in enumerate(doc["sentences"]):
             start, end, keys = sentence[:3]
             about = list(dict.fromkeys(primary.get(k, k) for k in keys if primary.get(k, k) in weight_of))
-            if not about or not MIN_CHARS <= end - start <= MAX_CHARS:
+            if not about or all(k in common for k in about) or not MIN_CHARS <= end - start <= MAX_CHARS:
                 continue
             text = doc["text"][start:end]
             # Dated when indexed (enrich/prepare.py); an article indexed before that is dated now.
@@ -99,11 +100,13 @@ def _words(text: str) -> set[str]:
 
 
 def timeline(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]],
-             weights: dict[str, float], limit: int, options: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+             weights: dict[str, float], limit: int, options: dict[str, Any] | None = None,
+             common: set[str] = frozenset()) -> list[dict[str, Any]]:  # type: ignore[assignment]
     """At most `limit` dated, cited items about the story, in date order; `options` are the
-    request's (a preferred section picks the version of a story that is cited)."""
+    request's (a preferred section picks the version of a story that is cited); `common` entity
+    keys never make a sentence about the story on their own."""
     sources = versions.one_per_story(sources, weights, options or {})
-    found = candidates(entities, sources, weights)
+    found = candidates(entities, sources, weights, common)
     by_date: dict[str, list[Candidate]] = defaultdict(list)
     for c in found:
         by_date[c.when].append(c)

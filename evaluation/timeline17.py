@@ -121,9 +121,9 @@ def background_of(r: redis.Redis, prepared: dict[str, Any], as_of: float, articl
                   limit: int) -> list[dict[str, Any]]:
     """The background stage as workers/tasks.py runs it."""
     main = background.main_entities(prepared["entities"])
-    weights, sources = eval_archive.story_sources(r, prepared["features"], [e["key"] for e in main],
+    weights, sources, common = eval_archive.story_sources(r, prepared["features"], [e["key"] for e in main],
                                                      as_of, article_id, prepared["title"])
-    return background.timeline(main, sources, weights, limit)
+    return background.timeline(main, sources, weights, limit, common=common)
 
 
 if __name__ == "__main__":

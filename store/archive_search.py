@@ -30,14 +30,21 @@ class Frequencies:
     def leave_out(self, copies: list[dict[str, float]]) -> None:
         self.left_out += copies
 
-    def weights(self, feats: list[str]) -> dict[str, float]:
-        """idf of each of these features that some article (not a copy) carries."""
+    @property
+    def size(self) -> int:
+        return self.n - len(self.left_out)
+
+    def counts(self, feats: list[str]) -> dict[str, int]:
+        """How many articles (not copies) carry each of these features."""
         df = index.document_frequencies(self.r, self.archives, feats)
         for copy in self.left_out:
             for feature in copy.keys() & df.keys():
                 df[feature] -= 1
-        n = self.n - len(self.left_out)
-        return {f: idf(count, n) for f, count in df.items() if count > 0}
+        return df
+
+    def weights(self, feats: list[str]) -> dict[str, float]:
+        """idf of each of these features that some article (not a copy) carries."""
+        return {f: idf(count, self.size) for f, count in self.counts(feats).items() if count > 0}
 
 
 def _copies(query: dict[str, float], title: str, docs: dict[str, dict[str, Any]], weights: dict[str, float],
@@ -103,6 +110,8 @@ SEEDS = 10  # the articles nearest the query, whose shared features say what the
 STORY_MIN_COVERAGE = 0.1
 RELATIVE_FLOOR = 0.5  # and at least this share of the best source's: a loose pool keeps only its core
 PRIOR_DOCS = 1000  # idf as if the archive also held this many articles on other subjects
+COMMON_SHARE = 0.05  # an entity in more than this share of the archive says little about a story
+STORY_SHARE = 0.5  # unless this share of its articles are about the story
 
 
 def _covering(r: redis.Redis, archives: list[str], strength: dict[str, float], before: float,
@@ -129,7 +138,7 @@ def _seeds(r: redis.Redis, archives: list[str], query: dict[str, float], entity_
 
 def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], entity_keys: list[str],
                   before: float, exclude_id: str | None, title: str = ""
-                  ) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
+                  ) -> tuple[dict[str, float], dict[str, dict[str, Any]], set[str]]:
     """The articles of these archives about the article's story (by qualified id), published
     strictly before `before`, never `exclude_id` nor a copy of the article (`title` is its
     headline; enrich/versions.py `copies_of`): the story is looked up as if they were unarchived.
@@ -142,7 +151,11 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
     PRIOR_DOCS articles on other subjects, so a small archive, or one all about the story, still
     tells the story apart: without the prior a name every article shares would weigh nothing.
     Each source's `similarity` is its coverage of the story's features times (0.5 + its cosine to
-    the article); sources below RELATIVE_FLOOR of the best are dropped before their text is read."""
+    the article); sources below RELATIVE_FLOOR of the best are dropped before their text is read.
+    Also returns the entity keys too common to tie a sentence to the story on their own: found in
+    more than COMMON_SHARE of the archive (with the prior), as "U.S." is in a wire archive, and
+    mostly outside the story (less than STORY_SHARE of their articles are among its sources, as
+    estimated from the sources read); "Haiti" in an archive of its earthquake's coverage is not."""
     frequencies = Frequencies(r, archives, PRIOR_DOCS)
     excluded = {exclude_id} if exclude_id else set()
     weights, search, seeds = _seeds(r, archives, query, entity_keys, before, excluded, frequencies)
@@ -173,4 +186,11 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
     docs = index.fetch_many(r, kept, ("title", "url", "published_at", "text", "sentences", "id", "section", "tags"))
     for doc_id, doc in docs.items():
         doc["similarity"], doc["features"] = closeness[doc_id], features[doc_id]
-    return weights, docs
+    members = sum(1 for c in coverage.values() if c >= STORY_MIN_COVERAGE)
+    counts = frequencies.counts(["e:" + k for k in entity_keys])
+    common = set()
+    for k in entity_keys:
+        in_story = sum(1 for feats in features.values() if "e:" + k in feats) * members / max(1, len(features))
+        if counts["e:" + k] > COMMON_SHARE * frequencies.size and in_story < STORY_SHARE * counts["e:" + k]:
+            common.add(k)
+    return weights, docs, common
