@@ -4,8 +4,9 @@ story, one or two for each of its most important dates.
 1. Candidates: sentences of the story's sources (store/archive_search.py `story_sources`) that
    name one of the article's main entities (a source's first such sentence weighs more).
 2. Each is dated by the event it reports (enrich/timex.py), at the granularity the text gives.
-3. Dates are ranked by how many sources report or refer back to them (a date written in a
-   sentence counts more than a publication date), then by how central their sentences are.
+3. Dates are ranked by a model learned from journalists' timelines (enrich/date_ranker.py): how
+   much of the story's coverage falls on or just after a date, how many sources write or refer
+   back to it, its granularity.
 4. For each chosen date, the sentence that best states what happened: most about the story's
    main entities, in a source most about the story, a lead sentence preferred. At most
    PER_SOURCE items per source article, and no near-duplicate sentences.
@@ -16,11 +17,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from enrich import timex, versions
+from enrich import date_ranker, timex, versions
 
 MAIN_ENTITIES = 4
 MIN_CHARS, MAX_CHARS = 40, 400
@@ -28,8 +30,19 @@ PER_SOURCE = 2
 NEAR_DUPLICATE = 0.6  # share of words two sentences may have in common
 WRITTEN, PUBLISHED = 1.0, 0.35  # how much a date counts when a sentence writes it / only implies it
 LEAD_BONUS = 0.5
+STORY_ENTITY = 0.5  # a story's entity that the article does not name weighs at most half a main one
 GRANULARITY = {2: 1.0, 1: 0.5, 0: 0.3}  # by the dashes in the value: day, month (or quarter), year
 WORDS = re.compile(r"[a-z0-9]+")
+
+
+@dataclass
+class Story:
+    """What the archive says of the story beyond the article: names too common to tie a sentence
+    to it alone ("U.S."), and the story's own entities that the article may not name (a side
+    story's background is its story's: key -> weight, 0 to 1)."""
+
+    common: set[str] = field(default_factory=set)
+    entities: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -44,17 +57,24 @@ class Candidate:
     weight: float
 
 
+DateRanker = Callable[[list[Candidate], dict[str, dict[str, Any]]], list[str]]
+
+
 def main_entities(entities: list[dict[str, Any]], count: int = MAIN_ENTITIES) -> list[dict[str, Any]]:
     """The most salient people, organisations and places (MISC entities are context, not subjects)."""
     return [e for e in entities if e["type"] in {"PER", "ORG", "LOC"}][:count]
 
 
 def candidates(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]],
-               weights: dict[str, float], common: set[str] = frozenset()) -> list[Candidate]:  # type: ignore[assignment]
-    """Dated sentences of the sources that name a main entity, not only `common` ones (names so
-    frequent in the archive that they tie a sentence to no story in particular: "U.S.")."""
+               weights: dict[str, float], story: Story | None = None) -> list[Candidate]:
+    """Dated sentences of the sources that name a main entity or one of the story's own, not only
+    common ones (names so frequent in the archive that they tie a sentence to no story in
+    particular: "U.S.")."""
+    story = story or Story()
+    common = story.common
     top_idf = max((weights.get("e:" + e["key"], 0.0) for e in entities), default=1.0) or 1.0
-    weight_of = {e["key"]: e["salience"] * weights.get("e:" + e["key"], 0.0) / top_idf for e in entities}
+    weight_of = {key: share * STORY_ENTITY for key, share in story.entities.items()}
+    weight_of.update({e["key"]: e["salience"] * weights.get("e:" + e["key"], 0.0) / top_idf for e in entities})
     primary = {alias: e["key"] for e in entities for alias in e.get("aliases", ())}  # "Shell" -> "Shell Oil"
     found = []
     for doc_id, doc in sources.items():
@@ -81,7 +101,8 @@ def _granularity(value: str) -> float:
 def rank_dates(found: list[Candidate], sources: dict[str, dict[str, Any]]) -> list[str]:
     """Dates by how many sources report or refer back to them (each source also counts for its
     publication day: coverage follows events; a source counts as much as it is about the story),
-    then by their sentences' weight."""
+    then by their sentences' weight. Weights set by hand on the four dev stories: the baseline
+    the learned ranker (enrich/date_ranker.py) replaced."""
     votes: dict[str, dict[str, float]] = defaultdict(dict)
     mass: dict[str, float] = defaultdict(float)
     best = max((doc.get("similarity", 0.0) for doc in sources.values()), default=0.0) or 1.0
@@ -95,18 +116,33 @@ def rank_dates(found: list[Candidate], sources: dict[str, dict[str, Any]]) -> li
     return sorted((d for d in votes if d in mass), key=lambda d: (-sum(votes[d].values()), -mass[d], d))
 
 
+def _surface(key: str, text: str) -> str:
+    """How the sentence writes an entity the article does not name (its key is lower case)."""
+    label = key.split(":", 1)[-1]
+    at = text.lower().find(label)
+    return text[at:at + len(label)] if at >= 0 else label
+
+
 def _words(text: str) -> set[str]:
     return set(WORDS.findall(text.lower()))
 
 
+def dated_candidates(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]], weights: dict[str, float],
+                     options: dict[str, Any] | None = None, story: Story | None = None
+                     ) -> tuple[dict[str, dict[str, Any]], list[Candidate]]:
+    """One source per story's versions, and their dated candidate sentences."""
+    sources = versions.one_per_story(sources, weights, options or {})
+    return sources, candidates(entities, sources, weights, story)
+
+
 def timeline(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]],
              weights: dict[str, float], limit: int, options: dict[str, Any] | None = None,
-             common: set[str] = frozenset()) -> list[dict[str, Any]]:  # type: ignore[assignment]
+             story: Story | None = None, ranker: DateRanker | None = None) -> list[dict[str, Any]]:
     """At most `limit` dated, cited items about the story, in date order; `options` are the
-    request's (a preferred section picks the version of a story that is cited); `common` entity
-    keys never make a sentence about the story on their own."""
-    sources = versions.one_per_story(sources, weights, options or {})
-    found = candidates(entities, sources, weights, common)
+    request's (a preferred section picks the version of a story that is cited); `story` says
+    which names tie a sentence to the story (background.Story). Dates are chosen by `ranker`, by
+    default the model learned from journalists' timelines (enrich/date_ranker.py)."""
+    sources, found = dated_candidates(entities, sources, weights, options, story)
     by_date: dict[str, list[Candidate]] = defaultdict(list)
     for c in found:
         by_date[c.when].append(c)
@@ -114,7 +150,7 @@ def timeline(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]],
     per_source: dict[str, int] = defaultdict(int)
     kept: list[set[str]] = []
     chosen = []
-    for when in rank_dates(found, sources):
+    for when in (ranker or date_ranker.rank)(found, sources):
         if len(chosen) == limit:
             break
         for c in sorted(by_date[when], key=lambda c: (-c.weight, c.doc_id, c.start)):
@@ -129,7 +165,7 @@ def timeline(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]],
                 "date": c.when,
                 "date_from": c.how,
                 "text": c.text,
-                "entities": [names[k] for k in c.about],
+                "entities": [names.get(k) or _surface(k, c.text) for k in c.about],
                 "source": {"archive_id": c.doc_id, "title": doc["title"], "url": doc.get("url") or None,
                            "published_at": doc["published_at"], "span": [c.start, c.end]},
             })

@@ -7,6 +7,7 @@ from typing import Any
 
 import redis
 
+from enrich import background
 from store import archive_index, archive_search
 
 ARCHIVE = "eval"
@@ -28,10 +29,10 @@ def related(r: redis.Redis, query: dict[str, float], as_of: float, exclude_id: s
 
 def story_sources(r: redis.Redis, query: dict[str, float], entity_keys: list[str], before: float,
                   exclude_id: str | None, title: str = ""
-                  ) -> tuple[dict[str, float], dict[str, dict[str, Any]], set[str]]:
-    weights, docs, common = archive_search.story_sources(r, [ARCHIVE], query, entity_keys, before,
+                  ) -> tuple[dict[str, float], dict[str, dict[str, Any]], background.Story]:
+    weights, docs, story = archive_search.story_sources(r, [ARCHIVE], query, entity_keys, before,
                                                          _own(exclude_id), title)
-    return weights, _plain(docs), common
+    return weights, _plain(docs), story
 
 
 def store(r: redis.Redis, doc: dict[str, Any]) -> None:

@@ -61,10 +61,10 @@ def evaluate(path: Path, r: redis.Redis, model: str, queries: int = 400) -> dict
     for i, (text, paragraphs), analysis in zip(chosen, bodies, analyses, strict=True):
         prepared = article_from_analysis(articles[i], text, paragraphs, analysis)
         main = background.main_entities(prepared["entities"])
-        weights, sources, common = eval_archive.story_sources(r, prepared["features"],
+        weights, sources, story = eval_archive.story_sources(r, prepared["features"],
                                                          [e["key"] for e in main], dates[i], ids[i],
                                                          prepared["title"])
-        for item in background.timeline(main, sources, weights, LIMIT, common=common):
+        for item in background.timeline(main, sources, weights, LIMIT, story=story):
             source = item["source"]
             start, end = source["span"]
             items += 1

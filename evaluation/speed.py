@@ -32,9 +32,9 @@ def enrich_in_process(r: redis.Redis, article: dict[str, Any], model: str) -> di
     ms["also_read"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
     main = background.main_entities(prepared["entities"])
-    weights, sources, common = eval_archive.story_sources(r, prepared["features"], [e["key"] for e in main],
+    weights, sources, story = eval_archive.story_sources(r, prepared["features"], [e["key"] for e in main],
                                                      as_of, article.get("id"), prepared["title"])
-    items = background.timeline(main, sources, weights, 8, common=common)
+    items = background.timeline(main, sources, weights, 8, story=story)
     for item in items:
         item["source"]["archive"] = eval_archive.ARCHIVE
     ms["background"] = (time.perf_counter() - t) * 1000

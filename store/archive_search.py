@@ -7,7 +7,7 @@ from typing import Any
 
 import redis
 
-from enrich import versions
+from enrich import background, versions
 from enrich.also_read import idf, recency
 from enrich.features import dot, unit
 from store import archive_index as index
@@ -111,6 +111,7 @@ STORY_MIN_COVERAGE = 0.1
 RELATIVE_FLOOR = 0.5  # and at least this share of the best source's: a loose pool keeps only its core
 PRIOR_DOCS = 1000  # idf as if the archive also held this many articles on other subjects
 COMMON_SHARE = 0.05  # an entity in more than this share of the archive says little about a story
+STORY_ENTITIES = 6  # the story's strongest names, which tie a source's sentence to it
 STORY_SHARE = 0.5  # unless this share of its articles are about the story
 
 
@@ -138,7 +139,7 @@ def _seeds(r: redis.Redis, archives: list[str], query: dict[str, float], entity_
 
 def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], entity_keys: list[str],
                   before: float, exclude_id: str | None, title: str = ""
-                  ) -> tuple[dict[str, float], dict[str, dict[str, Any]], set[str]]:
+                  ) -> tuple[dict[str, float], dict[str, dict[str, Any]], background.Story]:
     """The articles of these archives about the article's story (by qualified id), published
     strictly before `before`, never `exclude_id` nor a copy of the article (`title` is its
     headline; enrich/versions.py `copies_of`): the story is looked up as if they were unarchived.
@@ -152,7 +153,8 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
     tells the story apart: without the prior a name every article shares would weigh nothing.
     Each source's `similarity` is its coverage of the story's features times (0.5 + its cosine to
     the article); sources below RELATIVE_FLOOR of the best are dropped before their text is read.
-    Also returns the entity keys too common to tie a sentence to the story on their own: found in
+    Also returns the story (background.Story): its own entities among its strongest features, and
+    the entity keys too common to tie a sentence to the story on their own: found in
     more than COMMON_SHARE of the archive (with the prior), as "U.S." is in a wire archive, and
     mostly outside the story (less than STORY_SHARE of their articles are among its sources, as
     estimated from the sources read); "Haiti" in an archive of its earthquake's coverage is not."""
@@ -186,11 +188,15 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
     docs = index.fetch_many(r, kept, ("title", "url", "published_at", "text", "sentences", "id", "section", "tags"))
     for doc_id, doc in docs.items():
         doc["similarity"], doc["features"] = closeness[doc_id], features[doc_id]
+    strongest = {f[2:]: weights[f] * story[f] for f in [f for f in ranked if f.startswith("e:")][:STORY_ENTITIES]}
+    keys = list(dict.fromkeys([*entity_keys, *strongest]))
     members = sum(1 for c in coverage.values() if c >= STORY_MIN_COVERAGE)
-    counts = frequencies.counts(["e:" + k for k in entity_keys])
+    counts = frequencies.counts(["e:" + k for k in keys])
     common = set()
-    for k in entity_keys:
+    for k in keys:
         in_story = sum(1 for feats in features.values() if "e:" + k in feats) * members / max(1, len(features))
         if counts["e:" + k] > COMMON_SHARE * frequencies.size and in_story < STORY_SHARE * counts["e:" + k]:
             common.add(k)
-    return weights, docs, common
+    top = max(strongest.values(), default=0.0) or 1.0
+    own = {k: v / top for k, v in strongest.items() if k not in common and k not in entity_keys}
+    return weights, docs, background.Story(common, own)

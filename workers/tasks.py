@@ -139,12 +139,12 @@ def _background(r: redis.Redis, job_id: str) -> Any:
     job, article, prepared = _inputs(r, job_id)
     archives, options = _archives(job), _options(r, job, article)
     main = background.main_entities(prepared["entities"])
-    weights, sources, common = archive_search.story_sources(
+    weights, sources, story = archive_search.story_sources(
         archive_client(), archives, prepared["features"], [e["key"] for e in main], epoch(article["published_at"]),
         _own(archives, article), prepared["title"])
     sources = {k: doc for k, doc in sources.items() if not controls.excluded(doc, options)}
     return _public(background.timeline(main, sources, weights, options["limits"]["background"], options,
-                                                common), "source")
+                                                story), "source")
 
 
 def _implications(r: redis.Redis, job_id: str) -> Any:
