@@ -6,6 +6,7 @@ method ranks only articles dated on or before the query, never the query itself.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,36 @@ from evaluation.nlp_cache import analyse_cached, index_cached
 from service.archive_formats import from_gva
 
 NEAR_DUPLICATE = 0.8  # TF-IDF cosine at which an article counts as a copy of the query
+
+
+def half(incident_id: str) -> str:
+    """Which half of the incidents an article's incident is in: "tuning" (where link choices are
+    tried) or "reported" (where make eval's figures come from; no choice is made there)."""
+    return "tuning" if hashlib.sha1(str(incident_id).encode()).digest()[0] % 2 == 0 else "reported"
+
+
+def gold_links(articles: list[dict[str, Any]], incident: dict[str, str]) -> dict[int, set[str]]:
+    """Each query (an article with earlier coverage) and its gold: the other articles of its
+    incident dated on or before it."""
+    ids = [a["id"] for a in articles]
+    dates = np.array([epoch(a["published_at"]) for a in articles])
+    by_incident: dict[str, list[int]] = {}
+    for i, doc_id in enumerate(ids):
+        by_incident.setdefault(incident[doc_id], []).append(i)
+    gold = {}
+    for i, doc_id in enumerate(ids):
+        same = {ids[j] for j in by_incident[incident[doc_id]] if j != i and dates[j] <= dates[i]}
+        if same:
+            gold[i] = same
+    return gold
+
+
+def prepared_queries(articles: list[dict[str, Any]], model: str, queries: list[int]) -> list[dict[str, Any]]:
+    texts = [article_text(articles[i]["body"]) for i in queries]
+    combined = [with_title(articles[i]["title"], t) for i, (t, _) in zip(queries, texts, strict=True)]
+    analyses = analyse_cached(model, combined, "gva-query")
+    return [article_from_analysis(articles[i], text, paragraphs, analysis)
+            for i, (text, paragraphs), analysis in zip(queries, texts, analyses, strict=True)]
 
 
 def load(path: Path) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -48,13 +79,9 @@ def system_rankings(r: redis.Redis, articles: list[dict[str, Any]], model: str,
                     queries: list[int], options: dict[str, Any] | None = None) -> dict[int, list[str]]:
     """Each query's links as the also-read stage ranks them (with the default editors' controls
     unless `options` says otherwise)."""
-    prepared_texts = [article_text(articles[i]["body"]) for i in queries]
-    combined = [with_title(articles[i]["title"], t) for i, (t, _) in zip(queries, prepared_texts, strict=True)]
-    analyses = analyse_cached(model, combined, "gva-query")
     out = {}
-    for i, (text, paragraphs), analysis in zip(queries, prepared_texts, analyses, strict=True):
+    for i, prepared in zip(queries, prepared_queries(articles, model, queries), strict=True):
         article = articles[i]
-        prepared = article_from_analysis(article, text, paragraphs, analysis)
         as_of = epoch(article["published_at"])
         weights, docs = eval_archive.related(r, prepared["features"], as_of, article["id"], prepared["title"])
         links = also_read.rank(prepared["features"], weights, docs, prepared, as_of, 10, options)
@@ -63,17 +90,13 @@ def system_rankings(r: redis.Redis, articles: list[dict[str, Any]], model: str,
 
 
 def evaluate(path: Path, r: redis.Redis, model: str) -> dict[str, dict[str, dict[str, float]]]:
-    """Return {variant: {method: metrics}} for the variants with and without near-duplicates."""
+    """Return {variant: {method: metrics}} for the variants with and without near-duplicates, over
+    the queries of the reported half of the incidents (the archive holds both halves)."""
     articles, incident = load(path)
     ids = [a["id"] for a in articles]
     dates = np.array([epoch(a["published_at"]) for a in articles])
-    gold = {}
-    for i, a in enumerate(articles):
-        same = {ids[j] for j in range(len(articles)) if j != i and incident[ids[j]] == incident[a["id"]]
-                and dates[j] <= dates[i]}
-        if same:
-            gold[i] = same
-    queries = sorted(gold)
+    gold = gold_links(articles, incident)
+    queries = sorted(i for i in gold if half(incident[ids[i]]) == "reported")
     index_archive(r, articles, model)
     texts = [f"{a['title']}\n\n{a['body']}" for a in articles]
     tfidf, bm25 = TfidfRanker(ids, texts), Bm25Ranker(ids, texts)
