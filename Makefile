@@ -1,4 +1,4 @@
-.PHONY: run test check-ops lint setup bench bench-load bench-archive bench-backfill bench-replication eval eval-date-libraries train-ner train-consequence train-categories drills
+.PHONY: run test check-ops lint setup bench bench-load bench-archive bench-backfill bench-replication eval eval-date-libraries train-ner train-consequence train-categories train-dates drills
 
 run:  ## Set up, start Redis if none answers, load a demo archive, start API + worker
 	scripts/run.sh
@@ -51,6 +51,10 @@ train-consequence:  ## Retrain the consequence classifier and rebuild its wheel 
 
 train-categories:  ## Retrain the implication-category classifier (own venv with PyTorch; ~10 min)
 	bash training/categories/train.sh
+
+train-dates:  ## Refit the timeline date model on Timeline17's dev stories (enrich/date_ranker.json; seconds with the eval cache)
+	scripts/setup.sh
+	.venv/bin/python -m training.dates.train
 
 drills:  ## Only the fault drills (they also run in make test; see README: Tests)
 	scripts/setup.sh

@@ -8,6 +8,7 @@ cites what a "more like this" search gives: the five nearest earlier articles by
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -46,13 +47,20 @@ def index_archive(r: redis.Redis, articles: list[dict[str, Any]], model: str) ->
     index_cached(r, articles, model, "reuters-archive")
 
 
-def evaluate(path: Path, r: redis.Redis, model: str, queries: int = 400) -> dict[str, dict[str, float]]:
+def half(article_id: str) -> str:
+    """Which half of the queries an article is in: "tuning" (where background choices are tried)
+    or "reported" (make eval's figure; no choice is made there)."""
+    return "tuning" if hashlib.sha1(article_id.encode()).digest()[0] % 2 == 0 else "reported"
+
+
+def evaluate(path: Path, r: redis.Redis, model: str, queries: int = 400,
+             split: str = "reported") -> dict[str, dict[str, float]]:
     articles, tags = load(path)
     index_archive(r, articles, model)
     ids = [a["id"] for a in articles]
     dates = np.array([epoch(a["published_at"]) for a in articles])
-    # Queries: tagged articles from the later half of the archive, spread evenly.
-    later = [i for i in np.argsort(dates)[len(dates) // 2:] if tags[ids[i]]]
+    # Queries: tagged articles from the later half of the archive, of one half, spread evenly.
+    later = [i for i in np.argsort(dates)[len(dates) // 2:] if tags[ids[i]] and half(ids[i]) == split]
     chosen = [later[k] for k in np.linspace(0, len(later) - 1, queries).astype(int)]
     bodies = [article_text(articles[i]["body"]) for i in chosen]
     analyses = analyse_cached(model, [with_title(articles[i]["title"], t) for i, (t, _) in

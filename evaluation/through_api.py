@@ -189,16 +189,10 @@ def two_typed(result: dict[str, Any]) -> int:
 
 
 def gva_queries(articles: list[dict[str, Any]], incident: dict[str, str]) -> dict[int, set[str]]:
-    """Query index -> gold ids (same incident, dated on or before it), for a seeded sample."""
-    dates = [epoch(a["published_at"]) for a in articles]
-    by_incident: dict[str, list[int]] = {}
-    for i, a in enumerate(articles):
-        by_incident.setdefault(incident[a["id"]], []).append(i)
-    gold = {}
-    for i, a in enumerate(articles):
-        same = {articles[j]["id"] for j in by_incident[incident[a["id"]]] if j != i and dates[j] <= dates[i]}
-        if same:
-            gold[i] = same
+    """Query index -> gold ids (same incident, dated on or before it), for a seeded sample of the
+    reported half of the incidents (evaluation/gva_also_read.py `half`)."""
+    gold = {i: g for i, g in gva_also_read.gold_links(articles, incident).items()
+            if gva_also_read.half(incident[articles[i]["id"]]) == "reported"}
     chosen = sorted(random.Random(17).sample(sorted(gold), min(QUERIES, len(gold))))
     return {i: gold[i] for i in chosen}
 
