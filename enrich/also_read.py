@@ -41,7 +41,7 @@ def placement(shared: list[str], mentions: dict[str, list[list[int]]],
     """Index of the paragraph with the most weight of shared entity mentions (0 if none)."""
     best, best_score = 0, 0.0
     for index, (start, end) in enumerate(paragraphs):
-        total = sum(weights[f] for f in shared for s, _ in mentions.get(f, []) if start <= s < end)
+        total = sum(weights.get(f, 0.0) for f in shared for s, _ in mentions.get(f, []) if start <= s < end)
         if total > best_score:
             best, best_score = index, total
     return best
@@ -88,7 +88,7 @@ def rank(query: dict[str, float], weights: dict[str, float], docs: dict[str, dic
         doc = docs[doc_id]
         accepted = doc.get("id") in keep
         shared = sorted(query.keys() & doc["features"].keys(),
-                        key=lambda f: -weights[f] * query[f] * doc["features"][f])
+                        key=lambda f: -weights.get(f, 0.0) * query[f] * doc["features"][f])
         out.append({
             "archive_id": doc_id, "title": doc["title"], "url": doc.get("url") or None,
             "published_at": doc["published_at"], "score": round(min(value_of[members[0]], 1.0), 4),

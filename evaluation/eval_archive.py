@@ -28,10 +28,10 @@ def related(r: redis.Redis, query: dict[str, float], as_of: float, exclude_id: s
 
 
 def story_sources(r: redis.Redis, query: dict[str, float], entity_keys: list[str], before: float,
-                  exclude_id: str | None, title: str = ""
+                  exclude_id: str | None, title: str = "", wanted: int = 0
                   ) -> tuple[dict[str, float], dict[str, dict[str, Any]], background.Story]:
     weights, docs, story = archive_search.story_sources(r, [ARCHIVE], query, entity_keys, before,
-                                                         _own(exclude_id), title)
+                                                         _own(exclude_id), title, wanted)
     return weights, _plain(docs), story
 
 

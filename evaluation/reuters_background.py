@@ -71,7 +71,7 @@ def evaluate(path: Path, r: redis.Redis, model: str, queries: int = 400,
         main = background.main_entities(prepared["entities"])
         weights, sources, story = eval_archive.story_sources(r, prepared["features"],
                                                          [e["key"] for e in main], dates[i], ids[i],
-                                                         prepared["title"])
+                                                         prepared["title"], LIMIT)
         for item in background.timeline(main, sources, weights, LIMIT, story=story):
             source = item["source"]
             start, end = source["span"]

@@ -33,7 +33,7 @@ def enrich_in_process(r: redis.Redis, article: dict[str, Any], model: str) -> di
     t = time.perf_counter()
     main = background.main_entities(prepared["entities"])
     weights, sources, story = eval_archive.story_sources(r, prepared["features"], [e["key"] for e in main],
-                                                     as_of, article.get("id"), prepared["title"])
+                                                     as_of, article.get("id"), prepared["title"], 8)
     items = background.timeline(main, sources, weights, 8, story=story)
     for item in items:
         item["source"]["archive"] = eval_archive.ARCHIVE

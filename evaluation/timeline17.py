@@ -100,12 +100,12 @@ def queries(path: Path, r: redis.Redis, model: str, with_copies: bool) -> tuple[
     return articles, gold, prepared
 
 
-def story_of(r: redis.Redis, query: dict[str, Any], prepared: dict[str, Any]) -> dict[str, Any]:
+def story_of(r: redis.Redis, query: dict[str, Any], prepared: dict[str, Any], limit: int) -> dict[str, Any]:
     """The background stage's inputs as workers/tasks.py gathers them."""
     main = background.main_entities(prepared["entities"])
     weights, sources, story = eval_archive.story_sources(r, prepared["features"], [e["key"] for e in main],
                                                           epoch(query["published_at"]), query["id"],
-                                                          prepared["title"])
+                                                          prepared["title"], limit)
     return {"main": main, "weights": weights, "sources": sources, "story": story}
 
 
@@ -145,7 +145,8 @@ def evaluate(path: Path, r: redis.Redis, model: str, with_copies: bool = True) -
     ids = [a["id"] for a in articles]
     published = np.array([epoch(a["published_at"]) for a in articles])
     tfidf = TfidfRanker(ids, [f"{a['title']}\n\n{a['body']}" for a in articles])
-    stories = {topic: story_of(r, q["article"], q["prepared"]) for topic, q in queries_of.items()}
+    stories = {topic: story_of(r, q["article"], q["prepared"], min(len(gold[topic]), MAX_K))
+               for topic, q in queries_of.items()}
     rows = {topic: date_rows(story, set(gold[topic])) for topic, story in stories.items()}
     per_topic: dict[str, dict[str, Any]] = {}
     for topic, story in stories.items():

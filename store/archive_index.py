@@ -269,16 +269,16 @@ def generations(r: redis.Redis, archives: list[str]) -> list[bytes]:
     return [g or b"" for g in pipe.execute()] if archives else []
 
 
-def document_frequencies(r: redis.Redis, archives: list[str], feats: list[str]) -> dict[str, int]:
+def document_frequencies(r: redis.Redis, archives: list[str], feats: list[str], fresh: bool = False) -> dict[str, int]:
     """How many articles of these archives (together) carry each feature (for those not read in
-    the last DF_TTL seconds: one HMGET per frequency shard)."""
+    the last DF_TTL seconds, or all if `fresh`: one HMGET per frequency shard)."""
     now, client = time.monotonic(), id(r)
     out: dict[str, int] = dict.fromkeys(feats, 0)
     missing: dict[tuple[str, bytes, str], list[str]] = defaultdict(list)  # (archive, generation, shard key)
     for archive, generation in zip(archives, generations(r, archives), strict=True):
         for feature in feats:
             hit = _df_cache.get((client, archive, generation, feature))
-            if generation and hit and now - hit[1] < DF_TTL:
+            if generation and hit and not fresh and now - hit[1] < DF_TTL:
                 out[feature] += hit[0]
             else:
                 missing[(archive, generation, _df_key(archive, feature))].append(feature)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from typing import Any
 
@@ -35,11 +36,13 @@ class Frequencies:
         return self.n - len(self.left_out)
 
     def counts(self, feats: list[str]) -> dict[str, int]:
-        """How many articles (not copies) carry each of these features."""
-        df = index.document_frequencies(self.r, self.archives, feats)
+        """How many articles (not copies) carry each of these features. With copies left out, the
+        counts are read afresh: a count cached before a copy was archived, less the copy, would
+        be short."""
+        df = index.document_frequencies(self.r, self.archives, feats, fresh=bool(self.left_out))
         for copy in self.left_out:
             for feature in copy.keys() & df.keys():
-                df[feature] -= 1
+                df[feature] = max(0, df[feature] - 1)
         return df
 
     def weights(self, feats: list[str]) -> dict[str, float]:
@@ -112,6 +115,7 @@ RELATIVE_FLOOR = 0.5  # and at least this share of the best source's: a loose po
 PRIOR_DOCS = 1000  # idf as if the archive also held this many articles on other subjects
 COMMON_SHARE = 0.05  # an entity in more than this share of the archive says little about a story
 STORY_ENTITIES = 6  # the story's strongest names, which tie a source's sentence to it
+SUBJECTS = ("e:PER:", "e:ORG:", "e:LOC:")  # names a story is about (MISC ones are context)
 STORY_SHARE = 0.5  # unless this share of its articles are about the story
 
 
@@ -138,7 +142,7 @@ def _seeds(r: redis.Redis, archives: list[str], query: dict[str, float], entity_
 
 
 def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], entity_keys: list[str],
-                  before: float, exclude_id: str | None, title: str = ""
+                  before: float, exclude_id: str | None, title: str = "", wanted: int = 0
                   ) -> tuple[dict[str, float], dict[str, dict[str, Any]], background.Story]:
     """The articles of these archives about the article's story (by qualified id), published
     strictly before `before`, never `exclude_id` nor a copy of the article (`title` is its
@@ -152,7 +156,8 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
     PRIOR_DOCS articles on other subjects, so a small archive, or one all about the story, still
     tells the story apart: without the prior a name every article shares would weigh nothing.
     Each source's `similarity` is its coverage of the story's features times (0.5 + its cosine to
-    the article); sources below RELATIVE_FLOOR of the best are dropped before their text is read.
+    the article); sources below RELATIVE_FLOOR of the best are dropped before their text is read,
+    unless fewer than `wanted` are left (a timeline of that many dates needs that many sources).
     Also returns the story (background.Story): its own entities among its strongest features, and
     the entity keys too common to tie a sentence to the story on their own: found in
     more than COMMON_SHARE of the archive (with the prior), as "U.S." is in a wire archive, and
@@ -167,9 +172,11 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
         excluded |= copies
         weights, search, seeds = _seeds(r, archives, query, entity_keys, before, excluded, frequencies)
     story: dict[str, float] = defaultdict(float)
+    carried: dict[str, int] = defaultdict(int)  # by how many seeds
     for doc in seeds.values():
         for feature, value in doc["features"].items():
             story[feature] += value
+            carried[feature] += 1
     for feature in search:
         story[feature] += query[feature] * max(1, len(seeds)) / 2  # the article itself counts too
     shared = [f for f in story if story[f] > 1.0 or f in search]
@@ -184,11 +191,14 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
     closeness = {doc_id: coverage[doc_id] * (0.5 + dot(article, unit(feats, weights)))
                  for doc_id, feats in features.items()}
     top = max(closeness.values(), default=0.0)
-    kept = [i for i in best if closeness.get(i, -1.0) >= RELATIVE_FLOOR * top]
+    nearest = sorted(closeness, key=lambda i: (-closeness[i], i))
+    kept = [i for n, i in enumerate(nearest) if n < wanted or closeness[i] >= RELATIVE_FLOOR * top]
     docs = index.fetch_many(r, kept, ("title", "url", "published_at", "text", "sentences", "id", "section", "tags"))
     for doc_id, doc in docs.items():
         doc["similarity"], doc["features"] = closeness[doc_id], features[doc_id]
-    strongest = {f[2:]: weights[f] * story[f] for f in [f for f in ranked if f.startswith("e:")][:STORY_ENTITIES]}
+    recurring = max(2, math.ceil(len(seeds) / 3))  # a story's names recur across its coverage
+    names = [f for f in ranked if f.startswith(SUBJECTS) and carried[f] >= recurring]
+    strongest = {f[2:]: weights[f] * story[f] for f in names[:STORY_ENTITIES]}
     keys = list(dict.fromkeys([*entity_keys, *strongest]))
     members = sum(1 for c in coverage.values() if c >= STORY_MIN_COVERAGE)
     counts = frequencies.counts(["e:" + k for k in keys])

@@ -141,7 +141,7 @@ def _background(r: redis.Redis, job_id: str) -> Any:
     main = background.main_entities(prepared["entities"])
     weights, sources, story = archive_search.story_sources(
         archive_client(), archives, prepared["features"], [e["key"] for e in main], epoch(article["published_at"]),
-        _own(archives, article), prepared["title"])
+        _own(archives, article), prepared["title"], options["limits"]["background"])
     sources = {k: doc for k, doc in sources.items() if not controls.excluded(doc, options)}
     return _public(background.timeline(main, sources, weights, options["limits"]["background"], options,
                                                 story), "source")

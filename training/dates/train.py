@@ -34,7 +34,8 @@ def main() -> None:
         rows: list[list[float]] = []
         labels: list[int] = []
         for topic, q in queries.items():
-            x, y = timeline17.date_rows(timeline17.story_of(r, q["article"], q["prepared"]), set(gold[topic]))
+            story = timeline17.story_of(r, q["article"], q["prepared"], min(len(gold[topic]), timeline17.MAX_K))
+            x, y = timeline17.date_rows(story, set(gold[topic]))
             rows += x
             labels += y
     finally:
