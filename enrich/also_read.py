@@ -47,6 +47,13 @@ def placement(shared: list[str], mentions: dict[str, list[list[int]]],
     return best
 
 
+def versions_of_article(copies: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The article's own copies found in the archive (never links), earliest first."""
+    return sorted(({"archive_id": doc_id, "title": doc["title"], "url": doc.get("url") or None,
+                    "published_at": doc["published_at"]} for doc_id, doc in copies.items()),
+                  key=lambda v: (versions.published_epoch(v["published_at"]), v["archive_id"]))
+
+
 def rank(query: dict[str, float], weights: dict[str, float], docs: dict[str, dict[str, Any]],
          prepared: dict[str, Any], as_of: float, limit: int,
          options: dict[str, Any] | None = None) -> list[dict[str, Any]]:

@@ -25,7 +25,9 @@ def assemble(job_id: str, article: dict[str, Any], prepared: dict[str, Any],
         },
         "entities": [{k: e[k] for k in ("name", "type", "key", "mentions", "salience")}
                      for e in prepared["entities"]],
-        "also_read": stages["also_read"],
+        # A job stored before versions were reported holds the links alone.
+        "also_read": links if isinstance(links := stages["also_read"], list) else links["links"],
+        "versions": [] if isinstance(stages["also_read"], list) else stages["also_read"]["versions"],
         "background": stages["background"],
         "implications": stages["implications"]["implications"],
         "key_points": stages["implications"]["key_points"],

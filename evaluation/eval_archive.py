@@ -23,7 +23,7 @@ def _own(article_id: str | None) -> str | None:
 
 def related(r: redis.Redis, query: dict[str, float], as_of: float, exclude_id: str | None, title: str = ""
             ) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
-    weights, docs = archive_search.related(r, [ARCHIVE], query, as_of, _own(exclude_id), title)
+    weights, docs, _ = archive_search.related(r, [ARCHIVE], query, as_of, _own(exclude_id), title)
     return weights, _plain(docs)
 
 

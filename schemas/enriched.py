@@ -60,6 +60,14 @@ class AlsoReadSchema(ma.Schema):
     insert_after_paragraph = ma.fields.Integer(required=True, validate=validate.Range(min=0))
 
 
+class VersionSchema(ma.Schema):
+    archive = archive_name()
+    archive_id = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    url = ma.fields.String(allow_none=True)
+    published_at = ma.fields.String(required=True)
+
+
 class SourceSchema(ma.Schema):
     archive = archive_name()
     archive_id = ma.fields.String(required=True)
@@ -127,6 +135,9 @@ class EnrichedDocumentSchema(ma.Schema):
     article = ma.fields.Nested(EnrichedArticleSchema, required=True)
     entities = ma.fields.List(ma.fields.Nested(EntitySchema), required=True)
     also_read = ma.fields.List(ma.fields.Nested(AlsoReadSchema), required=True)
+    versions = ma.fields.List(ma.fields.Nested(VersionSchema), metadata={
+        "description": "The article itself as the archive already holds it under other ids (a wire "
+                       "copy, the published version, an earlier draft): never a link or a source."})
     background = ma.fields.List(ma.fields.Nested(BackgroundSchema), required=True)
     implications = ma.fields.List(ma.fields.Nested(ImplicationSchema), required=True)
     key_points = ma.fields.List(ma.fields.Nested(KeyPointSchema), required=True)

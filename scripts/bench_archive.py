@@ -101,7 +101,7 @@ def lookups(r: Any, prepared: list[dict[str, Any]], as_of: float) -> dict[str, f
     times = []
     for p in prepared:
         t = time.perf_counter()
-        weights, docs = archive_search.related(r, [ARCHIVE], p["features"], as_of, None)
+        weights, docs, _ = archive_search.related(r, [ARCHIVE], p["features"], as_of, None)
         also_read.rank(p["features"], weights, docs, p, as_of, 5)
         times.append((time.perf_counter() - t) * 1000)
     times.sort()

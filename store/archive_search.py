@@ -80,18 +80,22 @@ def _nearest(r: redis.Redis, archives: list[str], query: dict[str, float], as_of
 
 
 def related(r: redis.Redis, archives: list[str], query: dict[str, float], as_of: float,
-            exclude_id: str | None, title: str = "") -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
+            exclude_id: str | None, title: str = ""
+            ) -> tuple[dict[str, float], dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """Return idf weights of the query's known features and the best-overlapping docs of these
     archives (by qualified id) published at or before `as_of`, never `exclude_id` (qualified) nor
-    a copy of the article (`title` is its headline): those are looked up again as if unarchived."""
+    a copy of the article (`title` is its headline): those are looked up again as if unarchived,
+    and returned apart (the article's versions in the archive)."""
     frequencies = Frequencies(r, archives)
     excluded = {exclude_id} if exclude_id else set()
     weights, docs = _nearest(r, archives, query, as_of, excluded, frequencies)
     copies = _copies(query, title, docs, weights, frequencies)
-    if copies:
-        frequencies.leave_out([docs[c]["features"] for c in sorted(copies)])
-        weights, docs = _nearest(r, archives, query, as_of, excluded | copies, frequencies)
-    return weights, docs
+    if not copies:
+        return weights, docs, {}
+    versions_of = {c: docs[c] for c in sorted(copies)}
+    frequencies.leave_out([doc["features"] for doc in versions_of.values()])
+    weights, docs = _nearest(r, archives, query, as_of, excluded | copies, frequencies)
+    return weights, docs, versions_of
 
 
 def link_docs(r: redis.Redis, archives: list[str], ids: list[str]) -> dict[str, dict[str, Any]]:

@@ -51,6 +51,8 @@ def assert_unchanged_by_the_copy(client, records: list[dict[str, Any]], article:
     cited = [(i["source"]["archive_id"], tuple(i["source"]["span"])) for i in with_copy["background"]]
     assert "the-copy" not in {doc_id for doc_id, _ in cited}, with_copy["background"]
     assert "the-copy" not in {link["archive_id"] for link in with_copy["also_read"]}, with_copy["also_read"]
+    assert [(v["archive"], v["archive_id"]) for v in with_copy["versions"]] == [("bob", "the-copy")]
+    assert without["versions"] == []
     assert without["background"], "nothing to compare: the archive gave no background"
     before = [(i["source"]["archive_id"], tuple(i["source"]["span"])) for i in without["background"]]
     assert abs(len(before) - len(cited)) <= 1, (before, cited)

@@ -127,12 +127,13 @@ def _also_read(r: redis.Redis, job_id: str) -> Any:
     archives, options = _archives(job), _options(r, job, article)
     as_of = epoch(article["published_at"])
     archive = archive_client()
-    weights, docs = archive_search.related(archive, archives, prepared["features"], as_of, _own(archives, article),
-                                           prepared["title"])
+    weights, docs, copies = archive_search.related(archive, archives, prepared["features"], as_of,
+                                                   _own(archives, article), prepared["title"])
     if options.get("keep"):
         docs.update(archive_search.link_docs(archive, archives, options["keep"]))
-    return _public(also_read_logic.rank(prepared["features"], weights, docs, prepared, as_of,
-                                        options["limits"]["also_read"], options))
+    links = also_read_logic.rank(prepared["features"], weights, docs, prepared, as_of,
+                                 options["limits"]["also_read"], options)
+    return {"links": _public(links), "versions": _public(also_read_logic.versions_of_article(copies))}
 
 
 def _background(r: redis.Redis, job_id: str) -> Any:
