@@ -49,31 +49,23 @@ class EntitySchema(ma.Schema):
                        "'ORG:opec' where the text writes 'Organization of Petroleum Exporting Countries (OPEC)'."})
 
 
-class AlsoReadSchema(ma.Schema):
+class ArchiveRefSchema(ma.Schema):
+    """An archive article as a result names it; a version of the article itself is just that."""
+
     archive = archive_name()
     archive_id = ma.fields.String(required=True)
     title = ma.fields.String(required=True)
     url = ma.fields.String(allow_none=True)
     published_at = ma.fields.String(required=True)
+
+
+class AlsoReadSchema(ArchiveRefSchema):
     score = ma.fields.Float(required=True)
     reason = ma.fields.String(required=True)
     insert_after_paragraph = ma.fields.Integer(required=True, validate=validate.Range(min=0))
 
 
-class VersionSchema(ma.Schema):
-    archive = archive_name()
-    archive_id = ma.fields.String(required=True)
-    title = ma.fields.String(required=True)
-    url = ma.fields.String(allow_none=True)
-    published_at = ma.fields.String(required=True)
-
-
-class SourceSchema(ma.Schema):
-    archive = archive_name()
-    archive_id = ma.fields.String(required=True)
-    title = ma.fields.String(required=True)
-    url = ma.fields.String(allow_none=True)
-    published_at = ma.fields.String(required=True)
+class SourceSchema(ArchiveRefSchema):
     span = span()
 
 
@@ -135,7 +127,7 @@ class EnrichedDocumentSchema(ma.Schema):
     article = ma.fields.Nested(EnrichedArticleSchema, required=True)
     entities = ma.fields.List(ma.fields.Nested(EntitySchema), required=True)
     also_read = ma.fields.List(ma.fields.Nested(AlsoReadSchema), required=True)
-    versions = ma.fields.List(ma.fields.Nested(VersionSchema), metadata={
+    versions = ma.fields.List(ma.fields.Nested(ArchiveRefSchema), metadata={
         "description": "The article itself as the archive already holds it under other ids (a wire "
                        "copy, the published version, an earlier draft): never a link or a source."})
     background = ma.fields.List(ma.fields.Nested(BackgroundSchema), required=True)

@@ -4,7 +4,7 @@
     .venv/bin/python scripts/show_examples.py
 
 1. the example article of ../shared/example-enriched-article.txt (title and first paragraphs)
-   against demo/afghanistan_archive.jsonl (ten articles);
+   against demo/afghanistan_archive.jsonl (ten articles), then again once its own copy is archived;
 2. make run's demo: the first long Reuters crude story after the first 2,000 Reuters articles,
    against those 2,000;
 3. a gva_news story with earlier coverage of its incident, against the whole gva_news archive.
@@ -16,6 +16,7 @@ import base64
 import json
 import secrets
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +32,21 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from demo_article import from_reuters  # noqa: E402
 
 
+def requests_until_indexed(session: requests.Session, api: str, article_id: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while session.get(f"{api}/v1/archive/articles/{article_id}").status_code != 200:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{article_id} not indexed in {timeout} s")
+        time.sleep(0.2)
+
+
 def show(title: str, result: dict[str, Any]) -> None:
     print(f"\n=== {title}\n    {result['article']['title']} ({result['article']['published_at'][:10]})")
     print("  Also read:")
     for link in result["also_read"]:
         print(f"    - {link['title']} ({link['published_at'][:10]}; score {link['score']})")
+    for version in result.get("versions", []):
+        print(f"  Already archived as: {version['archive_id']} ({version['published_at'][:19]})")
     print("  Background:")
     for item in result["background"]:
         source = item["source"]
@@ -56,9 +67,15 @@ def main() -> int:
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {key}"
         import_archive(stack, ROOT / "demo" / "afghanistan_archive.jsonl", "article")
-        example = raw_article(paragraphs=3)
+        example = {**raw_article(paragraphs=3), "id": "cms-kandahar"}
         posts = [("The example article, against a ten-article archive", example)]
         results = enrich_all(stack, session, [example])  # before anything else is imported
+        # The same again once the archive also holds its copy (filed an hour earlier, another id).
+        copy = {**example, "id": "cms-kandahar-wire", "published_at": "2021-08-13T08:00:00Z"}
+        session.post(stack.api + "/v1/archive/articles", json=copy).raise_for_status()
+        requests_until_indexed(session, stack.api, copy["id"])
+        posts.append(("The example article, its own copy archived too", example))
+        results += enrich_all(stack, session, [example])
         reuters = DATA / "reuters21578" / "articles.jsonl"
         import_archive(stack, reuters, "reuters", 2000)
         gva_path = DATA / "gva_news" / "articles.jsonl"
