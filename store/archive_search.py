@@ -36,10 +36,11 @@ class Frequencies:
         return self.n - len(self.left_out)
 
     def counts(self, feats: list[str]) -> dict[str, int]:
-        """How many articles (not copies) carry each of these features. With copies left out, the
-        counts are read afresh: a count cached before a copy was archived, less the copy, would
-        be short."""
-        df = index.document_frequencies(self.r, self.archives, feats, fresh=bool(self.left_out))
+        """How many articles (not copies) carry each of these features. A copy's features are
+        counted afresh: a count cached before the copy was archived, less the copy, would be short."""
+        carried = {f for copy in self.left_out for f in copy}
+        df = index.document_frequencies(self.r, self.archives, [f for f in feats if f not in carried])
+        df.update(index.document_frequencies(self.r, self.archives, [f for f in feats if f in carried], fresh=True))
         for copy in self.left_out:
             for feature in copy.keys() & df.keys():
                 df[feature] = max(0, df[feature] - 1)
@@ -84,18 +85,18 @@ def related(r: redis.Redis, archives: list[str], query: dict[str, float], as_of:
             ) -> tuple[dict[str, float], dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """Return idf weights of the query's known features and the best-overlapping docs of these
     archives (by qualified id) published at or before `as_of`, never `exclude_id` (qualified) nor
-    a copy of the article (`title` is its headline): those are looked up again as if unarchived,
-    and returned apart (the article's versions in the archive)."""
+    a copy of the article (`title` is its headline): those are returned apart (the article's
+    versions in the archive), and the others weighed as if the copies were not archived."""
     frequencies = Frequencies(r, archives)
     excluded = {exclude_id} if exclude_id else set()
     weights, docs = _nearest(r, archives, query, as_of, excluded, frequencies)
     copies = _copies(query, title, docs, weights, frequencies)
     if not copies:
         return weights, docs, {}
-    versions_of = {c: docs[c] for c in sorted(copies)}
+    # The candidates stay (the copies aside); their weights are counted again without the copies.
+    versions_of = {c: docs.pop(c) for c in sorted(copies)}
     frequencies.leave_out([doc["features"] for doc in versions_of.values()])
-    weights, docs = _nearest(r, archives, query, as_of, excluded | copies, frequencies)
-    return weights, docs, versions_of
+    return frequencies.weights(sorted(weights)), docs, versions_of
 
 
 def link_docs(r: redis.Redis, archives: list[str], ids: list[str]) -> dict[str, dict[str, Any]]:
