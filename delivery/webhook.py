@@ -16,6 +16,8 @@ import certifi
 import urllib3
 from standardwebhooks import Webhook
 
+from core.settings import ConfigError, Settings
+
 RETRYABLE_STATUS = {408, 429}
 MAX_RETRY_AFTER = 86400.0
 USER_AGENT = "newsroom-enrichment-webhooks/1.0"
@@ -53,6 +55,22 @@ def signed_headers(secret: str, webhook_id: str, body: str, at: datetime | None 
         "webhook-timestamp": str(int(at.timestamp())),
         "webhook-signature": Webhook(secret).sign(webhook_id, at, body),
     }
+
+
+def check_secrets(settings: Settings) -> None:
+    """Sign a test payload with every configured webhook secret, so that a secret that cannot sign
+    stops the service at start, naming its variable, instead of every delivery failing later."""
+    named = [("WEBHOOK_SECRET", settings.webhook_secret),
+             *((f"WEBHOOK_SECRETS ({client})", secret) for client, secret in settings.webhook_secrets.items())]
+    for name, secret in named:
+        if not secret:
+            continue
+        try:
+            signed_headers(secret, "msg_startup_check", "{}")
+        except Exception as exc:  # the library's own errors: empty, not base64, ...
+            raise ConfigError(f"{name}: cannot sign a webhook with this secret ({exc}); a secret is "
+                              "'whsec_' followed by base64, e.g. from `python -c \"import base64, os; "
+                              "print('whsec_' + base64.b64encode(os.urandom(24)).decode())\"`") from exc
 
 
 def parse_retry_after(value: str | None) -> float | None:

@@ -9,6 +9,7 @@ from flask import Flask
 from flask_swagger_ui import get_swaggerui_blueprint
 
 from core.settings import ConfigError, Settings
+from delivery.webhook import check_secrets
 from service.api import EnrichmentApi
 from store.connection import archive_store, redis_store
 from workers.celery_app import create_celery
@@ -17,6 +18,7 @@ from workers.celery_app import create_celery
 def create_app(config: Mapping[str, str] | None = None) -> Flask:
     """Build the app from the environment, overridden by `config` (same variable names)."""
     settings = Settings.from_env({**os.environ, **(config or {})})
+    check_secrets(settings)
     if not settings.api_keys and not settings.auth_disabled:
         raise ConfigError("No API keys: set API_KEYS=client:key[,client:key] "
                           "(or AUTH_DISABLED=1 for a closed network)")

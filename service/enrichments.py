@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import time
 from datetime import UTC, datetime
@@ -91,12 +93,18 @@ def create(payload: dict[str, Any]) -> ResponseReturnValue:
         job_id, created = jobs.create_job(
             r, client=g.client, article=_stored_article(payload["article"]), callback_url=callback_url,
             options=payload["options"], ttl=settings.job_ttl, idempotency_key=idem_key,
+            fingerprint=_fingerprint(payload) if idem_key else "",
             queue=ENRICH, max_depth=settings.max_queue_depth, replicas=settings.redis_wait_replicas,
             wait_ms=settings.redis_wait_ms)
     except jobs.NotReplicated as exc:
         abort(503, message=f"Job {exc.job_id} was written, but no replica confirmed it within "
                            f"{settings.redis_wait_ms} ms (a failover may be under way): retry with the same "
                            "Idempotency-Key to get this job, not a second one.", headers={"Retry-After": "2"})
+    except jobs.KeyReused as exc:
+        abort(422, message=f"Idempotency-Key {idem_key!r} was first used for a different request (job "
+                           f"{exc.job_id}): send a new key for a new or changed article, or the same "
+                           "request again to get that job.",
+              errors={"Idempotency-Key": [f"Already used for a different request (job {exc.job_id})."]})
     except jobs.QueueFull:
         abort(503, message=f"The enrichment queue holds {settings.max_queue_depth} articles or more; "
                            "retry later.", headers={"Retry-After": "30"})
@@ -105,6 +113,12 @@ def create(payload: dict[str, Any]) -> ResponseReturnValue:
 
 
 ACCEPTED = AcceptedSchema()
+
+
+def _fingerprint(payload: dict[str, Any]) -> str:
+    """What makes two requests the same for an Idempotency-Key: the validated body, canonically."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _accepted(r: Any, job_id: str, wait: int, created: bool) -> ResponseReturnValue:

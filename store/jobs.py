@@ -34,21 +34,30 @@ def new_job_id() -> str:
     return "enr_" + uuid.uuid4().hex
 
 
-# One atomic step: answer an idempotent repeat, refuse when the queue is full, or store the job
-# and put its id on the intake list. A job therefore never exists without its queue entry.
+# One atomic step: answer an idempotent repeat (or refuse a key reused for another request),
+# refuse when the queue is full, or store the job and put its id on the intake list. A job
+# therefore never exists without its queue entry. The idempotency key holds "<job id>|<request
+# fingerprint>" (a key stored before fingerprints holds the job id alone, and matches any request).
 # KEYS: idempotency key ('' for none), job hash, article, recent jobs, unfinished jobs, intake,
-#       the enrich queue. ARGV: job id, ttl, now, max depth (-1: none), article JSON, hash pairs...
+#       the enrich queue. ARGV: job id, ttl, now, max depth (-1: none), article JSON, the request's
+#       fingerprint, hash pairs...
 CREATE = """
 if KEYS[1] ~= '' then
   local existing = redis.call('GET', KEYS[1])
-  if existing then return {'existing', existing} end
+  if existing then
+    local bar = string.find(existing, '|', 1, true)
+    if not bar then return {'existing', existing} end
+    local first = string.sub(existing, 1, bar - 1)
+    if string.sub(existing, bar + 1) ~= ARGV[6] then return {'conflict', first} end
+    return {'existing', first}
+  end
 end
 local max_depth = tonumber(ARGV[4])
 if max_depth >= 0 and redis.call('LLEN', KEYS[6]) + redis.call('LLEN', KEYS[7]) >= max_depth then
   return {'full', ''}
 end
-if KEYS[1] ~= '' then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
-redis.call('HSET', KEYS[2], unpack(ARGV, 6))
+if KEYS[1] ~= '' then redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[6], 'EX', ARGV[2]) end
+redis.call('HSET', KEYS[2], unpack(ARGV, 7))
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 redis.call('SET', KEYS[3], ARGV[5], 'EX', ARGV[2])
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
@@ -61,6 +70,14 @@ return {'created', ARGV[1]}
 
 class QueueFull(Exception):
     """The enrichment queue holds MAX_QUEUE_DEPTH entries or more."""
+
+
+class KeyReused(Exception):
+    """The idempotency key was first used for a different request: its job is `job_id`."""
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__(job_id)
+        self.job_id = job_id
 
 
 class NotReplicated(Exception):
@@ -80,6 +97,7 @@ def create_job(
     options: dict[str, Any],
     ttl: int,
     idempotency_key: str | None = None,
+    fingerprint: str = "",
     queue: str,
     max_depth: int | None = None,
     replicas: int = 0,
@@ -87,7 +105,8 @@ def create_job(
 ) -> tuple[str, bool]:
     """Store a new job and queue its id for the workers; return (job id, created).
 
-    An idempotency key seen before for this client returns the first job's id and created=False.
+    An idempotency key seen before for this client returns the first job's id and created=False,
+    or raises KeyReused when the first request's `fingerprint` differs from this one's.
     Raises QueueFull when `max_depth` entries already wait (in the intake and in `queue`), and
     NotReplicated when `replicas` replicas did not confirm the new job within `wait_ms` (Redis
     WAIT, on the connection that wrote it: replication is asynchronous, and a master that dies
@@ -106,7 +125,7 @@ def create_job(
     }
     idem = f"{PREFIX}idem:{client}:{idempotency_key}" if idempotency_key else ""
     keys = [idem, job_key(job_id), job_key(job_id, "article"), RECENT_JOBS, UNFINISHED, INTAKE, queue]
-    args = [job_id, ttl, time.time(), -1 if max_depth is None else max_depth, json.dumps(article),
+    args = [job_id, ttl, time.time(), -1 if max_depth is None else max_depth, json.dumps(article), fingerprint,
             *(item for pair in record.items() for item in pair)]
     pipe = r.pipeline(transaction=False)
     r.register_script(CREATE)(keys=keys, args=args, client=pipe)
@@ -115,6 +134,8 @@ def create_job(
     (outcome, found), *acked = pipe.execute()
     if outcome == b"full":
         raise QueueFull(max_depth)
+    if outcome == b"conflict":
+        raise KeyReused(found.decode())
     if outcome == b"created" and replicas and int(acked[0]) < replicas:
         raise NotReplicated(found.decode())
     return found.decode(), outcome == b"created"

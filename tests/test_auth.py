@@ -3,7 +3,10 @@ API description are public."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -11,7 +14,7 @@ from pytest_httpserver import HTTPServer
 
 from core.settings import ConfigError
 from service import create_app
-from tests.conftest import KEYS, auth, ops_auth, wait_for
+from tests.conftest import KEYS, ROOT, auth, ops_auth, wait_for
 from tests.test_bad_input import VALID, assert_error
 
 UNKNOWN_JOB = "enr_" + "0" * 32
@@ -170,3 +173,15 @@ def test_metrics_may_be_public_but_the_queues_stay_closed(env):
 def test_an_ops_key_may_not_be_a_clients_key(env):
     with pytest.raises(ConfigError, match="OPS_KEYS"):
         create_app({**env, "OPS_KEYS": f"oncall:{KEYS['alice']}"})
+
+
+@pytest.mark.parametrize(("variable", "value"), [("WEBHOOK_SECRET", "whsec_%%%"), ("WEBHOOK_SECRET", "whsec_"),
+                                                 ("WEBHOOK_SECRETS", "bob:whsec_!!")])
+def test_a_secret_that_cannot_sign_stops_the_api_and_the_worker_at_start(env, variable, value):
+    """Only the prefix used to be checked: such a secret started fine and then failed every delivery."""
+    with pytest.raises(ConfigError, match=variable):
+        create_app({**env, variable: value})
+    started = subprocess.run([sys.executable, "-c", "import workers.worker"], cwd=ROOT, capture_output=True,
+                             text=True, timeout=120, env={**os.environ, **env, variable: value,
+                                                          "PYTHONPATH": str(ROOT)})
+    assert started.returncode != 0 and variable in started.stderr, started.stderr[-2000:]

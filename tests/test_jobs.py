@@ -7,6 +7,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import redis
 
 from tests.conftest import auth, ops_auth, wait_for
 
@@ -69,6 +70,23 @@ def test_idempotency_key_returns_the_first_job(client, worker):
     assert second.status_code in {200, 202}  # 200 if the first job already finished
     assert first.json["id"] == second.json["id"]
     assert other_client.json["id"] != first.json["id"]  # keys are scoped per client
+
+
+def test_idempotency_key_reused_for_another_article_is_refused_and_changes_nothing(client, worker, redis_server):
+    key = uuid.uuid4().hex
+    first = client.post("/v1/enrichments", json={"article": ARTICLE}, headers={**auth(), "Idempotency-Key": key})
+    assert first.status_code == 202
+    r = redis.Redis.from_url(redis_server.url)
+    def job_ids() -> set[bytes]:
+        return {key.split(b":")[2] for key in r.scan_iter(match="enr:job:*", count=1000)}
+    jobs_before = job_ids()
+    changed = {**ARTICLE, "title": ARTICLE["title"] + " (updated)"}
+    again = client.post("/v1/enrichments", json={"article": changed}, headers={**auth(), "Idempotency-Key": key})
+    assert again.status_code == 422, again.json
+    assert first.json["id"] in again.json["message"] and "Idempotency-Key" in again.json["errors"]
+    assert job_ids() == jobs_before  # no second job
+    same = client.post("/v1/enrichments", json={"article": ARTICLE}, headers={**auth(), "Idempotency-Key": key})
+    assert same.status_code in {200, 202} and same.json["id"] == first.json["id"]
 
 
 @pytest.mark.drill

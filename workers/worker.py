@@ -12,11 +12,14 @@ from celery.signals import setup_logging, task_postrun, task_prerun
 
 from core import logs
 from core.settings import Settings
+from delivery.webhook import check_secrets
 from workers.celery_app import create_celery
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 logs.configure("worker", LOG_LEVEL)  # before Celery's first line
-celery = create_celery(Settings.from_env())
+SETTINGS = Settings.from_env()
+check_secrets(SETTINGS)  # a secret that cannot sign stops the worker here, not at every delivery
+celery = create_celery(SETTINGS)
 
 
 @setup_logging.connect
