@@ -88,7 +88,7 @@ def main() -> int:
                    from_reuters(reuters, 2000)["article"]),
                   ("A gva_news story, against the gva_news archive (and 2,000 Reuters articles)",
                    unique[richest])]
-        results += enrich_all(stack, session, [article for _, article in posts[1:]])
+        results += enrich_all(stack, session, [article for _, article in posts[2:]])
     for (title, _), result in zip(posts, results, strict=True):
         show(title, result)
     if len(sys.argv) > 1:

@@ -16,6 +16,7 @@ from store import archive_index as index
 LINK_FIELDS = ("title", "url", "published_at", "features", "id", "section", "tags")
 MAX_QUERY_FEATURES = 30
 MAX_CANDIDATES = 80
+COPY_OVERLAP = 0.5  # a copy carries at least this share of the query's strongest features' weight
 
 
 class Frequencies:
@@ -64,20 +65,37 @@ def _copies(query: dict[str, float], title: str, docs: dict[str, dict[str, Any]]
                               {**weights, **frequencies.weights(unweighed)})
 
 
+class _Lookup:
+    """What one look-up has read (postings by feature, documents by id), so that weighing the
+    candidates again without the article's copies reads only what it lacks."""
+
+    def __init__(self) -> None:
+        self.postings: dict[str, list[tuple[str, float]]] = {}
+        self.docs: dict[str, dict[str, Any]] = {}
+
+
 def _nearest(r: redis.Redis, archives: list[str], query: dict[str, float], as_of: float,
-             excluded: set[str], frequencies: Frequencies) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
+             excluded: set[str], frequencies: Frequencies, seen: _Lookup
+             ) -> tuple[dict[str, float], dict[str, dict[str, Any]], set[str]]:
+    """Weights, the candidates, and those of them that carry at least COPY_OVERLAP of the query's
+    strongest features (only such can be its copies)."""
     weights = frequencies.weights(list(query))
     chosen = sorted(weights, key=lambda f: (-weights[f] * query[f], f))[:MAX_QUERY_FEATURES]
-    found = index.postings(r, archives, chosen, as_of)
-    overlap, published = index.candidate_overlap(found, {f: weights[f] * query[f] for f in chosen})
+    missing = [f for f in chosen if f not in seen.postings]
+    seen.postings.update(index.postings(r, archives, missing, as_of) if missing else {})
+    overlap, published = index.candidate_overlap({f: seen.postings[f] for f in chosen},
+                                                 {f: weights[f] * query[f] for f in chosen})
     for doc_id in excluded:
         overlap.pop(doc_id, None)
     prior = {i: v * recency(max(0.0, as_of - published[i]) / 86400) for i, v in overlap.items()}
     top = sorted(prior, key=lambda i: (-prior[i], i))[:MAX_CANDIDATES]
-    docs = index.fetch_many(r, top, LINK_FIELDS)
+    unread = [i for i in top if i not in seen.docs]
+    seen.docs.update(index.fetch_many(r, unread, LINK_FIELDS) if unread else {})
+    docs = {i: seen.docs[i] for i in top if i in seen.docs}  # a retracted one is not read
     unseen = sorted({f for doc in docs.values() for f in doc["features"]} - weights.keys())
     weights.update(frequencies.weights(unseen))
-    return weights, docs
+    strongest = sum(weights[f] * query[f] for f in chosen) or 1.0
+    return weights, docs, {i for i in docs if overlap[i] >= COPY_OVERLAP * strongest}
 
 
 def related(r: redis.Redis, archives: list[str], query: dict[str, float], as_of: float,
@@ -86,17 +104,18 @@ def related(r: redis.Redis, archives: list[str], query: dict[str, float], as_of:
     """Return idf weights of the query's known features and the best-overlapping docs of these
     archives (by qualified id) published at or before `as_of`, never `exclude_id` (qualified) nor
     a copy of the article (`title` is its headline): those are returned apart (the article's
-    versions in the archive), and the others weighed as if the copies were not archived."""
-    frequencies = Frequencies(r, archives)
+    versions in the archive), and the look-up is made again as if they were not archived (reading
+    only the postings and documents the first one did not)."""
+    frequencies, seen = Frequencies(r, archives), _Lookup()
     excluded = {exclude_id} if exclude_id else set()
-    weights, docs = _nearest(r, archives, query, as_of, excluded, frequencies)
-    copies = _copies(query, title, docs, weights, frequencies)
+    weights, docs, close = _nearest(r, archives, query, as_of, excluded, frequencies, seen)
+    copies = _copies(query, title, {i: docs[i] for i in close}, weights, frequencies)
     if not copies:
         return weights, docs, {}
-    # The candidates stay (the copies aside); their weights are counted again without the copies.
-    versions_of = {c: docs.pop(c) for c in sorted(copies)}
+    versions_of = {c: docs[c] for c in sorted(copies)}
     frequencies.leave_out([doc["features"] for doc in versions_of.values()])
-    return frequencies.weights(sorted(weights)), docs, versions_of
+    weights, docs, _ = _nearest(r, archives, query, as_of, excluded | copies, frequencies, seen)
+    return weights, docs, versions_of
 
 
 def link_docs(r: redis.Redis, archives: list[str], ids: list[str]) -> dict[str, dict[str, Any]]:

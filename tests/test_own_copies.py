@@ -63,7 +63,7 @@ def assert_unchanged_by_the_copy(client, records: list[dict[str, Any]], article:
 
 def test_the_example_article_is_not_its_own_background(client, worker) -> None:  # type: ignore[no-untyped-def]
     records = [json.loads(line) for line in (ROOT / "demo" / "afghanistan_archive.jsonl").read_text().splitlines()]
-    article = {**raw_article(), "id": "cms-kandahar"}
+    article = {**raw_article(paragraphs=3), "id": "cms-kandahar"}  # its first three paragraphs, as make run shows it
     assert_unchanged_by_the_copy(client, records, article)
 
 
