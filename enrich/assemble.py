@@ -14,6 +14,9 @@ def assemble(job_id: str, article: dict[str, Any], prepared: dict[str, Any],
              stages: dict[str, Any], timings_ms: dict[str, float], archive_size: int) -> dict[str, Any]:
     """Build the document; raise marshmallow.ValidationError if it breaks the contract."""
     text = prepared["text"]
+    also_read = stages["also_read"]
+    if isinstance(also_read, list):  # a job stored before versions were reported holds the links alone
+        also_read = {"links": also_read, "versions": []}
     doc: dict[str, Any] = {
         "id": job_id,
         "article": {
@@ -25,9 +28,8 @@ def assemble(job_id: str, article: dict[str, Any], prepared: dict[str, Any],
         },
         "entities": [{k: e[k] for k in ("name", "type", "key", "mentions", "salience")}
                      for e in prepared["entities"]],
-        # A job stored before versions were reported holds the links alone.
-        "also_read": links if isinstance(links := stages["also_read"], list) else links["links"],
-        "versions": [] if isinstance(stages["also_read"], list) else stages["also_read"]["versions"],
+        "also_read": also_read["links"],
+        "versions": also_read["versions"],
         "background": stages["background"],
         "implications": stages["implications"]["implications"],
         "key_points": stages["implications"]["key_points"],

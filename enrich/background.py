@@ -28,10 +28,8 @@ MAIN_ENTITIES = 4
 MIN_CHARS, MAX_CHARS = 40, 400
 PER_SOURCE = 2
 NEAR_DUPLICATE = 0.6  # share of words two sentences may have in common
-WRITTEN, PUBLISHED = 1.0, 0.35  # how much a date counts when a sentence writes it / only implies it
 LEAD_BONUS = 0.5
 STORY_ENTITY = 0.5  # a story's entity that the article does not name weighs at most half a main one
-GRANULARITY = {2: 1.0, 1: 0.5, 0: 0.3}  # by the dashes in the value: day, month (or quarter), year
 WORDS = re.compile(r"[a-z0-9]+")
 
 
@@ -91,29 +89,6 @@ def candidates(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]
                 * (0.5 + doc.get("similarity", 0.0))
             found.append(Candidate(doc_id, start, end, text, about, when, how, weight))
     return found
-
-
-def _granularity(value: str) -> float:
-    """A day dates an event; a month or a year only places it (and is worth less on a timeline)."""
-    return GRANULARITY.get(value.count("-"), 0.5) if "-Q" not in value else GRANULARITY[1]
-
-
-def rank_dates(found: list[Candidate], sources: dict[str, dict[str, Any]]) -> list[str]:
-    """Dates by how many sources report or refer back to them (each source also counts for its
-    publication day: coverage follows events; a source counts as much as it is about the story),
-    then by their sentences' weight. Weights set by hand on the four dev stories: the baseline
-    the learned ranker (enrich/date_ranker.py) replaced."""
-    votes: dict[str, dict[str, float]] = defaultdict(dict)
-    mass: dict[str, float] = defaultdict(float)
-    best = max((doc.get("similarity", 0.0) for doc in sources.values()), default=0.0) or 1.0
-    about = {doc_id: doc.get("similarity", 0.0) / best for doc_id, doc in sources.items()}
-    for doc_id, doc in sources.items():
-        votes[doc["published_at"][:10]][doc_id] = PUBLISHED * about[doc_id]
-    for c in found:
-        vote = (PUBLISHED if c.how == "published" else WRITTEN) * _granularity(c.when) * about[c.doc_id]
-        votes[c.when][c.doc_id] = max(votes[c.when].get(c.doc_id, 0.0), vote)
-        mass[c.when] += c.weight
-    return sorted((d for d in votes if d in mass), key=lambda d: (-sum(votes[d].values()), -mass[d], d))
 
 
 def _surface(key: str, text: str) -> str:

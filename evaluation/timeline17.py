@@ -25,7 +25,7 @@ import redis
 from enrich import background, date_ranker
 from enrich.prepare import article_from_analysis, epoch, with_title
 from enrich.text import article_text
-from evaluation import eval_archive
+from evaluation import eval_archive, hand_set_dates
 from evaluation.baselines import TfidfRanker
 from evaluation.nlp_cache import analyse_cached, index_cached
 from evaluation.ptb import detokenise
@@ -155,7 +155,7 @@ def evaluate(path: Path, r: redis.Redis, model: str, with_copies: bool = True) -
         fitted = fit_date_model([x for t in others for x in rows[t][0]], [y for t in others for y in rows[t][1]],
                                 others)
         system = timeline_of(story, k, lambda f, s, m=fitted: date_ranker.rank(f, s, m))
-        hand_set = timeline_of(story, k, background.rank_dates)
+        hand_set = timeline_of(story, k, hand_set_dates.rank_dates)
         query = queries_of[topic]["article"]
         baseline: dict[str, list[str]] = defaultdict(list)
         for doc_id in tfidf.rank(ids.index(query["id"]), published < epoch(query["published_at"]), k):

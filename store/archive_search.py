@@ -39,6 +39,8 @@ class Frequencies:
     def counts(self, feats: list[str]) -> dict[str, int]:
         """How many articles (not copies) carry each of these features. A copy's features are
         counted afresh: a count cached before the copy was archived, less the copy, would be short."""
+        if not self.left_out:
+            return index.document_frequencies(self.r, self.archives, feats)
         carried = {f for copy in self.left_out for f in copy}
         df = index.document_frequencies(self.r, self.archives, [f for f in feats if f not in carried])
         df.update(index.document_frequencies(self.r, self.archives, [f for f in feats if f in carried], fresh=True))
@@ -231,6 +233,6 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
         in_story = sum(1 for feats in features.values() if "e:" + k in feats) * members / max(1, len(features))
         if counts["e:" + k] > COMMON_SHARE * frequencies.size and in_story < STORY_SHARE * counts["e:" + k]:
             common.add(k)
-    top = max(strongest.values(), default=0.0) or 1.0
-    own = {k: v / top for k, v in strongest.items() if k not in common and k not in entity_keys}
+    heaviest = max(strongest.values(), default=0.0) or 1.0
+    own = {k: v / heaviest for k, v in strongest.items() if k not in common and k not in entity_keys}
     return weights, docs, background.Story(common, own)
