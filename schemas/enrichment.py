@@ -3,6 +3,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from schemas import ninjs
 from schemas.article import ArticleSchema
 from schemas.enriched import EnrichedDocumentSchema
 
@@ -55,13 +56,38 @@ class OptionsSchema(ma.Schema):
     exclude = ma.fields.Nested(ExcludeSchema, load_default=lambda: ExcludeSchema().load({}), metadata={
         "description": "Archive articles that neither 'also read' nor background may use."})
     prefer = ma.fields.Nested(PreferSchema, load_default=lambda: PreferSchema().load({}))
+    callback_format = ma.fields.String(load_default="enriched", validate=validate.OneOf(["enriched", "ninjs"]),
+                                       metadata={"description": "The callback's `data`: our enriched document "
+                                                 "(default) or the enriched article as IPTC ninjs."})
+    ninjs_version = ma.fields.String(load_default=ninjs.DEFAULT_VERSION, validate=validate.OneOf(ninjs.VERSIONS),
+                                     metadata={"description": "The ninjs version of a ninjs callback."})
 
 
 class EnrichmentRequestSchema(ma.Schema):
-    article = ma.fields.Nested(ArticleSchema, required=True)
+    """Our own shape ({"article": ...}); or a ninjs item under "ninjs", or the bare ninjs item as the body."""
+
+    article = ma.fields.Nested(ArticleSchema, required=True, metadata={
+        "description": "The article; or send it as IPTC ninjs (1.x-3.x) under `ninjs` instead."})
+    ninjs = ma.fields.Dict(load_only=True, metadata={
+        "description": "The article as an IPTC ninjs item: uri becomes its id; headline, body (HTML or text), "
+                       "dates and language are read from it."})
     callback_url = ma.fields.Url(schemes={"http", "https"}, validate=validate.Length(max=2000),
                                  metadata={"description": "Where the signed result is POSTed."})
     options = ma.fields.Nested(OptionsSchema, load_default=lambda: OptionsSchema().load({}))
+
+    @ma.pre_load
+    def _from_ninjs(self, data: object, **_: object) -> object:
+        if ninjs.looks_like_ninjs(data):
+            data = {"ninjs": data}
+        if isinstance(data, dict) and "ninjs" in data:
+            if "article" in data:
+                raise ma.ValidationError({"ninjs": ["Send the article once: as 'article' or as 'ninjs'."]})
+            try:
+                article = ninjs.article_from_ninjs(data["ninjs"])
+            except ma.ValidationError as exc:
+                raise ma.ValidationError({"ninjs": exc.messages}) from exc
+            data = {**{k: v for k, v in data.items() if k != "ninjs"}, "article": article}
+        return data
 
 
 class FeedbackSchema(ma.Schema):

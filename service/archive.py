@@ -79,7 +79,7 @@ def add_articles() -> dict[str, Any]:
     return {"accepted": len(ids), "ids": ids, "status": "indexing"}
 
 
-@blp.route("/articles/<article_id>", methods=["GET"])
+@blp.route("/articles/<path:article_id>", methods=["GET"])
 @blp.response(200, ArchivedArticleSchema)
 def get_article(article_id: str) -> dict[str, Any]:
     """Get an archive article: its normalised text once indexed, or why indexing failed
@@ -105,7 +105,7 @@ def get_article(article_id: str) -> dict[str, Any]:
     abort(404, message=f"No archive article {article_id!r}.")
 
 
-@blp.route("/articles/<article_id>", methods=["DELETE"])
+@blp.route("/articles/<path:article_id>", methods=["DELETE"])
 @blp.response(204)
 def delete_article(article_id: str) -> None:
     """Retract an article of the client's own archive: it is never suggested again"""

@@ -9,6 +9,7 @@ from typing import Any
 import redis
 from celery import Celery
 
+from schemas import ninjs
 from schemas.article import ArchiveArticleSchema
 from store import archive_index, archive_staging
 from workers.pipeline import enqueue_indexing
@@ -19,7 +20,10 @@ SCHEMA = ArchiveArticleSchema()
 def load_article(record: Any) -> dict[str, Any]:
     """The record as a stored archive article (publication date in UTC, ISO 8601).
 
-    Raises marshmallow.ValidationError with what to fix. A date without a zone is taken as UTC."""
+    Raises marshmallow.ValidationError with what to fix. A date without a zone is taken as UTC.
+    A record with a `uri` is a ninjs item: its uri is the id (schemas/ninjs.py)."""
+    if ninjs.looks_like_ninjs(record):
+        record = ninjs.article_from_ninjs(record)
     article: dict[str, Any] = SCHEMA.load(record)
     published = article["published_at"]
     if published.tzinfo is None:

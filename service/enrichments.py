@@ -9,12 +9,13 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app, g, jsonify, request, url_for
+from flask import Response, current_app, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint, abort
 
 from core import logs
 from delivery.url_guard import CallbackRefused, check_callback_url
+from schemas import ninjs
 from schemas.callbacks import callback_operation
 from schemas.enrichment import (
     AcceptedSchema,
@@ -141,11 +142,43 @@ def _accepted(r: Any, job_id: str, wait: int, created: bool) -> ResponseReturnVa
     return jsonify(ACCEPTED.dump(body)), 202, headers
 
 
+def _ninjs_version() -> str | None:
+    """The ninjs version asked for (`Accept: application/ninjs+json[; version=2.2]` or
+    `?format=ninjs[&version=2.2]`), or None for our own JSON."""
+    version = request.args.get("version")
+    if request.args.get("format") == "ninjs":
+        version = version or ninjs.DEFAULT_VERSION
+    elif request.args.get("format") not in (None, "json"):
+        abort(400, message="format must be 'json' or 'ninjs'.")
+    else:
+        accepted = request.accept_mimetypes
+        asked = [(value, quality) for value, quality in accepted
+                 if value.split(";")[0].strip().lower() == ninjs.MEDIA_TYPE]
+        if not asked or max(q for _, q in asked) <= accepted.quality("application/json"):
+            return None
+        match = re.search(r"version\s*=\s*\"?([\d.]+)", max(asked, key=lambda vq: vq[1])[0])
+        version = version or (match.group(1) if match else ninjs.DEFAULT_VERSION)
+    if version not in ninjs.VERSIONS:
+        abort(406, message=f"ninjs version {version!r} is not offered; choose one of {', '.join(ninjs.VERSIONS)}.")
+    return version
+
+
 @blp.route("/<job_id>", methods=["GET"], endpoint="get")
 @blp.response(200, JobSchema)
-def get(job_id: str) -> dict[str, Any]:
-    """Get a job: status, timings, result and callback delivery"""
-    return job_view(current_app.extensions["redis"], _owned_job(job_id))
+@blp.alt_response(200, description="The enriched article as IPTC ninjs (Accept: application/ninjs+json, "
+                  "or ?format=ninjs; version=2.2 for ninjs 2.2).", content_type=ninjs.MEDIA_TYPE)
+def get(job_id: str) -> Any:
+    """Get a job: status, timings, result and callback delivery; or its result as ninjs"""
+    r = current_app.extensions["redis"]
+    job = _owned_job(job_id)
+    version = _ninjs_version()
+    if version is None:
+        return job_view(r, job)
+    if job["status"] != "succeeded":
+        abort(409, message=f"The job is {job['status']}: its ninjs exists once it has succeeded. Poll "
+                           "without asking for ninjs to follow its status.")
+    body = json.dumps(ninjs.to_ninjs(jobs.load_json(r, job_id, "result"), version), ensure_ascii=False)
+    return Response(body, 200, {"Content-Type": f"{ninjs.MEDIA_TYPE}; version={version}", "Vary": "Accept"})
 
 
 @blp.route("/<job_id>/redeliver", methods=["POST"], endpoint="redeliver")

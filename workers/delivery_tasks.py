@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -10,6 +11,7 @@ from celery import shared_task
 
 from delivery import webhook
 from delivery.url_guard import CallbackRefused, CallbackUnresolvable, check_callback_url
+from schemas import ninjs
 from store import deliveries, jobs
 from store.due import LEASE_SECONDS, schedule_delivery, unschedule_delivery
 from workers.resources import redis_client, settings
@@ -37,6 +39,15 @@ def deliver(job_id: str) -> str:
     return job_id
 
 
+def _data(r: redis.Redis, job: dict[str, str]) -> dict[str, Any]:
+    """The callback's data: the enriched document, or as ninjs when the request asked for it."""
+    data = deliveries.data(r, job)
+    options = json.loads(job.get("options") or "{}")
+    if job["status"] == "succeeded" and options.get("callback_format") == "ninjs":
+        return ninjs.to_ninjs(data, options.get("ninjs_version", ninjs.DEFAULT_VERSION))
+    return data
+
+
 def _attempt(r: redis.Redis, job: dict[str, str], cfg: Any) -> None:
     refused = False
     try:
@@ -47,7 +58,7 @@ def _attempt(r: redis.Redis, job: dict[str, str], cfg: Any) -> None:
     except CallbackRefused as exc:
         outcome, refused = webhook.Outcome(None, f"refused: {exc}", None, 0.0), True
     else:
-        body = webhook.payload(job["id"], job["status"], deliveries.data(r, job))
+        body = webhook.payload(job["id"], job["status"], _data(r, job))
         headers = webhook.signed_headers(cfg.secret_for(job["client"]), job["webhook_id"], body)
         outcome = webhook.send(job["callback_url"], body, headers, cfg.callback_timeout, addresses,
                                cfg.callback_ca_bundle)
