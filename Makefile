@@ -1,4 +1,4 @@
-.PHONY: run test check-ops lint setup bench bench-load bench-archive bench-backfill bench-replication eval eval-date-libraries train-ner train-consequence train-categories train-dates drills
+.PHONY: run test check-ops lint setup bench bench-load bench-archive bench-backfill bench-replication eval eval-date-libraries train-ner train-consequence train-categories train-dates train-topics build-encoder drills
 
 run:  ## Set up, start Redis if none answers, load a demo archive, start API + worker
 	scripts/run.sh
@@ -55,6 +55,13 @@ train-categories:  ## Retrain the implication-category classifier (own venv with
 train-dates:  ## Refit the timeline date model on Timeline17's dev stories (enrich/date_ranker.json; seconds with the eval cache)
 	scripts/setup.sh
 	.venv/bin/python -m training.dates.train
+
+train-topics:  ## Refit the IPTC Media Topics classifier (enrich/topic_weights.json.gz; ~4 min, embeddings cached in .cache/topics)
+	scripts/setup.sh
+	OMP_NUM_THREADS=2 .venv/bin/python -m training.topics.train
+
+build-encoder:  ## Rebuild the encoder's wheel (all-MiniLM-L6-v2 as ONNX int8; own venv with PyTorch)
+	bash training/encoder/build.sh
 
 drills:  ## Only the fault drills (they also run in make test; see README: Tests)
 	scripts/setup.sh

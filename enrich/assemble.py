@@ -26,6 +26,7 @@ def assemble(job_id: str, article: dict[str, Any], prepared: dict[str, Any],
             "tags": article.get("tags") or [], "text": text,
             "paragraphs": [{"start": s, "end": e, "text": text[s:e]} for s, e in prepared["paragraphs"]],
         },
+        "topics": prepared.get("topics", []),  # a job prepared before topics existed has none
         "entities": [{k: e[k] for k in ("name", "type", "key", "mentions", "salience")}
                      for e in prepared["entities"]],
         "also_read": also_read["links"],

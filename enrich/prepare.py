@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from enrich import nlp, timex
+from enrich import nlp, timex, topics
 from enrich.features import features, sentence_entities
 from enrich.text import Span, archive_text, article_text
 
@@ -73,7 +73,7 @@ def prepare_article(article: dict[str, Any], model: str) -> dict[str, Any]:
     text, paragraphs = article_text(article["body"])
     title = article["title"]
     analysis = nlp.analyse(model, with_title(title, text), lead_end(title, paragraphs))
-    return article_from_analysis(article, text, paragraphs, analysis)
+    return {**article_from_analysis(article, text, paragraphs, analysis), "topics": topics.topics(title, text)}
 
 
 def archive_doc_from_analysis(article: dict[str, Any], text: str,

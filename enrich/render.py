@@ -48,6 +48,8 @@ def markdown(doc: dict[str, Any]) -> str:
                 before = item["precedent"]
                 lines.append(f"  - Before, {readable_date(before['date'])}: {escape(before['text'])}")
         lines.append("")
+    if doc.get("topics"):
+        lines += ["_Topics: " + ", ".join(escape(t["name"]) for t in doc["topics"] if t["level"] == 1) + "_", ""]
     if doc["key_points"]:
         lines += ["## Key points", ""]
         lines += [f"- {escape(point['text'])}" for point in doc["key_points"]]

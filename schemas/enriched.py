@@ -49,6 +49,20 @@ class EntitySchema(ma.Schema):
                        "'ORG:opec' where the text writes 'Organization of Petroleum Exporting Countries (OPEC)'."})
 
 
+class TopicSchema(ma.Schema):
+    """An IPTC Media Topic (enrich/media_topics.json; IPTC, CC BY 4.0)."""
+
+    qcode = ma.fields.String(required=True, metadata={"description": "e.g. medtop:04000000"})
+    uri = ma.fields.String(required=True, metadata={
+        "description": "e.g. http://cv.iptc.org/newscodes/mediatopic/04000000"})
+    name = ma.fields.String(required=True, metadata={"description": "IPTC's English label."})
+    level = ma.fields.Integer(required=True, validate=validate.OneOf([1, 2]))
+    parent = ma.fields.String(allow_none=True, required=True, metadata={
+        "description": "The top-level topic's qcode, for a second-level topic."})
+    relevance = ma.fields.Integer(required=True, validate=validate.Range(0, 100), metadata={
+        "description": "How likely the article is about it, 0-100 (the classifier's probability)."})
+
+
 class ArchiveRefSchema(ma.Schema):
     """An archive article as a result names it; a version of the article itself is just that."""
 
@@ -125,6 +139,9 @@ class MetaSchema(ma.Schema):
 class EnrichedDocumentSchema(ma.Schema):
     id = ma.fields.String(required=True)
     article = ma.fields.Nested(EnrichedArticleSchema, required=True)
+    topics = ma.fields.List(ma.fields.Nested(TopicSchema), metadata={
+        "description": "IPTC Media Topics: the top level (most relevant first), then second-level topics "
+                       "under them; ninjs carries them as subjects."})
     entities = ma.fields.List(ma.fields.Nested(EntitySchema), required=True)
     also_read = ma.fields.List(ma.fields.Nested(AlsoReadSchema), required=True)
     versions = ma.fields.List(ma.fields.Nested(ArchiveRefSchema), metadata={

@@ -17,5 +17,7 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet training/ner/dist/en_newsroom_ner-*.whl
   # The consequence classifier fine-tuned on the Causal News Corpus by training/consequence/train.sh.
   .venv/bin/python -m pip install --quiet --force-reinstall --no-deps training/consequence/dist/newsroom_consequence-*.whl
+  # The sentence and article encoder (all-MiniLM-L6-v2, ONNX int8) built by training/encoder/build.sh.
+  .venv/bin/python -m pip install --quiet --force-reinstall --no-deps training/encoder/dist/newsroom_encoder-*.whl
   rm -f .venv/.installed-* && touch "$stamp"
 fi
