@@ -27,7 +27,7 @@ import requests
 
 from devtools.stack import ROOT, VENV_BIN, Stack
 from enrich.prepare import epoch
-from evaluation import category_domains, conll_ner, gva_also_read
+from evaluation import category_domains, conll_ner, gva_also_read, topic_labels
 from evaluation.baselines import TfidfRanker
 from evaluation.metrics import summarise
 from service.archive_formats import from_reuters
@@ -209,6 +209,13 @@ def implication_domains(results: list[dict[str, Any]], domain: str) -> dict[str,
             "by_category": dict(Counter(i["category"] for i in items))}
 
 
+def topic_accuracy(results: list[dict[str, Any]], gold: set[str]) -> dict[str, Any]:
+    """Share of results whose first Media Topic is the source's (evaluation/topic_labels.py)."""
+    return {"results": len(results),
+            "top_accuracy": sum(bool(r["topics"]) and r["topics"][0]["qcode"] in gold for r in results)
+            / max(1, len(results))}
+
+
 def evaluate(data: Path) -> dict[str, Any]:
     gva_path, reuters_path = data / "gva_news" / "articles.jsonl", data / "reuters21578" / "articles.jsonl"
     articles, incident = gva_also_read.load(gva_path)
@@ -233,6 +240,7 @@ def evaluate(data: Path) -> dict[str, Any]:
         feedback = feedback_round(stack, session, queries, jobs, list(gold.values()))
         reuters_articles = [a for a in (from_reuters(r) for r in reuters_queries) if a]
         reuters_results = enrich_all(stack, session, reuters_articles)
+        reuters_tagged = [bool(r.get("topics")) for r in reuters_queries if from_reuters(r)]
         conll = [conll_article(n, doc) for n, doc in enumerate(conll_ner.read_conll(data / "conll2003" / "valid.txt"))]
         conll_results = enrich_all(stack, session, [a for a, _ in conll])
         citations = CitationCheck(stack, session)
@@ -253,6 +261,9 @@ def evaluate(data: Path) -> dict[str, Any]:
         "feedback": feedback,
         "citations": citations.summary(),
         "ner": entity_scores([a for a, _ in conll], [g for _, g in conll], conll_results),
+        "topics": {"gva_news": topic_accuracy(results, {topic_labels.CRIME}),
+                   "reuters": topic_accuracy([r for r, q in zip(reuters_results, reuters_tagged, strict=True) if q],
+                                             {topic_labels.ECONOMY})},
         "two_typed_names": sum(two_typed(result) for result in results + reuters_results),
         "implication_domains": {"gva_news": implication_domains(results, "gva"),
                                 "reuters": implication_domains(reuters_results, "reuters")},

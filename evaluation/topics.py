@@ -19,9 +19,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import Stemmer
-
 import numpy as np
+import Stemmer
 
 from enrich.topics import TopicModel, choose, vocabulary
 from evaluation import topic_labels

@@ -52,6 +52,7 @@ def test_the_readme_tour_runs_as_written(api, tmp_path, httpserver: HTTPServer):
     for block in blocks:
         for line in expected_outputs(block):
             assert line in out, f"the README shows {line!r}; the service answered:\n{out}"
+    assert re.search(r"^https://news.example.org/2024/05/harwick-vote 3.1 \['medtop:\d{8}'", out, flags=re.M), out
     assert re.search(r"^204$", out, flags=re.M), out  # the retraction
     assert '"queues":' in out
     wait_for(lambda: received, timeout=60)  # the demo request's callback arrives, signed
