@@ -5,7 +5,9 @@ this file maps that to the vocabulary (enrich/media_topics.json):
 - Reuters-21578: the editors' TOPICS tags (all economic; `jobs` is labour as well);
 - gva_news: every article reports a shooting: crime, law and justice;
 - Timeline17: each story, as a whole (egypt, finan, haiti, mj);
-- Causal News Corpus: sentences from protest and conflict news.
+- Causal News Corpus: sentences from protest and conflict news;
+- CoNLL-2003 (Reuters, 1996): documents whose first line is a sports desk's slug ("SOCCER - ...",
+  "TENNIS - ...") are sport, "WEATHER - ..." weather; other documents carry no label and are left out.
 
 The topic classifier (training/topics/train.py) learns from these and `make eval` scores it on them,
 split by story: gva by incident, Timeline17 by story (leave one out), Causal News by sub-corpus,
@@ -22,7 +24,8 @@ from pathlib import Path
 from evaluation.ptb import detokenise
 
 ARTS, CRIME, DISASTER, ECONOMY = "medtop:01000000", "medtop:02000000", "medtop:03000000", "medtop:04000000"
-LABOUR, POLITICS, CONFLICT = "medtop:09000000", "medtop:11000000", "medtop:16000000"
+LABOUR, POLITICS, SPORT, CONFLICT, WEATHER = ("medtop:09000000", "medtop:11000000", "medtop:15000000",
+                                              "medtop:16000000", "medtop:17000000")
 
 # Second level (children of the topics above).
 BUSINESS_INFO, PRODUCTS, ECONOMY_2, MARKETS = ("medtop:20000170", "medtop:20000209", "medtop:20000344",
@@ -37,6 +40,13 @@ REUTERS_MACRO = {"trade", "gnp", "bop", "cpi", "wpi", "ipi", "jobs", "income", "
 REUTERS_MARKETS = {"money-fx", "interest", "dlr", "money-supply", "yen", "stg", "dmk", "austdlr", "nzdlr",
                    "saudriyal", "dfl", "rand", "lit", "nkr", "sfr", "peseta", "ringgit", "rupiah", "skr",
                    "dkr", "cruzado", "bfr", "hk", "can"}
+
+# Reuters' sports desk slugs in CoNLL-2003 (the first line's words before " - ").
+SPORT_SLUGS = {"soccer", "cricket", "baseball", "tennis", "cycling", "golf", "athletics", "rugby union", "rallying",
+               "rugby league", "motor racing", "basketball", "horse racing", "badminton", "motorcycling", "squash",
+               "motocross", "swimming", "ice hockey", "rowing", "hockey", "australian rules", "boxing", "skiing",
+               "sailing", "judo", "yachting", "nfl", "nba", "nhl", "american football", "speedway", "triathlon",
+               "handball", "volleyball", "equestrianism", "alpine skiing", "formula one", "olympics", "ski jumping"}
 
 STORIES: dict[str, tuple[set[str], set[str]]] = {  # Timeline17: (top level, second level)
     "egypt": ({POLITICS, CONFLICT}, {UNREST, GOVERNMENT}),
@@ -111,5 +121,20 @@ def causal_news(data: Path) -> list[Labelled]:
             for r in _jsonl(data / "causal_news" / "sentences.jsonl") if len(r["text"].split()) >= 8]
 
 
+def conll(data: Path) -> list[Labelled]:
+    from evaluation.conll_ner import read_conll
+
+    out = []
+    for split in ("train", "valid"):
+        for n, sentences in enumerate(read_conll(data / "conll2003" / f"{split}.txt")):
+            lines = [" ".join(token for token, _ in s) for s in sentences]
+            slug = lines[0].split(" - ")[0].strip().lower() if " - " in lines[0] else ""
+            top = {SPORT} if slug in SPORT_SLUGS else {WEATHER} if slug == "weather" else set()
+            if top and len(lines) >= 3:
+                out.append(Labelled(f"conll-{split}-{n}", "conll", f"conll-{split}-{n}", lines[0],
+                                    "\n".join(lines[1:]), top))
+    return out
+
+
 def everything(data: Path) -> list[Labelled]:
-    return [*reuters(data), *gva(data), *timeline17(data), *causal_news(data)]
+    return [*reuters(data), *gva(data), *timeline17(data), *causal_news(data), *conll(data)]

@@ -2,7 +2,7 @@
 (evaluation/topic_labels.py), split by story.
 
 - Choices (C, the top-level floor) are made on the tuning half by two-fold cross-validation.
-- Reuters, gva_news and Causal News are scored on their reported half, by a model fitted on the
+- Reuters, gva_news, Causal News and CoNLL-2003 (sport) are scored on their reported half, by a model fitted on the
   tuning half, Timeline17 and the vocabulary's definitions.
 - Timeline17 is scored leave one story out: fitted without the story it scores.
 - Top-level accuracy: the likeliest topic is one of the article's labels. Second level: the
@@ -118,7 +118,7 @@ def evaluate(data: Path) -> dict[str, Any]:
     reported = [d for d in others if half(d.group) == "reported"]
     model = _fit([*tuning, *stories, *defs], vectors, c, floor)
     out: dict[str, Any] = {"chosen": {"C": c, "floor": floor}, "sources": {}}
-    for source in ("reuters", "gva", "causal_news"):
+    for source in ("reuters", "gva", "causal_news", "conll"):
         docs = [d for d in reported if d.source == source]
         out["sources"][source] = {**scores(model, docs, _x(docs, vectors)),
                                   "keyword_top_accuracy": keyword_accuracy(docs)}

@@ -7,7 +7,11 @@
    against demo/afghanistan_archive.jsonl (ten articles), then again once its own copy is archived;
 2. make run's demo: the first long Reuters crude story after the first 2,000 Reuters articles,
    against those 2,000;
-3. a gva_news story with earlier coverage of its incident, against the whole gva_news archive.
+3. a gva_news story with earlier coverage of its incident, against the whole gva_news archive;
+4. for their IPTC Media Topics, also a CoNLL-2003 document (Reuters, 1996) and a TempEval-3 document
+   (AP and others, 1998): sources the topic model never saw.
+
+The example article and the demo story are also printed as ninjs 3.1 (bodies cut short).
 """
 
 from __future__ import annotations
@@ -23,9 +27,9 @@ from typing import Any
 import requests
 
 from devtools.stack import ROOT, Stack, run
-from evaluation import gva_also_read
+from evaluation import conll_ner, gva_also_read
 from evaluation.example_article import raw_article
-from evaluation.through_api import enrich_all, gva_queries, import_archive
+from evaluation.through_api import conll_article, enrich_all, gva_queries, import_archive
 
 DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -58,6 +62,29 @@ def show(title: str, result: dict[str, Any]) -> None:
         cites = ", ".join(f"{e['source']} {e['span'][0]}-{e['span'][1]}" for e in item["evidence"])
         print(f"    {item['label']}: {item['text']}  [{cites}; confidence {item['confidence']}]")
     print("  Entities:", ", ".join(f"{e['name']} ({e['type']})" for e in result["entities"][:10]))
+    show_topics(result)
+
+
+def show_topics(result: dict[str, Any]) -> None:
+    print("  Media Topics:", "; ".join(f"{t['name']} ({t['qcode']}, {t['relevance']})" for t in result["topics"]))
+
+
+def shortened(value: Any) -> Any:
+    """A ninjs item with its long strings cut, to print."""
+    if isinstance(value, dict):
+        return {k: shortened(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [shortened(v) for v in value]
+    return value[:160] + "..." if isinstance(value, str) and len(value) > 160 else value
+
+
+def other_sources() -> list[tuple[str, dict[str, Any]]]:
+    conll = conll_article(1, conll_ner.read_conll(DATA / "conll2003" / "valid.txt")[1])[0]
+    tempeval = json.loads((DATA / "tempeval3" / "docs.jsonl").open(encoding="utf-8").readline())
+    return [("A CoNLL-2003 document (Reuters, 1996), for its topics", {**conll, "title": conll["body"][:80]}),
+            ("A TempEval-3 document (AP, 1998), for its topics",
+             {"id": tempeval["doc_id"], "title": tempeval["title"], "body": tempeval["text"],
+              "published_at": f"{tempeval['dct']}T12:00:00Z"})]
 
 
 def main() -> int:
@@ -89,8 +116,17 @@ def main() -> int:
                   ("A gva_news story, against the gva_news archive (and 2,000 Reuters articles)",
                    unique[richest])]
         results += enrich_all(stack, session, [article for _, article in posts[2:]])
+        ninjs = {i: session.get(f"{stack.api}/v1/enrichments/{results[i]['id']}",
+                                headers={"Accept": "application/ninjs+json"}).json() for i in (0, 2)}
+        extra = other_sources()
+        extra_results = enrich_all(stack, session, [article for _, article in extra])
     for (title, _), result in zip(posts, results, strict=True):
         show(title, result)
+    for (title, _), result in zip(extra, extra_results, strict=True):
+        print(f"\n=== {title}\n    {result['article']['title']}")
+        show_topics(result)
+    for i, item in ninjs.items():
+        print(f"\n=== ninjs 3.1 of: {posts[i][0]}\n{json.dumps(shortened(item), indent=1)}")
     if len(sys.argv) > 1:
         Path(sys.argv[1]).write_text(json.dumps(results, indent=1))
     return 0
