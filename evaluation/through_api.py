@@ -39,7 +39,7 @@ STALL_SECONDS = 120
 
 def import_archive(stack: Stack, path: Path, fmt: str, limit: int | None = None) -> None:
     argv = [str(VENV_BIN / "flask"), "--app", "service", "archive", "import", str(path),
-            "--format", fmt, "--wait", "--timeout", "1800"]
+            "--format", fmt, "--wait", "--timeout", "1800", "--allow-refused"]  # Reuters records without a body
     if limit:
         argv += ["--limit", str(limit)]
     done = subprocess.run(argv, cwd=ROOT, env=stack.full_env(), capture_output=True, text=True)

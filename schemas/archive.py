@@ -18,6 +18,9 @@ class ArchivedArticleSchema(ma.Schema):
 
 class ImportReceiptSchema(ma.Schema):
     accepted = ma.fields.Integer()
+    retracted = ma.fields.Integer(metadata={
+        "description": "Ids retracted by retraction records ({\"id\": ..., \"retracted\": true}, as the "
+                       "export writes them)."})
     ids = ma.fields.List(ma.fields.String())
     status = ma.fields.String()
 

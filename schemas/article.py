@@ -27,7 +27,23 @@ class ArticleSchema(ma.Schema):
 
 
 class ArchiveArticleSchema(ArticleSchema):
-    """An archive article: its id and publication date are required."""
+    """An archive article: its id and publication date are required. A record of
+    GET /v1/archive/export reads back as it is: its `text` is the body, a null url or section none."""
 
     id = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
     published_at = ma.fields.DateTime(required=True)
+
+    @ma.pre_load
+    def _exported(self, data: object, **_: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        if "text" in data and "body" not in data:
+            data = {**{k: v for k, v in data.items() if k != "text"}, "body": data["text"]}
+        return {k: v for k, v in data.items() if not (k in ("url", "section") and v is None)}
+
+
+class RetractionSchema(ma.Schema):
+    """A retraction as the export writes it: the id stays retracted in the archive it is imported into."""
+
+    id = ma.fields.String(required=True, validate=validate.Length(min=1, max=200))
+    retracted = ma.fields.Boolean(required=True, validate=validate.Equal(True, error="Only `true` retracts."))

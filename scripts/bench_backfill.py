@@ -39,7 +39,8 @@ def run(processes: int, articles: int) -> float:
     with Stack(key, secret, {"WORKER_CONCURRENCY": str(processes)}) as stack:
         started = time.perf_counter()
         done = subprocess.run([str(VENV_BIN / "flask"), "--app", "service", "archive", "import", str(DATA),
-                               "--format", "gva", "--limit", str(articles), "--wait", "--timeout", "3600"],
+                               "--format", "gva", "--limit", str(articles), "--wait", "--timeout", "3600",
+                               "--allow-refused"],
                               cwd=ROOT, env=stack.full_env(), capture_output=True, text=True)
         seconds = time.perf_counter() - started
         if done.returncode != 0:

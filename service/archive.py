@@ -22,24 +22,38 @@ blp = Blueprint("archive", __name__, url_prefix="/v1/archive",
 NDJSON = "application/x-ndjson"
 
 
-def validated(records: list[tuple[int, Any]]) -> list[dict[str, Any]]:
-    """Load (line number, record) pairs through the archive schema; one bad record rejects all."""
-    articles, errors = [], {}
+def validated(records: list[tuple[int, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Load (line number, record) pairs through the archive schema: the articles, and the ids that
+    retraction records (the export's) retract; one bad record rejects all."""
+    articles, retractions, errors = [], [], {}
     for number, record in records:
         try:
-            articles.append(archive_import.load_article(record))
+            if archive_import.is_retraction(record):
+                retractions.append(archive_import.load_retraction(record))
+            else:
+                articles.append(archive_import.load_article(record))
         except ma.ValidationError as exc:
             errors[f"line {number}"] = exc.messages
     if errors:
         shown = dict(list(errors.items())[:50])
         abort(422, message=f"{len(errors)} invalid article(s); nothing was imported: "
                            + "; ".join(summarise(shown)[:5]), errors=shown)
-    return articles
+    both = sorted({a["id"] for a in articles} & set(retractions))
+    if both:
+        abort(422, message=f"Both imported and retracted in one request: {', '.join(both[:20])}.",
+              errors={"id": both[:20]})
+    return articles, retractions
 
 
 def _records() -> list[tuple[int, Any]]:
     """The body's records with their line numbers (one record, line 1, for a JSON body)."""
-    text = bounded_body(current_app.extensions["settings"].max_import_bytes).decode(errors="replace")
+    raw = bounded_body(current_app.extensions["settings"].max_import_bytes)
+    try:
+        text = raw.decode()
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        abort(400, message=f"line {line} is not UTF-8 (byte {exc.start}: {exc.reason}); send the body as UTF-8. "
+                           "Nothing was imported.")
     if request.mimetype == NDJSON:
         records = []
         # Split on newlines only: U+2028 and friends may stand inside JSON strings.
@@ -69,14 +83,15 @@ def add_articles() -> dict[str, Any]:
     records = _records()
     if not records:
         abort(422, message="No articles in the body.")
-    articles = validated(records)
+    articles, retractions = validated(records)
     r = current_app.extensions["archive"]
     retracted = archive_import.retracted(r, g.client, articles)
     if retracted:
         abort(409, message="These articles were retracted and cannot be re-imported: "
                            + ", ".join(retracted[:20]), errors={"id": retracted[:20]})
+    archive_import.retract(r, g.client, retractions)
     ids = archive_import.queue(r, current_app.extensions["celery"], g.client, articles)
-    return {"accepted": len(ids), "ids": ids, "status": "indexing"}
+    return {"accepted": len(ids), "ids": ids, "retracted": len(retractions), "status": "indexing"}
 
 
 @blp.route("/articles/<path:article_id>", methods=["GET"])

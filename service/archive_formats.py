@@ -36,3 +36,9 @@ def from_article(record: Record) -> Record | None:
 
 FORMATS: dict[str, Callable[[Record], Record | None]] = {
     "reuters": from_reuters, "gva": from_gva, "article": from_article}
+# Why a format's mapper gives no article for a record (the import reports it with the line).
+REFUSED_BY: dict[str, str] = {
+    "reuters": "a Reuters record needs a title, a body and a date",
+    "gva": "a gva_news record needs a title, a non-blank text and a date",
+    "article": "not an article",
+}

@@ -10,11 +10,28 @@ import redis
 from celery import Celery
 
 from schemas import ninjs
-from schemas.article import ArchiveArticleSchema
+from schemas.article import ArchiveArticleSchema, RetractionSchema
 from store import archive_index, archive_staging
 from workers.pipeline import enqueue_indexing
 
 SCHEMA = ArchiveArticleSchema()
+RETRACTION = RetractionSchema()
+
+
+def is_retraction(record: Any) -> bool:
+    """A record of the export's retractions ({"id": ..., "retracted": true}) rather than an article."""
+    return isinstance(record, dict) and "retracted" in record
+
+
+def load_retraction(record: Any) -> str:
+    """The id a retraction record retracts; marshmallow.ValidationError if it is malformed."""
+    return str(RETRACTION.load(record)["id"])
+
+
+def retract(r: redis.Redis, archive: str, ids: list[str]) -> None:
+    """Retract these ids in this archive (whether or not it holds them): never imported, linked or cited."""
+    for article_id in ids:
+        archive_index.delete(r, archive, article_id)
 
 
 def load_article(record: Any) -> dict[str, Any]:

@@ -348,7 +348,9 @@ EXPORT_FIELDS = ("id", "title", "url", "published_at", "section", "tags", "text"
 
 
 def export(r: redis.Redis, archive: str, batch: int = 500) -> Iterator[dict[str, Any]]:
-    """Every indexed article of one archive (as its text is stored), a batch of reads at a time."""
+    """Every indexed article of one archive (as its text is stored), a batch of reads at a time;
+    then every retracted id as {"id": ..., "retracted": true}, so an import of the export retracts
+    them again."""
     for shard in range(SHARDS):
         cursor = 0
         while True:
@@ -362,6 +364,9 @@ def export(r: redis.Redis, archive: str, batch: int = 500) -> Iterator[dict[str,
                 yield doc
             if cursor == 0:
                 break
+    for shard in range(SHARDS):
+        for article_id in sorted(i.decode() for i in r.sscan_iter(key(archive, "retracted", str(shard)), count=batch)):
+            yield {"id": article_id, "retracted": True}
 
 
 def _scan(r: redis.Redis, pattern: str) -> Iterator[bytes]:

@@ -16,16 +16,24 @@ def test_import_gva_file_indexes_every_valid_record(app, client, worker, tmp_pat
         for i in range(3)
     ]
     records.append({"id": "cli-empty", "incident_id": "1", "date": "2016-03-09", "title": "Empty",
-                    "url": "", "text": "   "})  # boilerplate-only pages are skipped by the mapping
+                    "url": "", "text": "   "})  # boilerplate-only pages: refused by the mapping, and said so
     records.append({"id": "cli-bad-date", "incident_id": "1", "date": "not a date", "title": "Bad",
                     "url": "", "text": "Some text."})
     path = tmp_path / "gva.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in records))
+    lines = [json.dumps(r).encode() for r in records]
+    lines.insert(2, b'{"id": "latin-1", "title": "Caf\xe9"}')  # not UTF-8: a refused line, not a crash
+    lines.insert(4, b"{not json")
+    path.write_bytes(b"\n".join(lines))
 
-    result = app.test_cli_runner().invoke(args=["archive", "import", str(path), "--client", "alice", "--format", "gva",
-                                                "--wait", "--timeout", "120"])
-    assert result.exit_code == 0, result.output
-    assert "Queued 3 articles" in result.output and "skipped 1." in result.output
+    args = ["archive", "import", str(path), "--client", "alice", "--format", "gva", "--wait", "--timeout", "120"]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 1, result.output  # something was refused
+    assert "Queued 3 articles" in result.output and "read 7 records, refused 4." in result.output
+    assert "line 3: not UTF-8" in result.output and "line 5: not JSON" in result.output
+    assert "line 6: refused by --format gva: a gva_news record needs a title, a non-blank text" in result.output
+    assert "line 7 (gva-cli-bad-date): " in result.output and "published_at" in result.output
+    allowed = app.test_cli_runner().invoke(args=[*args, "--allow-refused", "--resume"])
+    assert allowed.exit_code == 0 and "3 already there" in allowed.output, allowed.output
     for i in range(3):
         got = client.get(f"/v1/archive/articles/gva-cli{i}", headers=auth())
         assert got.status_code == 200
@@ -81,8 +89,8 @@ def test_cli_and_api_import_the_same_way(app, client, worker, tmp_path):
 
     assert client.delete("/v1/archive/articles/same-cli", headers=auth()).status_code == 204
     again = app.test_cli_runner().invoke(args=["archive", "import", str(path), "--client", "alice"])
-    assert again.exit_code == 0, again.output
-    assert "Queued 0 articles" in again.output and "same-cli: retracted" in again.output
+    assert again.exit_code == 1, again.output
+    assert "Queued 0 articles" in again.output and "line 1 (same-cli): retracted" in again.output
     refused = client.post("/v1/archive/articles", json={**record, "id": "same-cli"}, headers=auth())
     assert refused.status_code == 409 and refused.json["errors"] == {"id": ["same-cli"]}
 

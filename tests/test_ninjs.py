@@ -11,6 +11,7 @@ from jsonschema import Draft202012Validator
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from store import jobs
 from tests.conftest import ROOT, auth, wait_for
 
 NINJS = ROOT.parent / "shared" / "standards" / "ninjs"
@@ -89,8 +90,10 @@ def test_result_as_ninjs_by_accept_query_and_callback(client, sample_archive, ht
 
 
 def test_ninjs_unknown_version_and_unfinished_job_are_refused(client, app):
-    response = client.post("/v1/enrichments", json=DEMO, headers=auth())
-    job_id = response.json["id"]
+    # A job on a queue that no worker reads stays queued, whatever else runs.
+    job_id, _ = jobs.create_job(app.extensions["redis"], client="alice", article={**DEMO["article"],
+                                "published_at": "2024-05-06T09:00:00+00:00"}, callback_url=None, options={},
+                                ttl=600, queue="enrich:test:nobody-reads-this", max_depth=10)
     bad = client.get(f"/v1/enrichments/{job_id}?format=ninjs&version=9.9", headers=auth())
     assert bad.status_code == 406 and "3.1" in bad.json["message"]
     assert client.get(f"/v1/enrichments/{job_id}?format=xml", headers=auth()).status_code == 400
