@@ -93,7 +93,7 @@ def test_ninjs_unknown_version_and_unfinished_job_are_refused(client, app):
     # A job on a queue that no worker reads stays queued, whatever else runs.
     job_id, _ = jobs.create_job(app.extensions["redis"], client="alice", article={**DEMO["article"],
                                 "published_at": "2024-05-06T09:00:00+00:00"}, callback_url=None, options={},
-                                ttl=600, queue="enrich:test:nobody-reads-this", max_depth=10)
+                                ttl=600, queue=jobs.PREFIX + "test:nobody-reads-this", max_depth=10)
     bad = client.get(f"/v1/enrichments/{job_id}?format=ninjs&version=9.9", headers=auth())
     assert bad.status_code == 406 and "3.1" in bad.json["message"]
     assert client.get(f"/v1/enrichments/{job_id}?format=xml", headers=auth()).status_code == 400
@@ -139,12 +139,12 @@ def test_ninjs_under_its_own_key_with_options(client, sample_archive):
 ])
 def test_bad_ninjs_names_what_to_fix_and_creates_nothing(client, app, item, field):
     r = app.extensions["redis"]
-    before = set(r.scan_iter(match="enrich:job:*"))
+    before = set(r.scan_iter(match=jobs.PREFIX + "*"))
     response = client.post("/v1/enrichments", json={"ninjs": item}, headers=auth())
     assert response.status_code == 422, response.json
     assert field in response.json["errors"]["ninjs"], response.json
     assert f"ninjs.{field}" in response.json["message"]
-    assert set(r.scan_iter(match="enrich:job:*")) == before
+    assert set(r.scan_iter(match=jobs.PREFIX + "*")) == before
     both = client.post("/v1/enrichments", json={"ninjs": item, "article": DEMO["article"]}, headers=auth())
     assert both.status_code == 422 and "once" in json.dumps(both.json)
 
