@@ -10,7 +10,6 @@ class HealthSchema(ma.Schema):
 class ReadySchema(ma.Schema):
     status = ma.fields.String(metadata={"description": "'ready'"})
     redis = ma.fields.String(metadata={"description": "'ok'"})
-    workers = ma.fields.Integer(metadata={"description": "Workers that answered a ping (at most 1 is waited for)."})
 
 
 class QueueStateSchema(ma.Schema):

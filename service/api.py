@@ -5,14 +5,35 @@ from __future__ import annotations
 from typing import Any
 
 import redis
-from flask import Flask
+from flask import Flask, current_app
 from flask_limiter.errors import RateLimitExceeded
 from flask_smorest import Api
 from kombu.exceptions import OperationalError
-from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from schemas.errors import ErrorSchema
 from service import limits
+from service.metrics import count_store_error
+
+
+class InsufficientStorage(HTTPException):
+    """507: the store is full (werkzeug has no class for it)."""
+
+    code = 507
+
+
+UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError, OperationalError)
+
+
+def store_error_kind(error: Exception) -> str:
+    """'unavailable' (down, restarting, loading: retry), 'out_of_memory' (maxmemory reached: an
+    operator must act) or 'error' (anything else: a bug or a misconfigured store)."""
+    if isinstance(error, UNAVAILABLE):
+        return "unavailable"
+    if isinstance(error, redis.ResponseError) and (
+            isinstance(error, redis.exceptions.OutOfMemoryError) or "OOM command not allowed" in str(error)):
+        return "out_of_memory"
+    return "error"
 
 
 def summarise(errors: Any, prefix: str = "") -> list[str]:
@@ -55,8 +76,22 @@ class EnrichmentApi(Api):
         return payload, code, headers
 
     def handle_redis_error(self, error: Exception) -> tuple[dict[str, Any], int, dict[str, str]]:
-        """Redis is down or restarting: the client should retry, not see a 500."""
-        unavailable = ServiceUnavailable(f"The job store is unavailable ({type(error).__name__}); "
-                                         "retry shortly.")
-        payload, code, _ = self.handle_http_exception(unavailable)
-        return payload, code, {"Retry-After": "5"}
+        """A store failure, named: unavailable (503, retry shortly), out of memory (507: nothing was
+        written, operators must free memory), anything else (500, logged with its traceback).
+        Each is counted (enrichment_store_errors_total) and the last two alert."""
+        kind = store_error_kind(error)
+        count_store_error(kind)
+        if kind == "unavailable":
+            payload, code, _ = self.handle_http_exception(ServiceUnavailable(
+                f"The job store is unavailable ({type(error).__name__}); retry shortly."))
+            return payload, code, {"Retry-After": "5"}
+        if kind == "out_of_memory":
+            current_app.logger.error("the job store is out of memory: %s", error)
+            payload, code, _ = self.handle_http_exception(InsufficientStorage(
+                "The job store is out of memory (Redis maxmemory reached): nothing was written. Retry later; "
+                "operators must free memory or raise maxmemory (see the EnrichmentStoreOutOfMemory alert)."))
+            return payload, code, {"Retry-After": "60"}
+        current_app.logger.error("job store error", exc_info=error)
+        payload, code, _ = self.handle_http_exception(InternalServerError(
+            f"The job store failed ({type(error).__name__}); the operators have it in their logs and metrics."))
+        return payload, code, {}

@@ -17,6 +17,13 @@ from store.queues import state as queues_state
 from workers.broker import broker_call
 
 blp = Blueprint("metrics", __name__, description="Prometheus metrics.")
+# Store failures this process answered, by kind (service/api.py): counted in the process, since a
+# Redis that fails cannot count them.
+STORE_ERRORS: dict[str, int] = {"unavailable": 0, "out_of_memory": 0, "error": 0}
+
+
+def count_store_error(kind: str) -> None:
+    STORE_ERRORS[kind] = STORE_ERRORS.get(kind, 0) + 1
 
 
 class RedisCollector:
@@ -29,7 +36,7 @@ class RedisCollector:
         try:
             with broker_call("ping the workers"):
                 return len(current_app.extensions["celery"].control.ping(timeout=0.5) or [])
-        except OperationalError:
+        except (OperationalError, redis.RedisError):  # a full Redis refuses the ping's reply queue: count none
             return 0
 
     def collect(self) -> Iterator[object]:
@@ -39,6 +46,11 @@ class RedisCollector:
         for label, value in metrics.read_counts(r, "http").items():
             requests.add_metric(label.split(" ", 2), value)
         yield requests
+        errors = CounterMetricFamily("enrichment_store_errors", "Requests failed by the store, by kind "
+                                     "(this API process)", labels=["kind"])
+        for kind, value in STORE_ERRORS.items():
+            errors.add_metric([kind], value)
+        yield errors
         for name, help_text, label in (("jobs", "Jobs finished, by outcome", "outcome"),
                                        ("deliveries", "Callback attempts, by result", "result"),
                                        ("archive", "Archive articles indexed or failed", "event")):
