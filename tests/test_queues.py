@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from store.queues import QUEUES, WORKER_QUEUES
+from tests.conftest import wait_for
 
 
 @pytest.mark.parametrize("task, queue", [
@@ -82,3 +85,14 @@ def test_any_other_attribute_error_in_a_broker_call_is_raised_as_the_bug_it_is()
 
     with pytest.raises(AttributeError, match="no attribute 'sendd'"), broker_call("queue x"):
         "a string".sendd()  # type: ignore[attr-defined]
+
+
+def test_dead_letters_of_expired_jobs_are_pruned(app, worker):
+    """The dead-letter set keeps no entry longer than a job lives (JOB_TTL): the scheduler prunes it."""
+    from store.jobs import DEAD_LETTERS
+
+    r = app.extensions["redis"]
+    ttl = app.extensions["settings"].job_ttl
+    r.zadd(DEAD_LETTERS, {"enr_expired": time.time() - ttl - 60, "enr_recent": time.time() - 60})
+    wait_for(lambda: r.zscore(DEAD_LETTERS, "enr_expired") is None, timeout=30)
+    assert r.zscore(DEAD_LETTERS, "enr_recent") is not None

@@ -1,4 +1,5 @@
-"""The due-work loop in every worker: queues due deliveries and re-queues stalled jobs.
+"""The due-work loop in every worker: queues due deliveries, re-queues stalled jobs, and prunes
+dead letters whose jobs have expired.
 
 The due entries live in Redis (store/due.py). The watchdog: a job that has made no progress for
 JOB_STALL_SECONDS (its message lost with a Redis that restarted without it, say) is queued again
@@ -12,9 +13,10 @@ import time
 from typing import Any
 
 import redis
+from kombu.exceptions import OperationalError
 
 from store.due import LEASE_SECONDS, claim_due
-from store.jobs import DELIVERIES_DUE, UNFINISHED, finished, get_job, job_key
+from store.jobs import DEAD_LETTERS, DELIVERIES_DUE, UNFINISHED, finished, get_job, job_key
 from store.lifecycle import fail_job
 from store.queues import ENRICH, FINISH, oldest_accepted_at, oldest_enqueued_at
 from workers.pipeline import DELIVER_TASK, enqueue_enrichment, send
@@ -22,6 +24,7 @@ from workers.worker_thread import WorkerThread
 
 MAX_REQUEUES = 3
 POLL_SECONDS = 0.25
+PRUNE_SECONDS = 10  # how often the dead-letter set loses entries older than the jobs' life
 log = logging.getLogger(__name__)
 
 
@@ -66,6 +69,7 @@ class DueWorkScheduler(WorkerThread):
         from workers.resources import redis_for
         settings = app.conf["enrichment_settings"]
         r = redis_for(settings.redis_url, settings.redis_sentinel_master)
+        pruned_at = 0.0
         while not self._stop.wait(POLL_SECONDS):
             now = time.time()
             try:
@@ -73,6 +77,13 @@ class DueWorkScheduler(WorkerThread):
                     send(app, DELIVER_TASK, job_id)
                 for job_id in claim_due(r, UNFINISHED, _stalled_before(r, now, settings), now):
                     _requeue(app, r, job_id, settings.job_stall_seconds)
-            except Exception as exc:  # Redis or the broker away, or anything else: the loop lives on
+                if now - pruned_at > PRUNE_SECONDS:
+                    # A dead letter outlives its job by nothing: the job (and what a replay needs) expired.
+                    r.zremrangebyscore(DEAD_LETTERS, "-inf", now - settings.job_ttl)
+                    pruned_at = now
+            except (redis.RedisError, OperationalError, OSError) as exc:  # Redis or the broker away: transient
                 log.warning("scheduler: %s: %s; trying again", type(exc).__name__, exc)
+                self._stop.wait(2)
+            except Exception:  # a bug: said loudly, with its traceback; the loop lives on
+                log.exception("scheduler: unexpected error; trying again")
                 self._stop.wait(2)
