@@ -29,7 +29,9 @@ class QueuesSchema(ma.Schema):
                             metadata={"description": "intake, then each Celery queue."})
     workers = ma.fields.List(ma.fields.Nested(WorkerStateSchema))
     jobs_last_hour = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(),
-                                    metadata={"description": "Jobs created in the last hour, by status."})
+                                    metadata={"description": "Jobs of the last hour: `accepted`, then `succeeded` and "
+                                              "`failed` as they finished (per-minute counters: one "
+                                              "round trip however many jobs)."})
     deliveries_due = ma.fields.Integer(metadata={"description": "Callbacks waiting for their next attempt."})
     dead_letters = ma.fields.Integer(metadata={"description": "Callbacks given up on (replayable)."})
 

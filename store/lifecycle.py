@@ -30,6 +30,6 @@ def fail_job(r: redis.Redis, job_id: str, stage: str, error: str) -> None:
     if not job or not jobs.finish(r, job_id, "failed", error=f"{stage}: {error}"[:2000],
                                   failed_stage=stage):
         return
-    metrics.count(r, "jobs", "failed")
+    metrics.count_job(r, "failed")
     if job.get("callback_url"):
         schedule_delivery(r, job_id, time.time())

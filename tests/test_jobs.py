@@ -120,7 +120,7 @@ def test_readyz_and_queue_health(client, worker):
     for queue in ops["queues"].values():
         assert isinstance(queue["depth"], int) and set(queue) >= {"depth", "oldest_age_s"}
     assert any(w["name"].startswith("main@") for w in ops["workers"])
-    assert ops["jobs_last_hour"] == {"succeeded": 1}
+    assert ops["jobs_last_hour"] == {"accepted": 1, "succeeded": 1}
     assert isinstance(ops["dead_letters"], int) and isinstance(ops["deliveries_due"], int)
 
 

@@ -202,7 +202,7 @@ def assemble(self: Task, job_id: str) -> str:
         schedule_delivery(r, job_id, time.time() + LEASE_SECONDS, only_new=True)
     if not jobs.finish(r, job_id, "succeeded"):
         return job_id  # failed meanwhile (a stage's final error): that outcome stands
-    metrics.count(r, "jobs", "succeeded")
+    metrics.count_job(r, "succeeded")
     metrics.observe(r, "stage_assemble", timings["assemble"])
     # The result holds everything the stages produced; their separate copies are no longer needed.
     r.delete(*(jobs.job_key(job_id, "out", name) for name in pipeline.PARALLEL.values()))
