@@ -10,9 +10,14 @@ from typing import Any
 
 import redis
 
-from store.archive_index import article_key, key_of
+from store.archive_index import article_key, key_of, qualify
+from store.due import claim_due
+from store.jobs import PREFIX
 
 PENDING_TTL = 7 * 24 * 3600
+# Every staged article's qualified id, scored by when it was staged (or last queued again): the
+# watchdog's index of articles whose index message may have been lost.
+STAGED = PREFIX + "archive:staged"
 
 
 def stage_pending(r: redis.Redis, archive: str, articles: list[dict[str, Any]]) -> None:
@@ -23,7 +28,32 @@ def stage_pending(r: redis.Redis, archive: str, articles: list[dict[str, Any]]) 
         pipe.set(article_key(archive, "pending", article["id"]), json.dumps({**article, "version": version}),
                  ex=PENDING_TTL)
         pipe.delete(article_key(archive, "failed", article["id"]))  # imported again: a failure no longer stands
+    if articles:
+        pipe.zadd(STAGED, {qualify(archive, a["id"]): version for a in articles})
     pipe.execute()
+
+
+def settled(r: redis.Redis, qualified_ids: list[str]) -> None:
+    """These staged articles were dealt with (indexed, failed, retracted or gone): not watched any more."""
+    if qualified_ids:
+        r.zrem(STAGED, *qualified_ids)
+
+
+def claim_lost(r: redis.Redis, staged_before: float, lease_until: float, limit: int = 500) -> list[str]:
+    """Staged articles still waiting that were staged (or queued again) before `staged_before`: their
+    index message is lost. Each is leased until `lease_until` (then watched again); entries whose
+    article is no longer staged are dropped."""
+    claimed = claim_due(r, STAGED, staged_before, lease_until, limit)
+    still = load_pending_ids(r, claimed)
+    settled(r, [q for q in claimed if q not in still])
+    return [q for q in claimed if q in still]
+
+
+def load_pending_ids(r: redis.Redis, qualified_ids: list[str]) -> set[str]:
+    pipe = r.pipeline(transaction=False)
+    for qualified in qualified_ids:
+        pipe.exists(key_of(qualified, "pending"))
+    return {q for q, found in zip(qualified_ids, pipe.execute(), strict=True) if found} if qualified_ids else set()
 
 
 def mark_failed(r: redis.Redis, qualified: str, error: str) -> None:
@@ -32,6 +62,7 @@ def mark_failed(r: redis.Redis, qualified: str, error: str) -> None:
     pipe.set(key_of(qualified, "failed"), json.dumps({"error": error[:2000], "failed_at": time.time()}),
              ex=PENDING_TTL)
     pipe.delete(key_of(qualified, "pending"))
+    pipe.zrem(STAGED, qualified)
     pipe.execute()
 
 

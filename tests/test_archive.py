@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import auth, wait_for
+from tests.conftest import auth, ops_auth, wait_for
 
 TOPIC = [
     {"id": "zx-1", "title": "Zorblax Mining opens copper pit near Quenford",
@@ -134,3 +134,24 @@ def test_citations_hold_on_awkward_archive_text(client, worker):
         assert source["text"][start:end] == item["text"], item
     texts = " ".join(i["text"] for i in result["background"])
     assert "&amp;" not in texts and "\r" not in texts
+
+
+def test_a_staged_article_whose_index_message_was_lost_is_indexed_by_the_watchdog(app, client, worker):
+    """Staged, but its index message never reached a worker (a Redis restarted without it): the
+    scheduler finds it in the staged index and queues it again; /metrics counts it."""
+    import time
+
+    from store import archive_staging
+    from store.archive_index import qualify
+
+    r = app.extensions["archive"]
+    article = {"id": "lost-1", "title": "Harbour dredging starts", "body": "Dredging of the harbour began.",
+               "published_at": "2024-03-01T10:00:00+00:00", "tags": []}
+    archive_staging.stage_pending(r, "alice", [article])  # no index message is sent
+    r.zadd(archive_staging.STAGED, {qualify("alice", "lost-1"): time.time() - 3600})  # staged an hour ago
+    got = wait_for(lambda: (g := client.get("/v1/archive/articles/lost-1", headers=auth())).status_code == 200
+                   and g.json, timeout=60)
+    assert got["text"].startswith("Dredging of the harbour")
+    assert r.zscore(archive_staging.STAGED, qualify("alice", "lost-1")) is None  # settled once indexed
+    text = client.get("/metrics", headers=ops_auth()).get_data(as_text=True)
+    assert 'enrichment_archive_total{event="requeued"} 1.0' in text

@@ -62,6 +62,7 @@ def index_articles(ids: list[str]) -> int:
     for name, qualified_ids in by_archive.items():
         archive_index.store_many(archive, name, [docs[q] for q in qualified_ids],
                                  [staged[q].get("version") or time.time() for q in qualified_ids])
+    archive_staging.settled(archive, ids)  # indexed, failed alone, retracted or no longer staged
     if docs:
         metrics.count(redis_client(), "archive", "indexed", len(docs))
     return len(docs)
