@@ -25,7 +25,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import redis
+
+from core.settings import Settings, sentinel_hosts
 from devtools.local_redis import RedisServer, answers, free_port
+from store.connection import redis_store
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN = Path(os.environ.get("RUN_DIR", ROOT / ".run")).resolve()  # logs, the demo request, Redis's files
@@ -158,8 +162,17 @@ def environment() -> tuple[dict[str, str], str]:
     return env, key
 
 
-def local_redis(url: str) -> RedisServer | None:
-    """A redis-server of our own at `url` when nothing answers there (None: one answers)."""
+def local_redis(url: str, master: str = Settings.redis_sentinel_master) -> RedisServer | None:
+    """A redis-server of our own at `url` when nothing answers there (None: one answers). A URL
+    of sentinels is asked for its master, as the service asks it; make run starts no sentinels."""
+    if sentinel_hosts(url):
+        try:
+            redis_store(url, master, socket_connect_timeout=2, socket_timeout=2).ping()
+        except redis.RedisError as exc:
+            raise StartFailed(f"The sentinels at {url} give no master {master!r} that answers ({exc}): start "
+                              "them first, or set REDIS_SENTINEL_MASTER.") from exc
+        say(f"Redis answers at {url} (master {master!r})")
+        return None
     if answers(url):
         say(f"Redis answers at {url}")
         return None
@@ -205,7 +218,7 @@ def run() -> int:
     signal.signal(signal.SIGTERM, on_signal)
     return_code = 0
     try:
-        redis_server = local_redis(env["REDIS_URL"])
+        redis_server = local_redis(env["REDIS_URL"], env.get("REDIS_SENTINEL_MASTER", Settings.redis_sentinel_master))
         for child in (worker, api, receiver):
             child.start()
         say("Starting the worker (loads spaCy), the API and the demo receiver...")

@@ -173,3 +173,21 @@ def test_the_api_alone_stops_on_one_signal_to_its_main_process(redis_server, tmp
     finally:
         for pid in processes_with(token):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_make_run_takes_a_sentinel_url(tmp_path):
+    """REDIS_URL listing sentinels: make run asks them for the master, as the service does, instead
+    of pinging the URL as a plain Redis (which raised at start); sentinels that do not answer stop
+    it with a message that says what to start."""
+    from devtools.local_redis import free_port
+    from devtools.local_sentinel import MASTER_NAME, LocalFailoverSet
+    from devtools.run_stack import StartFailed, local_redis
+
+    failover = LocalFailoverSet(tmp_path)
+    failover.start()
+    try:
+        assert local_redis(failover.url, MASTER_NAME) is None  # it answers: nothing of ours is started
+    finally:
+        failover.stop()
+    with pytest.raises(StartFailed, match="start them first"):
+        local_redis(f"sentinel://127.0.0.1:{free_port()}/0", MASTER_NAME)
