@@ -72,6 +72,13 @@ def _optional_int(value: str | None, default: int | None) -> int | None:
         raise ConfigError(f"expected a number or 'none', got {value!r}") from exc
 
 
+def _choice(value: str | None, name: str, choices: tuple[str, ...], default: str) -> str:
+    chosen = (value or default).strip().lower()
+    if chosen not in choices:
+        raise ConfigError(f"{name}: {value!r} is not one of {', '.join(choices)}")
+    return chosen
+
+
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
@@ -137,6 +144,7 @@ class Settings:
     job_stall_seconds: int = 300
     spacy_model: str = "en_newsroom_ner"
     rate_limit: str | None = "100/second"
+    rate_limit_on_store_failure: str = "open"  # a limiter that cannot count lets requests through, or refuses
     max_queue_depth: int | None = 10_000
     max_waiting: int | None = 2  # requests that may hold a server thread for `Prefer: wait` at once
 
@@ -181,6 +189,8 @@ class Settings:
             job_stall_seconds=int(env.get("JOB_STALL_SECONDS", cls.job_stall_seconds)),
             spacy_model=env.get("SPACY_MODEL", cls.spacy_model),
             rate_limit=_rate_limit(_optional(env.get("RATE_LIMIT"), cls.rate_limit)),
+            rate_limit_on_store_failure=_choice(env.get("RATE_LIMIT_ON_STORE_FAILURE"), "RATE_LIMIT_ON_STORE_FAILURE",
+                                                ("open", "closed"), cls.rate_limit_on_store_failure),
             max_queue_depth=_optional_int(env.get("MAX_QUEUE_DEPTH"), cls.max_queue_depth),
             max_waiting=_optional_int(env.get("MAX_WAITING"), cls.max_waiting),
         )

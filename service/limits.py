@@ -5,6 +5,7 @@ a moving window, at the cost of two counters instead of a log of every request."
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 
@@ -14,6 +15,7 @@ from redis.exceptions import RedisError
 
 from core.settings import Settings
 from service.auth import PUBLIC_ENDPOINTS, client_for
+from service.metrics import count_store_error
 from store.connection import limits_uri
 
 
@@ -24,12 +26,26 @@ def client_key() -> str:
     return f"client:{client}" if client else f"addr:{request.remote_addr}"
 
 
+class _CountFailOpen(logging.Handler):
+    """Flask-Limiter logs (with its traceback) each request it let through because it could not
+    count: count those too (enrichment_store_errors_total{kind="rate_limit_failed_open"})."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("Failed to rate limit"):
+            count_store_error("rate_limit_failed_open")
+
+
 def init_app(app: Flask, settings: Settings) -> None:
+    """RATE_LIMIT_ON_STORE_FAILURE: 'open' (default) lets a request through when its count cannot be
+    kept (a full Redis still serves reads), logged and counted; 'closed' refuses it (503 or 507)."""
     if not settings.rate_limit:
         return
+    fail_open = settings.rate_limit_on_store_failure == "open"
     limiter = Limiter(client_key, app=app, storage_uri=limits_uri(settings.redis_url, settings.redis_sentinel_master),
                       default_limits=[settings.rate_limit], headers_enabled=False,
-                      key_prefix="enr:limits", swallow_errors=True, strategy="sliding-window-counter")
+                      key_prefix="enr:limits", swallow_errors=fail_open, strategy="sliding-window-counter")
+    if fail_open and not any(isinstance(h, _CountFailOpen) for h in limiter.logger.handlers):
+        limiter.logger.addHandler(_CountFailOpen())
     limiter.request_filter(lambda: request.endpoint in PUBLIC_ENDPOINTS)
     app.extensions["rate_limiter"] = limiter
 

@@ -19,7 +19,7 @@ from workers.broker import broker_call
 blp = Blueprint("metrics", __name__, description="Prometheus metrics.")
 # Store failures this process answered, by kind (service/api.py): counted in the process, since a
 # Redis that fails cannot count them.
-STORE_ERRORS: dict[str, int] = {"unavailable": 0, "out_of_memory": 0, "error": 0}
+STORE_ERRORS: dict[str, int] = {"unavailable": 0, "out_of_memory": 0, "error": 0, "rate_limit_failed_open": 0}
 
 
 def count_store_error(kind: str) -> None:

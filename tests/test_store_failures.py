@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 import redis
 
 from store import jobs
@@ -51,3 +52,26 @@ def test_another_store_error_is_a_500_that_says_so(stack):
     finally:
         r.delete(jobs.RECENT_JOBS)
     assert stack.client.post("/v1/enrichments", json=DEMO, headers=auth()).status_code == 202
+
+
+@pytest.mark.parametrize("stack", [{"RATE_LIMIT": "1000/second", "RATE_LIMIT_ON_STORE_FAILURE": "open"},
+                                   {"RATE_LIMIT": "1000/second", "RATE_LIMIT_ON_STORE_FAILURE": "closed"}],
+                         indirect=True)
+def test_the_rate_limiters_failure_mode_is_a_setting(stack):
+    """A full Redis refuses the limiter's count but still serves reads: 'open' answers the read (and
+    counts that it could not limit), 'closed' refuses it with the store's 507."""
+    mode = stack.client.application.extensions["settings"].rate_limit_on_store_failure
+    r = redis.Redis.from_url(stack.redis.url)
+    before = _store_errors(stack.client, "rate_limit_failed_open")
+    r.config_set("maxmemory-policy", "noeviction")
+    r.config_set("maxmemory", 1)
+    try:
+        response = stack.client.get("/v1/archive/stats", headers=auth())
+    finally:
+        r.config_set("maxmemory", 0)
+    if mode == "open":
+        assert response.status_code == 200, response.json
+        assert _store_errors(stack.client, "rate_limit_failed_open") == before + 1
+    else:
+        assert response.status_code == 507, response.json
+        assert _store_errors(stack.client, "rate_limit_failed_open") == before
