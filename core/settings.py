@@ -146,6 +146,7 @@ class Settings:
     rate_limit: str | None = "100/second"
     rate_limit_on_store_failure: str = "open"  # a limiter that cannot count lets requests through, or refuses
     max_queue_depth: int | None = 10_000
+    erase_keep_seconds: int = 7 * 24 * 3600  # an erased archive's export is kept this long (0: not kept)
     max_waiting: int | None = 2  # requests that may hold a server thread for `Prefer: wait` at once
 
     @classmethod
@@ -193,6 +194,7 @@ class Settings:
                                                 ("open", "closed"), cls.rate_limit_on_store_failure),
             max_queue_depth=_optional_int(env.get("MAX_QUEUE_DEPTH"), cls.max_queue_depth),
             max_waiting=_optional_int(env.get("MAX_WAITING"), cls.max_waiting),
+            erase_keep_seconds=int(env.get("ERASE_KEEP_SECONDS", cls.erase_keep_seconds)),
         )
 
     @property

@@ -34,3 +34,6 @@ class ArchiveStatsSchema(ma.Schema):
 class ErasedSchema(ma.Schema):
     archive = ma.fields.String(metadata={"description": "Whose archive was erased (the caller's)."})
     erased_keys = ma.fields.Integer(metadata={"description": "Redis keys deleted."})
+    kept_records = ma.fields.Integer(metadata={
+        "description": "Records of the export kept for an undo (POST /v1/archive/restore; GET /v1/archive/erased)."})
+    kept_until = ma.fields.String(allow_none=True, metadata={"description": "When the kept export expires."})

@@ -15,7 +15,7 @@ from schemas.article import ArchiveArticleSchema
 from service import archive_import
 from service.api import summarise
 from service.bodies import bounded_body
-from store import archive_index, archive_staging
+from store import archive_index, archive_staging, erased_exports
 
 blp = Blueprint("archive", __name__, url_prefix="/v1/archive",
                 description="Add, read and retract archive articles.")
@@ -157,8 +157,45 @@ def export_archive() -> Response:
 def erase_archive() -> dict[str, Any]:
     """Erase the client's whole archive: articles, index, retractions (confirm with your client name)
 
-    Needs `?confirm=<your client name>`; other clients' and shared archives are untouched."""
+    Needs `?confirm=<your client name>`; other clients' and shared archives are untouched. The
+    archive's export is kept first for ERASE_KEEP_SECONDS (default 7 days): POST /v1/archive/restore
+    imports it back, GET /v1/archive/erased downloads it."""
     if request.args.get("confirm") != g.client:
-        abort(400, message=f"This erases your whole archive and cannot be undone: repeat your client name, "
-                           f"DELETE /v1/archive?confirm={g.client}")
-    return {"archive": g.client, "erased_keys": archive_index.erase(current_app.extensions["archive"], g.client)}
+        abort(400, message=f"This erases your whole archive: repeat your client name, "
+                           f"DELETE /v1/archive?confirm={g.client} (its export is kept for an undo).")
+    r = current_app.extensions["archive"]
+    seconds = current_app.extensions["settings"].erase_keep_seconds
+    kept = erased_exports.keep(r, g.client, archive_index.export(r, g.client), seconds) if seconds else 0
+    left = erased_exports.expires_in(r, g.client) if kept else None
+    until = datetime.fromtimestamp(datetime.now(UTC).timestamp() + left, UTC).isoformat() if left else None
+    return {"archive": g.client, "erased_keys": archive_index.erase(r, g.client), "kept_records": kept,
+            "kept_until": until}
+
+
+def _kept_or_404() -> list[dict[str, Any]]:
+    records = list(erased_exports.kept(current_app.extensions["archive"], g.client))
+    if not records:
+        abort(404, message="No erased archive is kept for you (nothing was erased, or its export expired; "
+                           "see ERASE_KEEP_SECONDS).")
+    return records
+
+
+@blp.route("/erased", methods=["GET"])
+@blp.doc(responses={"200": {"description": "The export kept when the archive was last erased (NDJSON).",
+                            "content": {NDJSON: {"schema": {"type": "string"}}}}})
+def erased_export() -> Response:
+    """Download the export kept when your archive was last erased"""
+    records = _kept_or_404()
+    return Response("".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in records), mimetype=NDJSON)
+
+
+@blp.route("/restore", methods=["POST"])
+@blp.response(202, ImportReceiptSchema)
+def restore_archive() -> dict[str, Any]:
+    """Undo an erase: import the export kept when your archive was last erased (as an import would)"""
+    articles, retractions = validated(list(enumerate(_kept_or_404(), start=1)))
+    r = current_app.extensions["archive"]
+    articles = [a for a in articles if a["id"] not in set(archive_import.retracted(r, g.client, articles))]
+    archive_import.retract(r, g.client, retractions)
+    ids = archive_import.queue(r, current_app.extensions["celery"], g.client, articles)
+    return {"accepted": len(ids), "ids": ids, "retracted": len(retractions), "status": "indexing"}

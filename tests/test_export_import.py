@@ -66,3 +66,27 @@ def test_import_refuses_a_body_that_is_not_utf8_and_names_the_line(client, app):
     assert response.status_code == 400 and "line 2 is not UTF-8" in response.json["message"]
     assert client.get("/v1/archive/stats", headers=auth()).json["articles"] == 0
     assert not list(app.extensions["archive"].scan_iter(match="*pending*"))
+
+
+def test_an_erase_can_be_undone_within_the_kept_time(client, sample_archive):
+    ids = [str(a["id"]) for a in sample_archive]
+    assert client.delete(f"/v1/archive/articles/{ids[0]}", headers=auth()).status_code == 204
+    before = {i: _article(client, i) for i in ids[1:]}
+    assert client.post("/v1/archive/restore", headers=auth()).status_code == 404  # nothing erased yet
+
+    erased = client.delete("/v1/archive?confirm=alice", headers=auth())
+    assert erased.status_code == 200 and erased.json["kept_records"] == len(ids) and erased.json["kept_until"]
+    kept = [json.loads(line) for line in client.get("/v1/archive/erased", headers=auth()).get_data(as_text=True)
+            .splitlines()]
+    assert {"id": ids[0], "retracted": True} in kept and len(kept) == len(ids)
+    again = client.delete("/v1/archive?confirm=alice", headers=auth())  # erasing the empty archive...
+    assert again.json["kept_records"] == 0
+    assert client.get("/v1/archive/erased", headers=auth()).status_code == 200  # ...keeps the first copy
+
+    restored = client.post("/v1/archive/restore", headers=auth())
+    assert restored.status_code == 202 and restored.json["accepted"] == len(ids) - 1
+    for i in ids[1:]:
+        wait_for(lambda i=i: client.get(f"/v1/archive/articles/{i}", headers=auth()).status_code == 200)
+    assert {i: _article(client, i) for i in ids[1:]} == before
+    assert client.get(f"/v1/archive/articles/{ids[0]}", headers=auth()).status_code == 404  # still retracted
+    assert client.get("/v1/archive/erased", headers={"Authorization": "Bearer key-bob-456"}).status_code == 404
