@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import redis
 
-from core.settings import Settings, sentinel_hosts
+from core.settings import DEFAULT_SENTINEL_MASTER, sentinel_hosts
 from devtools.local_redis import RedisServer, answers, free_port
 from store.connection import redis_store
 
@@ -162,7 +162,7 @@ def environment() -> tuple[dict[str, str], str]:
     return env, key
 
 
-def local_redis(url: str, master: str = Settings.redis_sentinel_master) -> RedisServer | None:
+def local_redis(url: str, master: str = DEFAULT_SENTINEL_MASTER) -> RedisServer | None:
     """A redis-server of our own at `url` when nothing answers there (None: one answers). A URL
     of sentinels is asked for its master, as the service asks it; make run starts no sentinels."""
     if sentinel_hosts(url):
@@ -218,7 +218,7 @@ def run() -> int:
     signal.signal(signal.SIGTERM, on_signal)
     return_code = 0
     try:
-        redis_server = local_redis(env["REDIS_URL"], env.get("REDIS_SENTINEL_MASTER", Settings.redis_sentinel_master))
+        redis_server = local_redis(env["REDIS_URL"], env.get("REDIS_SENTINEL_MASTER", DEFAULT_SENTINEL_MASTER))
         for child in (worker, api, receiver):
             child.start()
         say("Starting the worker (loads spaCy), the API and the demo receiver...")

@@ -17,7 +17,8 @@ from workers.celery_app import create_celery
 
 def create_app(config: Mapping[str, str] | None = None) -> Flask:
     """Build the app from the environment, overridden by `config` (same variable names)."""
-    settings = Settings.from_env({**os.environ, **(config or {})})
+    env = {**os.environ, **(config or {})}
+    settings = Settings.from_env(env)
     check_secrets(settings)
     if not settings.api_keys and not settings.auth_disabled:
         raise ConfigError("No API keys: set API_KEYS=client:key[,client:key] "
@@ -32,6 +33,8 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=settings.max_import_bytes,
     )
     app.extensions["settings"] = settings
+    for misspelt in Settings.unknown(env):  # a misspelt setting is not silently ignored
+        app.logger.warning(misspelt)
     app.extensions["redis"] = redis_store(settings.redis_url, settings.redis_sentinel_master, socket_timeout=5,
                                           socket_connect_timeout=2)
     app.extensions["archive"] = archive_store(settings.archive_url, settings.archive_cluster,

@@ -13,14 +13,18 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from core.settings import Settings
+
 LOG_CONFIG = Path(__file__).with_name("log_config.json")
 
 
 def granian_argv(env: Mapping[str, str]) -> list[str]:
+    """Granian's command line from the settings (checked: a bad PORT stops here, named)."""
+    s = Settings.from_env(env)
     return [sys.executable, "-m", "granian", "--interface", "wsgi",
-            "--host", env.get("HOST", "127.0.0.1"), "--port", env.get("PORT", "8000"),
-            "--workers", env.get("WEB_CONCURRENCY", "4"), "--blocking-threads", env.get("WEB_THREADS", "1"),
-            "--respawn-failed-workers", "--workers-kill-timeout", env.get("WORKERS_KILL_TIMEOUT", "5"),
+            "--host", s.host, "--port", str(s.port), "--workers", str(s.web_concurrency),
+            "--blocking-threads", str(s.web_threads), "--respawn-failed-workers",
+            "--workers-kill-timeout", str(s.workers_kill_timeout),
             "--log-config", str(LOG_CONFIG), "service.wsgi:app"]
 
 

@@ -5,10 +5,9 @@
 
 from __future__ import annotations
 
-import os
-
 from core import logs
+from core.settings import Settings
 from service import create_app
 
-logs.configure("api", os.environ.get("LOG_LEVEL", "INFO").upper())
+logs.configure("api", Settings.from_env().log_level)
 app = create_app()

@@ -7,7 +7,7 @@ from functools import lru_cache
 import redis
 from celery import current_app
 
-from core.settings import Settings
+from core.settings import DEFAULT_SENTINEL_MASTER, Settings
 from store.connection import archive_store, redis_store
 
 
@@ -17,7 +17,7 @@ def settings() -> Settings:
 
 
 @lru_cache(maxsize=4)
-def redis_for(url: str, master: str = Settings.redis_sentinel_master) -> redis.Redis:
+def redis_for(url: str, master: str = DEFAULT_SENTINEL_MASTER) -> redis.Redis:
     return redis_store(url, master, health_check_interval=30, socket_timeout=10)
 
 

@@ -5,7 +5,7 @@ Logging is ours, not Celery's: JSON lines with the job id of the task being run 
 
 from __future__ import annotations
 
-import os
+import logging
 from typing import Any
 
 from celery.signals import setup_logging, task_postrun, task_prerun
@@ -15,9 +15,11 @@ from core.settings import Settings
 from delivery.webhook import check_secrets
 from workers.celery_app import create_celery
 
-LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+SETTINGS = Settings.from_env()  # Celery's CLI imports this module to find its app
+LOG_LEVEL = SETTINGS.log_level
 logs.configure("worker", LOG_LEVEL)  # before Celery's first line
-SETTINGS = Settings.from_env()
+for _misspelt in Settings.unknown():
+    logging.getLogger(__name__).warning(_misspelt)
 check_secrets(SETTINGS)  # a secret that cannot sign stops the worker here, not at every delivery
 celery = create_celery(SETTINGS)
 
