@@ -50,7 +50,8 @@ def definition_docs() -> list[Labelled]:
 
 def embeddings(docs: list[Labelled], cache: Path = CACHE) -> np.ndarray:
     """Each document's embedding, as the service computes it (kept in `cache` by text)."""
-    keys = [hashlib.sha1(encoder.article_text(d.title, d.text).encode()).hexdigest() for d in docs]
+    keys = [hashlib.sha1(f"{encoder.ARTICLE_TOKENS}\n{encoder.article_text(d.title, d.text)}".encode()).hexdigest()
+            for d in docs]
     known: dict[str, np.ndarray] = {}
     if cache.exists():
         with np.load(cache) as stored:
