@@ -20,6 +20,7 @@ replay of an older version from overwriting a newer one.
 
 from __future__ import annotations
 
+import math
 import re
 import time
 import uuid
@@ -256,9 +257,16 @@ def ids(r: redis.Redis, archive: str) -> list[str]:
 
 # Document frequencies change slowly: each process keeps those it read for a minute, which saves
 # most of a lookup's reads. Entries are keyed by the archive's generation (a random id made when
-# its first article is stored), so an archive erased and filled again is never read from the cache.
+# its first article is stored), so an archive erased and filled again is never read from the cache,
+# and by its size to within a fifth (size_band), so a backfill that grows it is read afresh at once:
+# counts read from ten articles must not weigh the words of five thousand.
 DF_TTL = 60.0
-_df_cache: dict[tuple[int, str, bytes, str], tuple[int, float]] = {}
+_df_cache: dict[tuple[int, str, bytes, int, str], tuple[int, float]] = {}
+
+
+def size_band(size: int) -> int:
+    """Sizes in one band differ by less than about a fifth (4 bands per doubling)."""
+    return int(4 * math.log2(size + 1))
 
 
 def generations(r: redis.Redis, archives: list[str]) -> list[bytes]:
@@ -269,15 +277,17 @@ def generations(r: redis.Redis, archives: list[str]) -> list[bytes]:
     return [g or b"" for g in pipe.execute()] if archives else []
 
 
-def document_frequencies(r: redis.Redis, archives: list[str], feats: list[str], fresh: bool = False) -> dict[str, int]:
+def document_frequencies(r: redis.Redis, archives: list[str], feats: list[str], fresh: bool = False,
+                         size: int = 0) -> dict[str, int]:
     """How many articles of these archives (together) carry each feature (for those not read in
-    the last DF_TTL seconds, or all if `fresh`: one HMGET per frequency shard)."""
-    now, client = time.monotonic(), id(r)
+    the last DF_TTL seconds at about this `size` of the archives, or all if `fresh`: one HMGET per
+    frequency shard)."""
+    now, client, band = time.monotonic(), id(r), size_band(size)
     out: dict[str, int] = dict.fromkeys(feats, 0)
     missing: dict[tuple[str, bytes, str], list[str]] = defaultdict(list)  # (archive, generation, shard key)
     for archive, generation in zip(archives, generations(r, archives), strict=True):
         for feature in feats:
-            hit = _df_cache.get((client, archive, generation, feature))
+            hit = _df_cache.get((client, archive, generation, band, feature))
             if generation and hit and not fresh and now - hit[1] < DF_TTL:
                 out[feature] += hit[0]
             else:
@@ -294,7 +304,7 @@ def document_frequencies(r: redis.Redis, archives: list[str], feats: list[str], 
             value = int(count or 0)
             out[feature] += value
             if value > 0 and generation:
-                _df_cache[(client, archive, generation, feature)] = (value, now)
+                _df_cache[(client, archive, generation, band, feature)] = (value, now)
     return out
 
 

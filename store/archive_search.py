@@ -40,9 +40,9 @@ class Frequencies:
         """How many articles (not copies) carry each of these features. A copy's features are
         counted afresh: a count cached before the copy was archived, less the copy, would be short."""
         if not self.left_out:
-            return index.document_frequencies(self.r, self.archives, feats)
+            return index.document_frequencies(self.r, self.archives, feats, size=self.n)
         carried = {f for copy in self.left_out for f in copy}
-        df = index.document_frequencies(self.r, self.archives, [f for f in feats if f not in carried])
+        df = index.document_frequencies(self.r, self.archives, [f for f in feats if f not in carried], size=self.n)
         df.update(index.document_frequencies(self.r, self.archives, [f for f in feats if f in carried], fresh=True))
         for copy in self.left_out:
             for feature in copy.keys() & df.keys():

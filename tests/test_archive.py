@@ -155,3 +155,25 @@ def test_a_staged_article_whose_index_message_was_lost_is_indexed_by_the_watchdo
     assert r.zscore(archive_staging.STAGED, qualify("alice", "lost-1")) is None  # settled once indexed
     text = client.get("/metrics", headers=ops_auth()).get_data(as_text=True)
     assert 'enrichment_archive_total{event="requeued"} 1.0' in text
+
+
+def test_frequencies_are_read_afresh_once_the_archive_grows(app):
+    """A worker keeps document frequencies for a minute; an archive that grows past a fifth of its
+    size (a backfill) is read afresh at once, or ten articles' counts would weigh five thousand's."""
+    from store import archive_index
+
+    r = app.extensions["archive"]
+
+    def doc(i: int) -> dict:
+        return {"id": f"f{i}", "title": "Dock strike", "published_at": "2024-03-01T10:00:00+00:00",
+                "ts": 1709287200.0, "text": "Dockworkers went on strike.", "sentences": [],
+                "features": {"t:strike": 1.0, f"t:word{i}": 1.0}}
+
+    def strike_count() -> int:
+        size = archive_index.size(r, "growing")
+        return archive_index.document_frequencies(r, ["growing"], ["t:strike"], size=size)["t:strike"]
+
+    archive_index.store_many(r, "growing", [doc(0)])
+    assert strike_count() == 1
+    archive_index.store_many(r, "growing", [doc(i) for i in range(1, 40)])
+    assert strike_count() == 40  # within the minute, but the archive is forty times the size
