@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 
 import redis
@@ -91,6 +95,7 @@ class RedisCollector:
     "content": {"text/plain": {"schema": {"type": "string"}}}}})
 def prometheus() -> Response:
     """Prometheus metrics"""
+    _pending().flush(current_app.extensions["redis"])  # this process's latest counts first
     registry = CollectorRegistry()
     registry.register(RedisCollector(current_app.extensions["redis"],  # type: ignore[arg-type]
                                      current_app.extensions["archive"]))
@@ -101,17 +106,59 @@ def start_timer() -> None:
     g.started = time.perf_counter()
 
 
+class _Pending:
+    """An app's request counts and accept times in this process, written to Redis once a second by a thread
+    (one pipeline a second, not a round trip per request); /metrics writes them out first."""
+
+    FLUSH_SECONDS = 1.0
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.counts: Counter[str] = Counter()
+        self.accept_ms: list[float] = []
+        self.pid = 0
+
+    def add(self, label: str, accept_ms: float | None, r: redis.Redis) -> None:
+        with self.lock:
+            self.counts[label] += 1
+            if accept_ms is not None:
+                self.accept_ms.append(accept_ms)
+            if self.pid != os.getpid():  # first request in this process (a server forks its workers)
+                self.pid = os.getpid()
+                threading.Thread(target=self._loop, args=(r,), name="metrics-flush", daemon=True).start()
+
+    def flush(self, r: redis.Redis) -> None:
+        with self.lock:
+            counts, accept_ms = self.counts, self.accept_ms
+            self.counts, self.accept_ms = Counter(), []
+        if not counts and not accept_ms:
+            return
+        try:
+            pipe = r.pipeline(transaction=False)
+            for label, n in counts.items():
+                metrics.count(pipe, "http", label, n)
+            metrics.observe_many(pipe, "accept", accept_ms)
+            pipe.execute()
+        except redis.RedisError as exc:  # as before: a count Redis cannot take is dropped, said
+            logging.getLogger(__name__).warning("metrics not recorded: %s", exc)
+
+    def _loop(self, r: redis.Redis) -> None:
+        while True:
+            time.sleep(self.FLUSH_SECONDS)
+            self.flush(r)
+
+
+def _pending() -> _Pending:
+    """The app's own (an app per process in service; tests make many)."""
+    return current_app.extensions.setdefault("metrics_pending", _Pending())  # type: ignore[no-any-return]
+
+
 def record_request(response: Response) -> Response:
-    """after_request hook: count the request; time accepted enrichments."""
+    """after_request hook: count the request; time accepted enrichments (kept for the next flush)."""
     rule = request.url_rule.rule if request.url_rule else "unmatched"
     if rule == "/metrics":
         return response
-    try:
-        pipe = current_app.extensions["redis"].pipeline(transaction=False)
-        metrics.count(pipe, "http", f"{request.method} {rule} {response.status_code}")
-        if request.endpoint == "enrichments.create" and response.status_code in (200, 202):
-            metrics.observe(pipe, "accept", (time.perf_counter() - g.get("started", time.perf_counter())) * 1000)
-        pipe.execute()
-    except redis.RedisError as exc:
-        current_app.logger.warning("metrics not recorded: %s", exc)
+    accepted = request.endpoint == "enrichments.create" and response.status_code in (200, 202)
+    accept_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000 if accepted else None
+    _pending().add(f"{request.method} {rule} {response.status_code}", accept_ms, current_app.extensions["redis"])
     return response

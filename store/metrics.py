@@ -48,6 +48,21 @@ def observe(r: redis.Redis | redis.client.Pipeline, name: str, ms: float) -> Non
     r.hincrby(key, "count", 1)
 
 
+def observe_many(r: redis.Redis | redis.client.Pipeline, name: str, values: list[float]) -> None:
+    """Add many observations (milliseconds) to a histogram in a few commands: bucket counts added up first."""
+    if not values:
+        return
+    buckets: dict[str, int] = {}
+    for ms in values:
+        bucket = next((str(b) for b in MS_BUCKETS if ms <= b), "+Inf")
+        buckets[bucket] = buckets.get(bucket, 0) + 1
+    key = METRICS + "hist:" + name
+    for bucket, n in buckets.items():
+        r.hincrby(key, bucket, n)
+    r.hincrbyfloat(key, "sum", sum(values))
+    r.hincrby(key, "count", len(values))
+
+
 def read_counts(r: redis.Redis, name: str) -> dict[str, float]:
     return {k.decode(): float(v) for k, v in r.hgetall(METRICS + name).items()}
 
