@@ -88,17 +88,6 @@ def _optional_int(value: str | None, default: int | None) -> int | None:
         raise ConfigError(f"expected a number or 'none', got {value!r}") from exc
 
 
-def _choice(value: str | None, name: str, choices: tuple[str, ...], default: str) -> str:
-    chosen = (value or default).strip().lower()
-    if chosen not in choices:
-        raise ConfigError(f"{name}: {value!r} is not one of {', '.join(choices)}")
-    return chosen
-
-
-def _flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
-
-
 def _delays(raw: str) -> tuple[float, ...]:
     try:
         delays = tuple(float(p) for p in raw.split(",") if p.strip())

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import redis
 
-from core.settings import DEFAULT_SENTINEL_MASTER, sentinel_hosts
+from core.settings import DEFAULT_SENTINEL_MASTER, Settings, sentinel_hosts
 from devtools.local_redis import RedisServer, answers, free_port
 from store.connection import redis_store
 
@@ -185,17 +185,18 @@ def local_redis(url: str, master: str = DEFAULT_SENTINEL_MASTER) -> RedisServer 
     return server
 
 
-def demo_archive(env: dict[str, str]) -> tuple[str, str, str]:
+def demo_archive(settings: Settings) -> tuple[str, str, str]:
     """(path, format, limit) of the demo archive; path 'none' loads nothing."""
-    path = env.get("DEMO_ARCHIVE") or str(REUTERS if REUTERS.exists() else SAMPLE)
+    path = settings.demo_archive or str(REUTERS if REUTERS.exists() else SAMPLE)
     fmt = "reuters" if "reuters" in path else "gva" if "gva" in path else "article"
-    return path, fmt, env.get("DEMO_ARCHIVE_LIMIT", "2000")
+    return path, fmt, str(settings.demo_archive_limit)
 
 
 def run() -> int:
     RUN.mkdir(exist_ok=True)
     env, key = environment()
-    url = f"http://127.0.0.1:{env['PORT']}"
+    settings = Settings.from_env(env)  # checked here: a malformed setting stops make run, named
+    url = f"http://127.0.0.1:{settings.port}"
     python = sys.executable
     asked = int(env.get("RECEIVER_PORT", "8001"))
     receiver_port = asked
@@ -204,7 +205,7 @@ def run() -> int:
         say(f"Port {asked} is taken: the demo receiver listens on {receiver_port} instead.")
     worker = Child("worker", ["chrt", "--idle", "0", python, "-m", "celery", "-q", "-A", "workers.worker",
                               "worker", "-Q", "deliver,finish,enrich,index",
-                              "-c", env.get("WORKER_CONCURRENCY", "2"), "--loglevel", env.get("LOG_LEVEL", "INFO")],
+                              "-c", str(settings.worker_concurrency), "--loglevel", settings.log_level],
                    env, RUN / "worker.log")
     api = Child("api", [python, "-m", "service.serve"], env, RUN / "api.log")
     receiver = Child("receiver", [python, "scripts/demo_receiver.py", str(receiver_port)], env, None)
@@ -218,14 +219,14 @@ def run() -> int:
     signal.signal(signal.SIGTERM, on_signal)
     return_code = 0
     try:
-        redis_server = local_redis(env["REDIS_URL"], env.get("REDIS_SENTINEL_MASTER", DEFAULT_SENTINEL_MASTER))
+        redis_server = local_redis(settings.redis_url, settings.redis_sentinel_master)
         for child in (worker, api, receiver):
             child.start()
         say("Starting the worker (loads spaCy), the API and the demo receiver...")
         wait_until("the API", lambda: http_ok(url + "/healthz"), children)
         wait_until("the demo receiver", lambda: port_taken(receiver_port), children)
         wait_until("the worker", lambda: http_ok(url + "/readyz"), children)
-        path, fmt, limit = demo_archive(env)
+        path, fmt, limit = demo_archive(settings)
         if path != "none":
             say(f"Loading the demo archive {path} (at most {limit} articles)...")
             demo_client = env["API_KEYS"].split(",")[0].partition(":")[0]  # the demo key's own archive

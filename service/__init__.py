@@ -50,9 +50,8 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     for blueprint in (enrichments.blp, archive.blp, ops.blp, metrics.blp):
         api.register_blueprint(blueprint)
     limits.init_app(app, settings)
-    app.before_request(metrics.start_timer)
+    metrics.init_app(app)
     app.before_request(auth.require_client)
-    app.after_request(metrics.record_request)
     access_log.init_app(app)
     # Interactive docs from the package's own copy of Swagger UI (no CDN: works offline).
     app.register_blueprint(get_swaggerui_blueprint("/docs", "/openapi.json", blueprint_name="docs",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import marshmallow as ma
@@ -15,7 +15,7 @@ from schemas.article import ArchiveArticleSchema
 from service import archive_import
 from service.api import summarise
 from service.bodies import bounded_body
-from store import archive_index, archive_staging, erased_exports
+from store import archive_bulk, archive_index, archive_staging, erased_exports
 
 blp = Blueprint("archive", __name__, url_prefix="/v1/archive",
                 description="Add, read and retract archive articles.")
@@ -84,11 +84,16 @@ def add_articles() -> dict[str, Any]:
     if not records:
         abort(422, message="No articles in the body.")
     articles, retractions = validated(records)
-    r = current_app.extensions["archive"]
-    retracted = archive_import.retracted(r, g.client, articles)
+    retracted = archive_import.retracted(current_app.extensions["archive"], g.client, articles)
     if retracted:
         abort(409, message="These articles were retracted and cannot be re-imported: "
                            + ", ".join(retracted[:20]), errors={"id": retracted[:20]})
+    return _imported(articles, retractions)
+
+
+def _imported(articles: list[dict[str, Any]], retractions: list[str]) -> dict[str, Any]:
+    """Retract and queue what an import brought (none of the articles retracted); the receipt."""
+    r = current_app.extensions["archive"]
     archive_import.retract(r, g.client, retractions)
     ids = archive_import.queue(r, current_app.extensions["celery"], g.client, articles)
     return {"accepted": len(ids), "ids": ids, "retracted": len(retractions), "status": "indexing"}
@@ -148,7 +153,7 @@ def stats() -> dict[str, int]:
 def export_archive() -> Response:
     """Export the client's own archive as NDJSON (what it can import again)"""
     r = current_app.extensions["archive"]
-    lines = (json.dumps(doc, ensure_ascii=False) + "\n" for doc in archive_index.export(r, g.client))
+    lines = (json.dumps(doc, ensure_ascii=False) + "\n" for doc in archive_bulk.export(r, g.client))
     return Response(stream_with_context(lines), mimetype=NDJSON)
 
 
@@ -165,10 +170,10 @@ def erase_archive() -> dict[str, Any]:
                            f"DELETE /v1/archive?confirm={g.client} (its export is kept for an undo).")
     r = current_app.extensions["archive"]
     seconds = current_app.extensions["settings"].erase_keep_seconds
-    kept = erased_exports.keep(r, g.client, archive_index.export(r, g.client), seconds) if seconds else 0
+    kept = erased_exports.keep(r, g.client, archive_bulk.export(r, g.client), seconds) if seconds else 0
     left = erased_exports.expires_in(r, g.client) if kept else None
-    until = datetime.fromtimestamp(datetime.now(UTC).timestamp() + left, UTC).isoformat() if left else None
-    return {"archive": g.client, "erased_keys": archive_index.erase(r, g.client), "kept_records": kept,
+    until = (datetime.now(UTC) + timedelta(seconds=left)).isoformat() if left else None
+    return {"archive": g.client, "erased_keys": archive_bulk.erase(r, g.client), "kept_records": kept,
             "kept_until": until}
 
 
@@ -194,8 +199,5 @@ def erased_export() -> Response:
 def restore_archive() -> dict[str, Any]:
     """Undo an erase: import the export kept when your archive was last erased (as an import would)"""
     articles, retractions = validated(list(enumerate(_kept_or_404(), start=1)))
-    r = current_app.extensions["archive"]
-    articles = [a for a in articles if a["id"] not in set(archive_import.retracted(r, g.client, articles))]
-    archive_import.retract(r, g.client, retractions)
-    ids = archive_import.queue(r, current_app.extensions["celery"], g.client, articles)
-    return {"accepted": len(ids), "ids": ids, "retracted": len(retractions), "status": "indexing"}
+    gone = set(archive_import.retracted(current_app.extensions["archive"], g.client, articles))  # since the erase
+    return _imported([a for a in articles if a["id"] not in gone], retractions)

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 import redis
-from flask import Response, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_smorest import Blueprint
 from kombu.exceptions import OperationalError
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
@@ -148,9 +148,16 @@ class _Pending:
             self.flush(r)
 
 
+def init_app(app: Flask) -> None:
+    """Time and count every request; the counts wait in the app's own _Pending (an app per process
+    in the service; tests make many)."""
+    app.extensions["metrics_pending"] = _Pending()
+    app.before_request(start_timer)
+    app.after_request(record_request)
+
+
 def _pending() -> _Pending:
-    """The app's own (an app per process in service; tests make many)."""
-    return current_app.extensions.setdefault("metrics_pending", _Pending())  # type: ignore[no-any-return]
+    return current_app.extensions["metrics_pending"]  # type: ignore[no-any-return]
 
 
 def record_request(response: Response) -> Response:

@@ -17,12 +17,15 @@ def count(r: redis.Redis | redis.client.Pipeline, name: str, label: str, by: int
     r.hincrby(METRICS + name, label, by)
 
 
-def count_job(r: redis.Redis | redis.client.Pipeline, outcome: str, now: float | None = None) -> None:
-    """A job finished: the lifetime counter, and this minute's (the ops view's last hour)."""
-    count(r, "jobs", outcome)
+def count_job(r: redis.Redis, outcome: str, now: float | None = None) -> None:
+    """A job finished: the lifetime counter, and this minute's (the ops view's last hour), in one
+    round trip."""
     minute = METRICS + f"jobs_minute:{int((now or time.time()) // 60)}"
-    r.hincrby(minute, outcome, 1)
-    r.expire(minute, 2 * 3600)
+    pipe = r.pipeline(transaction=False)
+    count(pipe, "jobs", outcome)
+    pipe.hincrby(minute, outcome, 1)
+    pipe.expire(minute, 2 * 3600)
+    pipe.execute()
 
 
 def jobs_last_hour(r: redis.Redis, now: float | None = None) -> dict[str, int]:
@@ -41,11 +44,7 @@ def jobs_last_hour(r: redis.Redis, now: float | None = None) -> dict[str, int]:
 
 def observe(r: redis.Redis | redis.client.Pipeline, name: str, ms: float) -> None:
     """Add one observation (milliseconds) to a histogram."""
-    bucket = next((str(b) for b in MS_BUCKETS if ms <= b), "+Inf")
-    key = METRICS + "hist:" + name
-    r.hincrby(key, bucket, 1)
-    r.hincrbyfloat(key, "sum", ms)
-    r.hincrby(key, "count", 1)
+    observe_many(r, name, [ms])
 
 
 def observe_many(r: redis.Redis | redis.client.Pipeline, name: str, values: list[float]) -> None:

@@ -14,7 +14,7 @@ from core.settings import Settings
 from devtools.local_cluster import LocalCluster
 from devtools.local_redis import RedisServer
 from service import create_app
-from store import archive_index
+from store import archive_bulk, archive_index
 from store.connection import archive_store
 from tests.conftest import ROOT, SAMPLE_ARCHIVE, Worker, auth, wait_for
 from workers.celery_app import create_celery
@@ -115,4 +115,4 @@ def test_an_interrupted_index_write_replays_to_the_same_state(cluster):  # type:
     assert archive_index.delete(r, "replay", "v1") and not archive_index.delete(r, "replay", "v1")
     assert not archive_index.store(r, "replay", newer, version=3.0)  # retracted: never indexed again
     assert r.zcard(archive_index.key("replay", "post", "e:ORG:acme")) == 0  # its postings are gone
-    archive_index.erase(r, "replay")
+    archive_bulk.erase(r, "replay")
