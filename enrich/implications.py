@@ -1,15 +1,17 @@
-"""Implications: what the story means, one item per category that has evidence.
+"""Implications: what the story means, over as many categories as have evidence.
 
-Candidates are the article's sentences and the archive sentences that background chose. A trained
+Candidates are the article's sentences, the archive sentences that background chose, and the other
+sentences of the story's closest archive sources (what earlier coverage said may follow). A trained
 classifier (enrich/categories.py) says what each is about, if anything; another
 (enrich/consequence.py) keeps those that state a consequence; each becomes a short
 statement with its attribution (enrich/statements.py), built only from its evidence sentence, which
-it cites. No two items share evidence or text; a category without a consequence is left out.
+it cites. No two items share evidence or text; a category without a consequence is left out; every
+category with one is served before any gets a second (at most PER_CATEGORY).
 """
 
 from __future__ import annotations
 
-import re
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -19,12 +21,12 @@ from enrich.statements import statement
 THRESHOLD = 0.5  # the classifier's probability above which a sentence states a consequence
 ARCHIVE_WEIGHT = 0.9  # an archive sentence's confidence: it speaks of the story, not of this article
 MIN_CHARS, MAX_CHARS = 30, 600
-ARTICLE_READS, ARCHIVE_READS = 3, 2  # per category: the sentences most about it that the classifier reads
+PER_CATEGORY = 2
+ARTICLE_READS, ARCHIVE_READS = 3, 3  # per category: the sentences most about it that the classifier reads
 # A consequence still to come (a forecast, plan, risk or warning) is what "implications" asks for;
-# among the classifier's sentences these rank first (by a quarter), ahead of effects already reported.
-LOOKS_AHEAD = re.compile(r"\b(will|would|could|may|might|expect\w*|plan\w*|warn\w*|threat\w*|risk\w*|"
-                         r"likely|forecast\w*|predict\w*|fear\w*|intend\w*|aim\w*|seek\w*)\b", re.IGNORECASE)
-AHEAD_BONUS = 1.25
+# among the consequences, one the model reads as looking ahead ranks up to a quarter higher than
+# an effect already reported.
+AHEAD_BONUS = 0.25
 
 
 def candidates(text: str, sentences: list[list[int]],
@@ -69,15 +71,18 @@ def _precedent(item: dict[str, Any], choices: list[tuple[float, str, int]], foun
 
 def implications(text: str, sentences: list[list[int]], limit: int,
                  archive: list[dict[str, Any]] | None = None,
-                 score: Callable[[list[str]], list[float]] = consequence.scores) -> list[dict[str, Any]]:
-    """One item per evidenced category, strongest first; each evidence sentence used once. An item
-    drawn from the article gets a `precedent` when a dated archive sentence (`archive` items with a
-    `date`) states a consequence of the same kind. `score` gives each sentence's probability of
-    stating a consequence (the trained classifier)."""
+                 read: Callable[[list[str]], list[tuple[float, float]]] = consequence.read
+                 ) -> list[dict[str, Any]]:
+    """Items by category, strongest first, every category with evidence before any gets a second;
+    each evidence sentence used once. An item drawn from the article gets a `precedent` when a
+    dated archive sentence (`archive` items with a `date`) states a consequence of the same kind.
+    `read` gives each sentence's probabilities of stating a cause and effect and of looking ahead
+    (the trained model, enrich/consequence.py)."""
     found = most_about_each_category(candidates(text, sentences, archive or []))
-    probabilities = score([c["text"] for c, _ in found])
+    heads = read([c["text"] for c, _ in found])
     choices = []  # (strength, category, candidate index)
-    for index, ((candidate, about), p) in enumerate(zip(found, probabilities, strict=True)):
+    for index, ((candidate, about), (causal, ahead)) in enumerate(zip(found, heads, strict=True)):
+        p = max(causal, ahead)
         if p < THRESHOLD:
             continue
         weight = p * (1.0 if candidate["source"] == "article" else ARCHIVE_WEIGHT)
@@ -85,22 +90,22 @@ def implications(text: str, sentences: list[list[int]], limit: int,
             choices.append((weight * (0.5 + 0.5 * p_category), category, index))
     # The article's own consequences first; the archive's fill categories the article leaves empty
     # (and serve as precedents).
-    ahead = [AHEAD_BONUS if LOOKS_AHEAD.search(c["text"]) else 1.0 for c, _ in found]
-    choices.sort(key=lambda c: (found[c[2]][0]["source"] != "article", -c[0] * ahead[c[2]], c[1], c[2]))
-    items, used, said, covered = [], set(), set(), set()
-    for strength, category, index in choices:
-        if category in covered or index in used:
-            continue
-        evidence = found[index][0]
-        claim = statement(evidence["text"])
-        if claim.lower() in said:
-            continue
-        used.add(index)
-        said.add(claim.lower())
-        covered.add(category)
-        items.append({"category": category, "label": categories.LABELS[category], "text": claim,
-                      "confidence": round(strength, 2), "evidence": [evidence]})
-    items = items[:limit]
+    bonus = [1.0 + AHEAD_BONUS * ahead for _, ahead in heads]
+    choices.sort(key=lambda c: (found[c[2]][0]["source"] != "article", -c[0] * bonus[c[2]], c[1], c[2]))
+    items, used, said, per_category = [], set(), set(), Counter()
+    for round_ in range(PER_CATEGORY):  # one item per category first, then a second where there is one
+        for strength, category, index in choices:
+            if len(items) == limit or per_category[category] > round_ or index in used:
+                continue
+            evidence = found[index][0]
+            claim = statement(evidence["text"])
+            if claim.lower() in said:
+                continue
+            used.add(index)
+            said.add(claim.lower())
+            per_category[category] += 1
+            items.append({"category": category, "label": categories.LABELS[category], "text": claim,
+                          "confidence": round(strength, 2), "evidence": [evidence]})
     dates = {(a["archive_id"], *a["span"]): a["date"] for a in archive or [] if a.get("date")}
     for item in items:
         if item["evidence"][0]["source"] == "article":
@@ -111,12 +116,17 @@ def implications(text: str, sentences: list[list[int]], limit: int,
 
 
 def implications_and_key_points(prepared: dict[str, Any], background: list[dict[str, Any]],
-                                limit: int) -> dict[str, Any]:
-    """The stage's output: implications from the article and the background's archive sentences,
-    and key points that never repeat an implication's evidence."""
+                                limit: int, story: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The stage's output: implications from the article, the background's archive sentences and
+    the story's other archive sentences (`story`: enrich/background.story_sentences), and key points
+    that never repeat an implication's evidence."""
     text, sentences = prepared["text"], prepared["sentences"]
     archive = [{"archive_id": b["source"]["archive_id"], "span": b["source"]["span"], "text": b["text"],
                 "date": b["date"]} for b in background]
+    chosen = {(a["archive_id"], *a["span"]) for a in archive}
+    # A story sentence is dated by its article's publication only: no precedent is dated that way.
+    archive += [{k: s[k] for k in ("archive_id", "span", "text")} for s in story or []
+                if (s["archive_id"], *s["span"]) not in chosen]
     items = implications(text, sentences, limit, archive)
     taken = frozenset(tuple(e["span"]) for i in items for e in i["evidence"] if e["source"] == "article")
     return {"implications": items,

@@ -91,6 +91,8 @@ def label_map_for(nlp: Language, mode: str) -> dict[str, str]:
         return IDENTITY
     if mode == "ontonotes":
         return ONTONOTES_TO_CONLL
+    if "encoder_entities" in nlp.pipe_names:  # enrich/nlp.py's encoder tagger: CoNLL's labels
+        return IDENTITY
     labels = set()
     for name in ner_components(nlp):
         if name not in EMBEDDERS:

@@ -7,7 +7,12 @@ What comes out:
   accepted through the API, the articles posted again, and what came back (rejected ids that
   reappear, accepted ones kept, kept first; recall after feedback);
 - citations: for every background item, also-read link and archive evidence of every result, the
-  quoted text equals `GET /v1/archive/articles/{id}`'s `text[span[0]:span[1]]`.
+  quoted text equals `GET /v1/archive/articles/{id}`'s `text[span[0]:span[1]]`;
+- names on CoNLL-2003 valid documents posted as articles;
+- implications: the share labelled causal of the evidence they cite in the Causal News held-out
+  stories posted as articles; their categories against the story's domain on gva_news, Reuters
+  and the four Timeline17 stories (which the category classifier never trained on); the example
+  article against a small archive of its story, in a newsroom of its own.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import random
 import secrets
 import subprocess
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -27,9 +33,11 @@ import requests
 
 from devtools.stack import ROOT, VENV_BIN, Stack
 from enrich.prepare import epoch
-from evaluation import category_domains, conll_ner, gva_also_read, topic_labels
+from evaluation import category_domains, causal_news, conll_ner, gva_also_read, topic_labels
 from evaluation.baselines import TfidfRanker
+from evaluation.example_article import raw_article
 from evaluation.metrics import summarise
+from evaluation.ptb import detokenise
 from service.archive_formats import from_reuters
 
 QUERIES = 120
@@ -209,6 +217,81 @@ def implication_domains(results: list[dict[str, Any]], domain: str) -> dict[str,
             "by_category": dict(Counter(i["category"] for i in items))}
 
 
+CNC_ARTICLE_SENTENCES = 6  # consecutive held-out Causal News sentences posted as one article
+
+
+def cnc_articles(path: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The Causal News held-out stories (evaluation/causal_news.py) as articles of consecutive
+    sentences, one a paragraph, and each sentence's gold label by its text."""
+    _, held = causal_news.split(path)
+    by_story: dict[str, list[dict[str, Any]]] = {}
+    for row in sorted(held, key=lambda r: (causal_news.story(r["id"]), int(r["id"].split("_")[-2]))):
+        by_story.setdefault(causal_news.story(row["id"]), []).append(row)
+    articles, gold = [], {}
+    for story, rows in sorted(by_story.items()):
+        for at in range(0, len(rows), CNC_ARTICLE_SENTENCES):
+            texts = [detokenise(r["text"]) for r in rows[at:at + CNC_ARTICLE_SENTENCES]]
+            gold.update({t: r["causal"] for t, r in zip(texts, rows[at:], strict=False)})
+            articles.append({"id": f"cnc-{story}-{at}", "title": texts[0][:80], "body": "\n\n".join(texts),
+                             "published_at": "2020-01-01T00:00:00Z"})
+    return articles, gold
+
+
+def cnc_evidence(results: list[dict[str, Any]], gold: dict[str, int]) -> dict[str, Any]:
+    """Of the article sentences implications cite, the share labelled causal (a sentence the
+    service split differently from the corpus is counted apart, never guessed)."""
+    cited = [e["text"] for r in results for i in r.get("implications", []) for e in i["evidence"]
+             if e["source"] == "article"]
+    known = [gold[t] for t in cited if t in gold]
+    return {"evidence_sentences": len(cited), "matched": len(known),
+            "precision": sum(known) / max(1, len(known)),
+            "base_rate": sum(gold.values()) / max(1, len(gold))}
+
+
+def t17_articles(path: Path, per_story: int = 25) -> list[tuple[str, dict[str, Any]]]:
+    """(domain, article) for `per_story` articles of each Timeline17 story (never trained on by
+    the category classifier), spread over the story's dates."""
+    by_story: dict[str, list[dict[str, Any]]] = {}
+    for line in path.open(encoding="utf-8"):
+        r = orjson.loads(line)
+        by_story.setdefault(r["topic"], []).append(r)
+    out = []
+    for topic, rows in sorted(by_story.items()):
+        rows.sort(key=lambda r: (r["pub_date"], r["article_index"]))
+        for r in rows[::max(1, len(rows) // per_story)][:per_story]:
+            lines = [detokenise(x) for x in r["text"].split("\n") if x.strip()]
+            out.append((f"t17-{topic}", {"id": f"t17-{topic}-{r['article_index']}", "title": lines[0][:120],
+                                         "body": "\n\n".join(lines[1:]) or lines[0],
+                                         "published_at": f"{r['pub_date'][:10]}T12:00:00Z"}))
+    return out
+
+
+EXAMPLE_ARCHIVE = ROOT / "demo" / "afghanistan_archive.jsonl"
+
+
+def example_article(stack: Stack, key: str) -> dict[str, Any]:
+    """The example article (its title and four paragraphs) against a small archive of its story
+    (demo/afghanistan_archive.jsonl) in a newsroom of its own (`key`'s): how many implications,
+    over how many categories, how many from the archive."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {key}"
+    body = EXAMPLE_ARCHIVE.read_bytes()
+    session.post(f"{stack.api}/v1/archive/articles", data=body,
+                 headers={"Content-Type": "application/x-ndjson"}).raise_for_status()
+    for record in map(orjson.loads, body.splitlines()):
+        deadline = time.monotonic() + STALL_SECONDS
+        while session.get(f"{stack.api}/v1/archive/articles/{record['id']}").status_code != 200:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{record['id']} not indexed in {STALL_SECONDS} s")
+            time.sleep(0.2)
+    result = enrich_all(stack, session, [{**raw_article(), "id": "example-kandahar"}])[0]
+    items = result["implications"]
+    return {"implications": len(items), "categories": sorted({i["category"] for i in items}),
+            "from_archive": sum(i["evidence"][0]["source"] != "article" for i in items),
+            "items": [{"category": i["category"], "source": i["evidence"][0]["source"], "text": i["text"]}
+                      for i in items]}
+
+
 def topic_accuracy(results: list[dict[str, Any]], gold: set[str]) -> dict[str, Any]:
     """Share of results whose first Media Topic is the source's (evaluation/topic_labels.py)."""
     return {"results": len(results),
@@ -223,7 +306,11 @@ def evaluate(data: Path) -> dict[str, Any]:
     unique = [a for a in articles if not a["id"].endswith("+")]
     gold = gva_queries(unique, incident)
     key, secret = secrets.token_urlsafe(16), "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
-    with Stack(key, secret) as stack:
+    example_key = secrets.token_urlsafe(16)
+    cnc, cnc_gold = cnc_articles(data / "causal_news" / "sentences.jsonl")
+    t17 = t17_articles(data / "timelines" / "t17_articles.jsonl")
+    with Stack(key, secret, {"API_KEYS": f"bench:{key},example:{example_key}"}) as stack:
+        example = example_article(stack, example_key)
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {key}"
         import_archive(stack, gva_path, "gva")
@@ -243,6 +330,8 @@ def evaluate(data: Path) -> dict[str, Any]:
         reuters_tagged = [bool(r.get("topics")) for r in reuters_queries if from_reuters(r)]
         conll = [conll_article(n, doc) for n, doc in enumerate(conll_ner.read_conll(data / "conll2003" / "valid.txt"))]
         conll_results = enrich_all(stack, session, [a for a, _ in conll])
+        cnc_results = enrich_all(stack, session, cnc)
+        t17_results = enrich_all(stack, session, [a for _, a in t17])
         citations = CitationCheck(stack, session)
         for result in results + reuters_results:
             citations.result(result)
@@ -266,7 +355,12 @@ def evaluate(data: Path) -> dict[str, Any]:
                                              {topic_labels.ECONOMY})},
         "two_typed_names": sum(two_typed(result) for result in results + reuters_results),
         "implication_domains": {"gva_news": implication_domains(results, "gva"),
-                                "reuters": implication_domains(reuters_results, "reuters")},
+                                "reuters": implication_domains(reuters_results, "reuters"),
+                                **{domain: implication_domains([r for (d, _), r in zip(t17, t17_results, strict=True)
+                                                                if d == domain], domain)
+                                   for domain in sorted({d for d, _ in t17})}},
+        "cnc_evidence": {**cnc_evidence(cnc_results, cnc_gold), "articles": len(cnc)},
+        "example_article": example,
         "archive": {"gva_news": len(unique), "reuters": REUTERS_SLICE},
         "results": {"gva_news": len(results), "reuters": len(reuters_results),
                     "background_items": sum(len(r.get("background", [])) for r in results + reuters_results)},

@@ -129,7 +129,7 @@ def main() -> None:
     parser.add_argument("--cluster-articles", type=int, help="articles for the cluster (default: --articles)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    model = Settings().spacy_model
+    model = Settings().nlp_pipeline
     print("Analysing (or reading the cached analyses of) gva_news and Reuters...", file=sys.stderr)
     base = base_documents(model)
     prepared = queries(model)

@@ -103,7 +103,7 @@ def pure_baselines(articles: list[dict[str, Any]], archive: list[dict[str, Any]]
     from enrich.prepare import prepare_archive_docs, prepare_article
     from schemas.article import ArchiveArticleSchema
 
-    model = Settings.from_env().spacy_model
+    model = Settings.from_env().nlp_pipeline
     nlp.load(model)  # load once, outside the timing (the worker's first job pays for it)
     started = time.perf_counter()
     for article in articles:

@@ -15,7 +15,9 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet -e '.[test,eval,ops]'
   # The NER model trained on CoNLL-2003 by training/ner/train.sh, shipped as a wheel.
   .venv/bin/python -m pip install --quiet training/ner/dist/en_newsroom_ner-*.whl
-  # The consequence classifier fine-tuned on the Causal News Corpus by training/consequence/train.sh.
+  # The name tagger: the encoder fine-tuned on CoNLL-2003 by training/ner_encoder/train.sh.
+  .venv/bin/python -m pip install --quiet --force-reinstall --no-deps training/ner_encoder/dist/newsroom_ner_encoder-*.whl
+  # The consequence model (causal and look-ahead heads) built by training/consequence/train.sh.
   .venv/bin/python -m pip install --quiet --force-reinstall --no-deps training/consequence/dist/newsroom_consequence-*.whl
   # The sentence and article encoder (all-MiniLM-L6-v2, ONNX int8) built by training/encoder/build.sh.
   .venv/bin/python -m pip install --quiet --force-reinstall --no-deps training/encoder/dist/newsroom_encoder-*.whl

@@ -1,10 +1,11 @@
 """Print what an editor reads for three stories, enriched through the HTTP API of a private stack
 (devtools/stack.py): background and implications, each line with what it cites.
 
-    .venv/bin/python scripts/show_examples.py
+    .venv/bin/python scripts/show_examples.py [--example] [RESULTS.json]
 
 1. the example article of ../shared/example-enriched-article.txt (title and first paragraphs)
-   against demo/afghanistan_archive.jsonl (ten articles), then again once its own copy is archived;
+   against demo/afghanistan_archive.jsonl (ten articles of its story, two others), then again
+   once its own copy is archived;
 2. make run's demo: the first long Reuters crude story after the first 2,000 Reuters articles,
    against those 2,000;
 3. a gva_news story with earlier coverage of its incident, against the whole gva_news archive;
@@ -95,8 +96,11 @@ def main() -> int:
         session.headers["Authorization"] = f"Bearer {key}"
         import_archive(stack, ROOT / "demo" / "afghanistan_archive.jsonl", "article")
         example = {**raw_article(paragraphs=3), "id": "cms-kandahar"}
-        posts = [("The example article, against a ten-article archive", example)]
+        posts = [("The example article, against a small archive of its story", example)]
         results = enrich_all(stack, session, [example])  # before anything else is imported
+        if "--example" in sys.argv:  # only the example article against its small archive
+            show(posts[0][0], results[0])
+            return 0
         # The same again once the archive also holds its copy (filed an hour earlier, another id).
         copy = {**example, "id": "cms-kandahar-wire", "published_at": "2021-08-13T08:00:00Z"}
         session.post(stack.api + "/v1/archive/articles", json=copy).raise_for_status()
@@ -127,8 +131,9 @@ def main() -> int:
         show_topics(result)
     for i, item in ninjs.items():
         print(f"\n=== ninjs 3.1 of: {posts[i][0]}\n{json.dumps(shortened(item), indent=1)}")
-    if len(sys.argv) > 1:
-        Path(sys.argv[1]).write_text(json.dumps(results, indent=1))
+    paths = [a for a in sys.argv[1:] if not a.startswith("--")]
+    if paths:
+        Path(paths[0]).write_text(json.dumps(results, indent=1))
     return 0
 
 

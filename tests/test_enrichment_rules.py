@@ -11,7 +11,7 @@ from core.settings import Settings
 from enrich import also_read, background, nlp, timex
 from enrich.prepare import prepare_article
 
-MODEL = Settings().spacy_model
+MODEL = Settings().nlp_pipeline
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [
@@ -169,3 +169,13 @@ def test_timeline_ranks_the_dates_most_sources_report():
                               ["Acme dockers met the port managers on 30 January 2024."])
     items = background.timeline(ACME, sources, {"e:ORG:acme": 2.0}, limit=1)
     assert [i["date"] for i in items] == ["2024-03-04"]  # three sources against one
+
+
+def test_the_entity_tagger_is_chosen_by_setting_and_an_unknown_one_is_refused():
+    assert Settings.from_env({"ENTITY_TAGGER": "spacy"}).nlp_pipeline == "en_newsroom_ner"
+    assert Settings.from_env({}).nlp_pipeline == "en_newsroom_ner+encoder"
+    with pytest.raises(ValueError, match="unknown entity tagger 'bogus'"):
+        nlp.load("en_newsroom_ner+bogus")
+    spacy_only = nlp.load("en_newsroom_ner")
+    assert "ner" in spacy_only.pipe_names and "encoder_entities" not in spacy_only.pipe_names
+    assert nlp.load(MODEL).pipe_names[-1] == "encoder_entities"

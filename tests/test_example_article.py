@@ -1,13 +1,15 @@
 """The example an editor was shown (`../shared/example-enriched-article.txt`), done grounded: its
-raw article (title and four paragraphs) enriched against a small archive of our own — seven
-dated pieces of Afghanistan coverage, 1994-2021, and two unrelated stories
-(`demo/afghanistan_archive.jsonl`; dates from the public record). The background must tell the
+raw article (title and four paragraphs) enriched against a small archive of our own — ten
+dated pieces of Afghanistan coverage, 1994-2021, three of them stating what the August 2021 advance
+may lead to, and two unrelated stories (`demo/afghanistan_archive.jsonl`, written by us; dates and
+facts from the public record). The background must tell the
 story from this handful of articles, date the first capture of Kandahar to 1994 (the example
 says 1995 and 1996), and cite every sentence; "also read" must not lead with the football."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 
@@ -69,4 +71,9 @@ def test_the_example_gets_a_grounded_timeline_from_a_small_archive(client, afgha
             assert text[start:end] == evidence["text"], evidence
             cited.append((evidence["source"], start, end))
     assert len(cited) == len(set(cited))
-    assert len({i["category"] for i in result["implications"]}) == len(result["implications"])
+    # What may follow, as the archive states it: at least three items over two categories or more,
+    # most of them from the archive's coverage of the advance (its forecasts and warnings).
+    items = result["implications"]
+    assert len(items) >= 3 and len({i["category"] for i in items}) >= 2, items
+    assert sum(i["evidence"][0]["source"].startswith("afg-2021") for i in items) * 2 > len(items), items
+    assert max(Counter(i["category"] for i in items).values()) <= 2

@@ -1,9 +1,11 @@
-"""Implications and entities an editor can use: statements within their evidence, one item per
-category and evidence sentence, names kept whole and typed once (the pure logic, real models)."""
+"""Implications and entities an editor can use: statements within their evidence, every category
+served before any gets a second item, one item per evidence sentence, names kept whole and typed
+once (the pure logic, real models)."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 
@@ -12,7 +14,7 @@ from enrich import categories, consequence, implications, key_points
 from enrich.prepare import prepare_article
 from enrich.statements import split_attribution, statement
 
-MODEL = Settings().spacy_model
+MODEL = Settings().nlp_pipeline
 NAMES_AND_NUMBERS = re.compile(r"\b(?:[A-Z][\w'-]*|\d[\d.,]*)")
 
 SHELL = ("Royal Dutch/Shell Group said on Thursday its first-quarter profit fell 40 pct. "
@@ -59,6 +61,13 @@ def test_the_classifier_tells_consequence_from_plain_report():
     assert causal > 0.5 > plain
 
 
+def test_the_model_reads_a_warning_as_looking_ahead_and_a_report_as_not():
+    (_, warning), (_, report) = consequence.read([
+        "Officials warned that the fighting could reach the capital within weeks.",
+        "The minister visited the port on Tuesday and met dock workers."])
+    assert warning > implications.THRESHOLD > report
+
+
 def _implications(text: str, archive=None):
     prepared = prepare_article({"title": "Shell", "body": text}, MODEL)
     return prepared, implications.implications(prepared["text"], prepared["sentences"], 7, archive)
@@ -81,7 +90,23 @@ def test_implications_stay_within_their_evidence_and_never_share_it():
         assert words <= set(NAMES_AND_NUMBERS.findall(source)), f"{item['text']!r} goes beyond {source!r}"
         assert item["text"].lower() not in texts
         texts.add(item["text"].lower())
-    assert len({i["category"] for i in items}) == len(items)  # one item per category
+    per_category = Counter(i["category"] for i in items)
+    assert max(per_category.values()) <= implications.PER_CATEGORY
+    # Every category with evidence is served before any gets a second item.
+    firsts = [i for n, i in enumerate(items) if i["category"] not in {j["category"] for j in items[:n]}]
+    assert items[:len(firsts)] == firsts
+
+
+def test_a_category_gets_a_second_item_only_when_the_limit_allows():
+    archive = [{"archive_id": f"a-{n}", "span": [0, len(t)], "text": t} for n, t in enumerate([
+        "Higher oil prices are expected to drive up inflation across the region next year.",
+        "The rise in interest rates will push mortgage costs higher for millions of households.",
+        "Falling exports could cut the country's growth in half by the end of the year."])]
+    _, items = _implications("The band played on. The hall was full of people from the town.", archive)
+    assert [i["category"] for i in items].count("economic") == 2, items
+    prepared = prepare_article({"title": "Shell", "body": "The band played on."}, MODEL)
+    one = implications.implications(prepared["text"], prepared["sentences"], 1, archive)
+    assert len(one) == 1
 
 
 def test_a_category_without_a_consequence_is_left_out():
@@ -149,10 +174,10 @@ def test_a_consequence_to_come_ranks_before_one_already_reported():
     ahead = "Lower oil prices could force the government to cut its budget next year, analysts warned."
     text = f"{reported} {ahead}"
     spans = [[0, len(reported)], [len(reported) + 1, len(text)]]
-    # The classifier is surer of the reported effect; the ranking still puts the forecast first,
-    # unless the classifier is far surer of the other.
-    for probabilities, expected in (([0.90, 0.80], ahead), ([0.99, 0.55], reported)):
-        items = implications.implications(text, spans, 7, score=lambda texts, p=probabilities: p)
+    # The model is surer of the reported effect; the ranking still puts what it reads as looking
+    # ahead first, unless it is far surer of the other. (causal, ahead) for each sentence:
+    for heads, expected in (([(0.90, 0.05), (0.80, 0.9)], ahead), ([(0.99, 0.05), (0.55, 0.1)], reported)):
+        items = implications.implications(text, spans, 7, read=lambda texts, h=heads: h)
         economic = next(i for i in items if i["category"] == "economic")
         assert economic["evidence"][0]["text"] == expected
 

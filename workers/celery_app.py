@@ -61,4 +61,4 @@ def _load_nlp(**_: Any) -> None:
 
     from enrich import nlp
 
-    nlp.load(current_app.conf["enrichment_settings"].spacy_model)
+    nlp.load(current_app.conf["enrichment_settings"].nlp_pipeline)

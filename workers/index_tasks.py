@@ -44,14 +44,14 @@ def index_articles(ids: list[str]) -> int:
     gone = archive_index.retracted(archive, ids)
     staged = {q: a for q, a in archive_staging.load_pending(archive, ids).items() if q not in gone}
     try:
-        docs = dict(zip(staged, prepare_archive_docs(list(staged.values()), settings().spacy_model), strict=True))
+        docs = dict(zip(staged, prepare_archive_docs(list(staged.values()), settings().nlp_pipeline), strict=True))
     except TRANSIENT:
         raise
     except Exception:  # noqa: BLE001 - find the article at fault
         docs = {}
         for qualified, article in staged.items():
             try:
-                docs[qualified] = prepare_archive_docs([article], settings().spacy_model)[0]
+                docs[qualified] = prepare_archive_docs([article], settings().nlp_pipeline)[0]
             except TRANSIENT:
                 raise
             except Exception as exc:  # noqa: BLE001 - recorded on the article, not lost in a log

@@ -97,7 +97,7 @@ def prepare(self: Task, job_id: str) -> str:
         jobs.mark_running(r, job)
         started = time.perf_counter()
         article = jobs.load_json(r, job_id, "article")
-        _store(r, job_id, "prepare", prepare_article(article, settings().spacy_model), started)
+        _store(r, job_id, "prepare", prepare_article(article, settings().nlp_pipeline), started)
     pipeline.fan_out(self.app, job_id)
     return job_id
 
@@ -144,6 +144,8 @@ def _background(r: redis.Redis, job_id: str) -> Any:
         archive_client(), archives, prepared["features"], [e["key"] for e in main], epoch(article["published_at"]),
         _own(archives, article), prepared["title"], options["limits"]["background"])
     sources = {k: doc for k, doc in sources.items() if not controls.excluded(doc, options)}
+    # The story's sentences, for implications (the stage this one queues) to read its consequences in.
+    jobs.store_json(r, job_id, _public(background.story_sentences(sources)), settings().job_ttl, "out", "story")
     return _public(background.timeline(main, sources, weights, options["limits"]["background"], options,
                                                 story), "source")
 
@@ -151,8 +153,10 @@ def _background(r: redis.Redis, job_id: str) -> Any:
 def _implications(r: redis.Redis, job_id: str) -> Any:
     job, _, prepared = _inputs(r, job_id)
     chosen = jobs.load_json(r, job_id, "out", "background")  # stored: background queued this stage
+    # None for a job whose background ran before the story's sentences were stored.
+    story = jobs.load_json(r, job_id, "out", "story") if jobs.has(r, job_id, "out", "story") else []
     limits = json.loads(job.get("options") or "{}")["limits"]
-    return implications.implications_and_key_points(prepared, chosen, limits["implications"])
+    return implications.implications_and_key_points(prepared, chosen, limits["implications"], story)
 
 
 @shared_task(base=StageTask, bind=True)
@@ -205,7 +209,7 @@ def assemble(self: Task, job_id: str) -> str:
     metrics.count_job(r, "succeeded")
     metrics.observe(r, "stage_assemble", timings["assemble"])
     # The result holds everything the stages produced; their separate copies are no longer needed.
-    r.delete(*(jobs.job_key(job_id, "out", name) for name in pipeline.PARALLEL.values()))
+    r.delete(*(jobs.job_key(job_id, "out", name) for name in (*pipeline.PARALLEL.values(), "story")))
     if job.get("callback_url"):
         pipeline.send(self.app, pipeline.DELIVER_TASK, job_id)
     return job_id

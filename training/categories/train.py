@@ -5,7 +5,8 @@
    category's centroid), `other` when that is nearest or no category is near enough.
 2. Student: a multinomial logistic regression over stems and stem pairs (enrich.categories.tokens)
    fitted to the teacher's labels on sentences of the training stories only
-   (evaluation/category_domains.py keeps a fifth of the stories out). It reads a sentence in
+   (evaluation/category_domains.py keeps out every Timeline17 story, the Causal News stories the
+   consequence model is scored on, and a fifth of the other stories). It reads a sentence in
    microseconds, where the teacher costs ~3.5 ms: the enrichment's time budget decided.
 
     python training/categories/train.py --data ../shared/data --out enrich/category_weights.json.gz
@@ -33,18 +34,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from enrich.categories import OTHER, tokens  # noqa: E402
 from evaluation.category_domains import documents, held_out  # noqa: E402
 
-# What each category's consequences sound like, in our words.
+# What each category's consequences sound like, in our words: general news language, written for no
+# story and for none of the stories the figures are measured on (docs/evaluation.md).
 DESCRIPTIONS: dict[str, list[str]] = {
     "security": [
         "Troops launched an offensive and seized control of the city.",
         "Militants attacked an army post near the border, killing soldiers.",
-        "A gunman opened fire and police shot the suspect.",
-        "The shooting left several people dead and police hunted the attacker.",
+        "Armed attackers killed several people and security forces hunted them.",
         "The insurgents threatened more bombings and security forces were put on alert.",
         "Armed men ambushed a convoy and the military sent reinforcements.",
-        "Officers were wounded in an exchange of gunfire with the suspect.",
-        "The victim was taken to hospital with gunshot wounds after the shooting.",
+        "Officers were wounded in an exchange of fire with the attackers.",
+        "The fighting could spread to other regions in the coming weeks.",
         "The war could spread across the region and destabilise its neighbours.",
+        "The armed group could grow stronger and threaten more towns.",
     ],
     "political": [
         "The government resigned after parliament passed a vote of no confidence.",
@@ -52,55 +54,53 @@ DESCRIPTIONS: dict[str, list[str]] = {
         "Ministers held talks on a treaty and agreed to lift sanctions.",
         "The opposition party demanded reforms and the cabinet was reshuffled.",
         "Diplomats said the dispute would strain relations between the two countries.",
-        "Protesters demanded the resignation of the regime and an end to emergency rule.",
         "Lawmakers voted on the bill and the mayor promised new policies.",
         "The ruling party could lose its majority in the coming election.",
+        "Foreign governments may recall their ambassadors if the crisis deepens.",
     ],
     "humanitarian": [
         "Thousands of families were displaced and now live in makeshift shelters.",
         "Aid agencies warned of food shortages and appealed for emergency relief.",
         "Refugees fled across the border as civilians were caught in the fighting.",
-        "The disaster left many people homeless and without clean water.",
-        "Rescue workers searched the rubble for survivors and the death toll rose.",
+        "Many people were left homeless and without clean water.",
         "Charities delivered food, tents and medicine to the victims.",
         "Human rights groups condemned the abuses against civilians.",
+        "Hunger could spread as supplies run out in the coming months.",
     ],
     "economic": [
-        "Oil prices fell and the company's profits dropped sharply.",
+        "Prices fell and the company's profits dropped sharply.",
         "The central bank raised interest rates to curb inflation.",
         "Shares rose on the stock market after strong quarterly earnings.",
         "Exports slumped and the trade deficit widened.",
         "The company agreed to acquire its rival in a deal worth millions of dollars.",
         "Economic growth is expected to slow and unemployment to rise.",
         "Banks cut lending and the currency weakened against the dollar.",
-        "Production quotas were set to support crude prices.",
-        "Net income per share rose on higher revenue and sales.",
+        "Higher costs could force businesses to cut jobs next year.",
     ],
     "legal": [
-        "The suspect was charged with murder and appeared in court.",
+        "The suspect was charged and appeared in court.",
         "A judge sentenced him to ten years in prison.",
         "Prosecutors said the trial would begin next month.",
-        "The jury found the defendant guilty of manslaughter.",
-        "He was arrested and booked into jail on weapons charges.",
+        "The court ruled that the law was unconstitutional.",
+        "He was arrested and held in custody pending a hearing.",
         "The company filed a lawsuit and the court ruled against it on appeal.",
         "Investigators are still looking into the case and no arrests have been made.",
     ],
-    "health": [  # public health and medicine, not a victim's wounds (those belong to the event)
+    "health": [  # public health and medicine, not one victim's injuries (those belong to the event)
         "The outbreak of the virus spread and health officials urged vaccination.",
         "The epidemic has infected thousands and hospitals are overwhelmed.",
-        "Doctors said the patient died of an overdose of a powerful anaesthetic.",
-        "The drug caused his heart to stop, the coroner found.",
+        "A study found the medicine raised the risk of heart problems.",
+        "Doctors warned that the disease could spread to other cities.",
         "The new treatment could cut deaths from heart disease and cancer.",
         "Health insurance costs will rise and clinics may close.",
-        "Contaminated water raised fears of a cholera outbreak.",
     ],
     "environment": [
-        "The oil spill polluted the coastline and killed wildlife.",
+        "The spill polluted the coastline and killed wildlife.",
         "Drought and floods destroyed crops and the harvest failed.",
-        "The earthquake and its aftershocks struck the region.",
         "Rising emissions will worsen climate change.",
         "Heavy rainfall caused landslides and the river burst its banks.",
         "Wildfires burned forests and the air quality worsened.",
+        "Scientists warned that the species could disappear from the region.",
     ],
     OTHER: [
         "The team won the match with a goal in the final minute.",

@@ -3,20 +3,23 @@
 #
 # Needs PyTorch, which the service does not: the training venv (training/venv.sh).
 # Environment: CAUSAL_NEWS (default ../shared/data/causal_news/sentences.jsonl; relations.jsonl beside
-# it gives the cause/effect spans), SPAN_WEIGHT (default 0.5; 0 trains the sentence label alone), DIST (where the
+# it gives the cause/effect spans), TEMPEVAL_TIMEX (default ../shared/data/tempeval3/timex.jsonl: the
+# look-ahead head's labels), SPAN_WEIGHT (default 0.5; 0 trains the sentence label alone), DIST (where the
 # wheel goes; default training/consequence/dist, which scripts/setup.sh installs from).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 cd "$ROOT"
 DATA="${CAUSAL_NEWS:-$ROOT/../shared/data/causal_news/sentences.jsonl}"
-VERSION=0.2.0
+TIMEX="${TEMPEVAL_TIMEX:-$ROOT/../shared/data/tempeval3/timex.jsonl}"
+VERSION=0.3.0
 DIST="${DIST:-$HERE/dist}"
 source training/venv.sh
 source training/wheel.sh
 BUILD="$(mktemp -d)"
 trap 'rm -rf "$BUILD"' EXIT
-.venv-train/bin/python "$HERE/train.py" --data "$DATA" --out "$BUILD" --span-weight "${SPAN_WEIGHT:-0.5}"
+.venv-train/bin/python "$HERE/train.py" --data "$DATA" --timex "$TIMEX" --out "$BUILD" --span-weight "${SPAN_WEIGHT:-0.5}"
+cp "$BUILD/training_log.json" "$HERE/training_log.json"
 build_wheel "$BUILD" newsroom-consequence "$VERSION" \
-    "The first 3 layers of MiniLM-L6 (all-MiniLM-L6-v2, Apache-2.0), fine-tuned on the Causal News Corpus (CC0), sentence labels and cause/effect spans: is a news sentence causal? ONNX, int8." \
+    "The first 3 layers of MiniLM-L6 (all-MiniLM-L6-v2, Apache-2.0), fine-tuned on the Causal News Corpus (CC0), sentence labels and cause/effect spans, and on TempEval-3 (TimeBank) dates to come: is a news sentence causal, does it look ahead? ONNX, int8." \
     newsroom_consequence "$DIST"

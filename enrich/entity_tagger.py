@@ -1,0 +1,131 @@
+"""Names in a sentence (PER, ORG, LOC, MISC), tagged by the pretrained encoder fine-tuned on
+CoNLL-2003 (training/ner_encoder/): MiniLM-L6 with each word's casing class in the token-type slot,
+run by onnxruntime on one thread (int8 weights). Ships as the `newsroom_ner_encoder` wheel; loaded
+once per process. enrich/nlp.py runs it over spaCy's words, a sentence at a time, in batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from enrich.onnx_model import OnnxModel
+
+LABELS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
+CASING_CLASSES = 5
+MAX_TOKENS = 128  # word pieces a sentence; a longer one is read in windows of this many words' pieces
+BATCH = 16
+
+
+def casing(word: str) -> int:
+    """0 lower case or no letters, 1 capitalised, 2 all capitals, 3 with a digit, 4 mixed ("iPhone")."""
+    if any(c.isdigit() for c in word):
+        return 3
+    letters = [c for c in word if c.isalpha()]
+    if not letters or all(c.islower() for c in letters):
+        return 0
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return 2
+    return 1 if letters[0].isupper() else 4
+
+
+def spans_of(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """IOB2 tags -> (first word, end word, type) spans; an I- that does not continue a span starts one."""
+    spans: list[tuple[int, int, str]] = []
+    start, kind = None, None
+    for i, tag in enumerate([*tags, "O"]):
+        inside = tag.startswith("I-") and kind == tag[2:]
+        if start is not None and not inside:
+            spans.append((start, i, kind))
+            start, kind = None, None
+        if tag != "O" and not inside:
+            start, kind = i, tag[2:]
+    return spans
+
+
+def _allowed() -> np.ndarray:
+    """allowed[a, b]: tag b may follow tag a (IOB2: I-X only after B-X or I-X); row -1 is the start."""
+    allowed = np.ones((len(LABELS) + 1, len(LABELS)), dtype=bool)
+    for b, tag in enumerate(LABELS):
+        if tag.startswith("I-"):
+            allowed[:, b] = False
+            allowed[LABELS.index("B-" + tag[2:]), b] = allowed[b, b] = True
+    return allowed
+
+
+ALLOWED = np.where(_allowed(), 0.0, -np.inf)
+
+
+def viterbi(logits: np.ndarray) -> list[int]:
+    """The most probable well-formed tag sequence for one sentence's words (their first pieces'
+    logits): a name is never half one type and half another ("Al" ORG, "Jazeera" LOC)."""
+    scores = logits - np.logaddexp.reduce(logits, axis=1, keepdims=True)  # log-probabilities
+    total = ALLOWED[-1] + scores[0]
+    back = []
+    for row in scores[1:]:
+        step = total[:, None] + ALLOWED[:-1]
+        back.append(step.argmax(0))
+        total = step.max(0) + row
+    path = [int(total.argmax())]
+    for pointers in reversed(back):
+        path.append(int(pointers[path[-1]]))
+    return path[::-1]
+
+
+class EntityTagger(OnnxModel):
+    def __init__(self, directory: Path) -> None:
+        super().__init__(directory)
+        self.tokenizer.no_padding()
+        self.tokenizer.no_truncation()
+
+    def tag(self, sentences: list[list[str]]) -> list[list[tuple[int, int, str]]]:
+        """For each sentence (its words), the names found: (first word, end word, type)."""
+        pieces = [self._pieces(words) for words in sentences]
+        order = sorted(range(len(sentences)), key=lambda i: len(pieces[i][0]))
+        tags: list[list[str]] = [["O"] * len(words) for words in sentences]
+        for at in range(0, len(order), BATCH):
+            chunk = order[at:at + BATCH]
+            width = max(len(pieces[i][0]) for i in chunk)
+            ids = np.zeros((len(chunk), width), dtype=np.int64)
+            types = np.zeros_like(ids)
+            mask = np.zeros_like(ids)
+            for row, i in enumerate(chunk):
+                n = len(pieces[i][0])
+                ids[row, :n], types[row, :n], mask[row, :n] = pieces[i][0], pieces[i][1], 1
+            logits = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
+            for row, i in enumerate(chunk):
+                firsts = [(j, word) for j, word in enumerate(pieces[i][2]) if word is not None]
+                if firsts:
+                    best = viterbi(logits[row, [j for j, _ in firsts]])
+                    for (_, word), label in zip(firsts, best, strict=True):
+                        tags[i][word] = LABELS[label]
+        return [spans_of(t) for t in tags]
+
+    def _pieces(self, words: list[str]) -> tuple[list[int], list[int], list[int | None]]:
+        """Word-piece ids, casing classes, and for each piece the word it starts (None otherwise);
+        words past MAX_TOKENS pieces are left untagged."""
+        encoding = self.tokenizer.encode(words, is_pretokenized=True)
+        ids, types, starts, seen = [], [], [], set()
+        for piece, word in zip(encoding.ids, encoding.word_ids, strict=True):
+            if len(ids) == MAX_TOKENS - 1 and word is not None:
+                break
+            ids.append(piece)
+            types.append(casing(words[word]) if word is not None else 0)
+            starts.append(word if word is not None and word not in seen else None)
+            if word is not None:
+                seen.add(word)
+        if ids[-1] != encoding.ids[-1]:  # cut: close with [SEP]
+            ids.append(encoding.ids[-1])
+            types.append(0)
+            starts.append(None)
+        return ids, types, starts
+
+
+@lru_cache(maxsize=1)
+def tagger() -> EntityTagger:
+    import newsroom_ner_encoder  # the wheel built by training/ner_encoder/train.sh
+
+    return EntityTagger(Path(newsroom_ner_encoder.__file__).parent)

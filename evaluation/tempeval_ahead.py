@@ -1,0 +1,43 @@
+"""Sentences that look ahead, from TempEval-3's gold time expressions: a sentence whose dates all
+fall after its document's date speaks of what is to come ("talks will resume next month"); one whose
+dates all fall on or before it reports what was. Labels the look-ahead head of the consequence
+model (training/consequence/) is trained and scored on: TimeBank documents to train and choose,
+AQUAINT documents to report (evaluation/causal.py), so no choice is made on the reported split.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+CALENDAR = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")  # a year, month or day (not a week, season or quarter)
+
+
+def _when(value: str, dct: str) -> str:
+    """'F' after the document's date, 'P' before, 'S' the same (compared at the value's precision)."""
+    width = min(len(value), len(dct))
+    a, b = value[:width], dct[:width]
+    return "F" if a > b else "P" if a < b else "S"
+
+
+def labelled_sentences(path: Path) -> list[dict[str, Any]]:
+    """{text, ahead (0/1), corpus, doc_id} for each sentence with dated DATE expressions all on one
+    side of its document's date (mixed sentences are left out)."""
+    sides: dict[tuple[str, str], set[str]] = defaultdict(set)
+    meta: dict[tuple[str, str], tuple[str, str]] = {}
+    for line in path.open(encoding="utf-8"):
+        r = json.loads(line)
+        if r["type"] != "DATE" or not CALENDAR.match(r["value"]):
+            continue
+        key = (r["doc_id"], r["sentence"])
+        sides[key].add(_when(r["value"], r["dct"]))
+        meta[key] = (r["corpus"], r["doc_id"])
+    out = []
+    for key, seen in sorted(sides.items()):
+        if seen == {"F"} or "F" not in seen:
+            out.append({"text": " ".join(key[1].split()), "ahead": int(seen == {"F"}),
+                        "corpus": meta[key][0], "doc_id": meta[key][1]})
+    return out
