@@ -4,9 +4,10 @@ worker process and with two, on a private stack (own redis-server, Celery worker
     .venv/bin/python scripts/bench_backfill.py [--articles 3000] [--json OUT]
 
 Each run imports the same gva_news articles with `flask archive import --wait` (validation,
-staging, queueing, then spaCy and the index writes in the workers) and times it from start to the
-last article indexed. From the rate per process it says how many two-process machines would index
-10 million articles in one night (8 hours).
+staging, queueing, then the language analysis and the index writes in the workers) and times it
+from start to the last article indexed; once more with one process and ENTITY_TAGGER=spacy (names
+by spaCy's NER instead of the encoder), the baseline. From the rate per process it says how many
+two-process machines would index 10 million articles in one night (8 hours).
 """
 
 from __future__ import annotations
@@ -33,10 +34,11 @@ NIGHT_SECONDS = 8 * 3600
 TARGET = 10_000_000
 
 
-def run(processes: int, articles: int) -> float:
-    """Articles indexed per second by `processes` worker processes, from a cold CLI import."""
+def run(processes: int, articles: int, tagger: str = "encoder") -> float:
+    """Articles indexed per second by `processes` worker processes, from a cold CLI import, names
+    found by `tagger` (ENTITY_TAGGER)."""
     key, secret = secrets.token_urlsafe(16), "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
-    with Stack(key, secret, {"WORKER_CONCURRENCY": str(processes)}) as stack:
+    with Stack(key, secret, {"WORKER_CONCURRENCY": str(processes), "ENTITY_TAGGER": tagger}) as stack:
         started = time.perf_counter()
         done = subprocess.run([str(VENV_BIN / "flask"), "--app", "service", "archive", "import", str(DATA),
                                "--format", "gva", "--limit", str(articles), "--wait", "--timeout", "3600",
@@ -55,6 +57,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     rates = {n: run(n, args.articles) for n in (1, 2)}
+    spacy_rate = run(1, args.articles, "spacy")  # the baseline: spaCy's own NER instead of the encoder
     machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores"
     per_machine = rates[2]
     machines = TARGET / (per_machine * NIGHT_SECONDS)
@@ -62,12 +65,14 @@ def main() -> None:
     print(f"{'worker processes':<20}{'articles/s':>12}{'per process':>13}")
     for n, rate in rates.items():
         print(f"{n:<20}{rate:>12.1f}{rate / n:>13.1f}")
+    print(f"{'1, ENTITY_TAGGER=spacy':<20}{spacy_rate:>12.1f}{spacy_rate:>13.1f}   (baseline: names by spaCy's NER)")
     print(f"two processes give {rates[2] / rates[1]:.2f}x one; 10,000,000 articles in 8 hours need "
           f"{TARGET / NIGHT_SECONDS:,.0f} articles/s: {machines:.1f} machines like this one "
           f"(two worker processes each; the index writes are not the limit: see make bench-archive)")
     if args.json:
         args.json.write_text(json.dumps({"machine": machine, "articles": args.articles,
-                                         "articles_per_s": rates, "machines_for_10m_in_8h": machines}) + "\n")
+                                         "articles_per_s": rates, "articles_per_s_spacy_ner": spacy_rate,
+                                         "machines_for_10m_in_8h": machines}) + "\n")
 
 
 if __name__ == "__main__":
