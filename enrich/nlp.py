@@ -13,10 +13,10 @@ import Stemmer
 from spacy.lang.char_classes import HYPHENS
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
-from enrich import entity_tagger
+from enrich import encoder_names  # noqa: F401  (registers the encoder_entities component)
 
 # Both label sets map onto CoNLL's: our trained model's (PER/ORG/LOC/MISC) and OntoNotes'.
 ENTITY_TYPES = {
@@ -55,75 +55,6 @@ def paragraph_breaks(doc: Doc) -> Doc:
         if token.is_space and PARAGRAPH_GAP.search(token.text):
             doc[token.i + 1].is_sent_start = True
     return doc
-
-
-@Language.component("encoder_entities", assigns=["doc.ents"])
-def encoder_entities(doc: Doc) -> Doc:
-    """Names tagged by the pretrained encoder (enrich/entity_tagger.py), over spaCy's words, all of
-    a document's sentences in batches."""
-    sentences = [[t for t in sent if not t.is_space] for sent in doc.sents]
-    sentences = [words for words in sentences if words]
-    found = entity_tagger.tagger().tag([[t.text for t in words] for words in sentences])
-    ents = []
-    for words, spans in zip(sentences, found, strict=True):
-        for first, end, kind in spans:
-            # A name neither starts nor ends with a lower-case function word or a stray mark
-            # ("Texaco Inc and" is "Texaco Inc").
-            while first < end and _loose(words[end - 1]):
-                end -= 1
-            while first < end and _loose(words[first]):
-                first += 1
-            if first < end:
-                ents.append(Span(doc, words[first].i, words[end - 1].i + 1, label=kind))
-    doc.ents = _every_mention(doc, _join_particles(doc, ents))
-    return doc
-
-
-# Lower-case words inside a name: "Osama bin Laden", "Charles de Gaulle", "Ludwig van Beethoven".
-NAME_PARTICLES = {"al", "el", "bin", "ibn", "abu", "bint", "ben", "de", "da", "di", "del", "della", "der", "den",
-                  "van", "von", "du", "la", "le", "dos", "das", "y"}
-
-
-def _join_particles(doc: Doc, ents: list[Span]) -> list[Span]:
-    """Two names of one type with only a name particle between them are one name."""
-    out: list[Span] = []
-    for ent in ents:
-        last = out[-1] if out else None
-        if (last is not None and last.label_ == ent.label_ and ent.start == last.end + 1
-                and doc[last.end].lower_ in NAME_PARTICLES):
-            out[-1] = Span(doc, last.start, ent.end, label=ent.label_)
-        else:
-            out.append(ent)
-    return out
-
-
-def _every_mention(doc: Doc, ents: list[Span]) -> list[Span]:
-    """A name tagged once is a name wherever the document writes it again, with its type: the
-    same words untagged, or tagged as only part of it ("Shell" where "Shell Oil" is written),
-    become that name, the longest names first."""
-    names: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
-    for ent in ents:
-        names[tuple(t.text for t in ent)][ent.label_] += 1
-    owner = {t: ent for ent in ents for t in range(ent.start, ent.end)}
-    taken: set[int] = set()
-    added: list[Span] = []
-    for words in sorted(names, key=len, reverse=True):
-        label = names[words].most_common(1)[0][0]
-        for start in range(len(doc) - len(words) + 1):
-            end = start + len(words)
-            if doc[start].text != words[0] or tuple(t.text for t in doc[start:end]) != words:
-                continue
-            inside = {owner[t] for t in range(start, end) if t in owner}
-            if any(e.start < start or e.end > end for e in inside) or taken & set(range(start, end)):
-                continue  # part of a longer name, or of one already placed
-            taken.update(range(start, end))
-            added.append(Span(doc, start, end, label=label))
-    kept = [e for e in ents if not taken & set(range(e.start, e.end))]
-    return sorted(kept + added, key=lambda e: e.start)
-
-
-def _loose(token: Token) -> bool:
-    return (token.is_stop and token.is_lower) or (token.is_punct and token.text not in ".&")
 
 
 ENCODER = "encoder"  # a pipeline spec's suffix: "en_newsroom_ner+encoder"
