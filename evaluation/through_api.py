@@ -46,7 +46,7 @@ STALL_SECONDS = 120
 
 
 def import_archive(stack: Stack, path: Path, fmt: str, limit: int | None = None) -> None:
-    argv = [str(VENV_BIN / "flask"), "--app", "service", "archive", "import", str(path),
+    argv = [str(VENV_BIN / "flask"), "--app", "service", "archive", "import", str(path), "--client", "bench",
             "--format", fmt, "--wait", "--timeout", "1800", "--allow-refused"]  # Reuters records without a body
     if limit:
         argv += ["--limit", str(limit)]
