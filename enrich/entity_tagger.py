@@ -16,7 +16,7 @@ from enrich.onnx_model import OnnxModel
 
 LABELS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
 CASING_CLASSES = 5
-MAX_TOKENS = 128  # word pieces a sentence; a longer one is read in windows of this many words' pieces
+MAX_TOKENS = 128  # word pieces a window, as in training; a longer sentence is read in windows
 BATCH = 16
 
 
@@ -82,7 +82,29 @@ class EntityTagger(OnnxModel):
         self.tokenizer.no_truncation()
 
     def tag(self, sentences: list[list[str]]) -> list[list[tuple[int, int, str]]]:
-        """For each sentence (its words), the names found: (first word, end word, type)."""
+        """For each sentence (its words), the names found: (first word, end word, type). A sentence
+        longer than MAX_TOKENS word pieces (a table, lines a wire story runs together) is read in
+        consecutive windows of words that fit."""
+        windows = [(i, at, words) for i, sentence in enumerate(sentences) for at, words in self._windows(sentence)]
+        found: list[list[tuple[int, int, str]]] = [[] for _ in sentences]
+        for (i, at, _), spans in zip(windows, self._tag([w for _, _, w in windows]), strict=True):
+            found[i] += [(first + at, end + at, kind) for first, end, kind in spans]
+        return found
+
+    def _windows(self, words: list[str]) -> list[tuple[int, list[str]]]:
+        """(offset, words) windows of at most MAX_TOKENS - 2 word pieces each (a word longer than
+        that alone is a window)."""
+        counts = [len(e.ids) for e in self.tokenizer.encode_batch(words, add_special_tokens=False)]
+        out, start, used = [], 0, 0
+        for i, n in enumerate(counts):
+            if used + n > MAX_TOKENS - 2 and i > start:
+                out.append((start, words[start:i]))
+                start, used = i, 0
+            used += n
+        out.append((start, words[start:]))
+        return out
+
+    def _tag(self, sentences: list[list[str]]) -> list[list[tuple[int, int, str]]]:
         pieces = [self._pieces(words) for words in sentences]
         order = sorted(range(len(sentences)), key=lambda i: len(pieces[i][0]))
         tags: list[list[str]] = [["O"] * len(words) for words in sentences]
