@@ -16,8 +16,6 @@ VERSION=0.3.0
 DIST="${DIST:-$HERE/dist}"
 source training/venv.sh
 source training/wheel.sh
-BUILD="$(mktemp -d)"
-trap 'rm -rf "$BUILD"' EXIT
 .venv-train/bin/python "$HERE/train.py" --data "$DATA" --timex "$TIMEX" --out "$BUILD" --span-weight "${SPAN_WEIGHT:-0.5}"
 cp "$BUILD/training_log.json" "$HERE/training_log.json"
 build_wheel "$BUILD" newsroom-consequence "$VERSION" \

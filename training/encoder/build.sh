@@ -11,8 +11,6 @@ VERSION=0.1.0
 DIST="${DIST:-$HERE/dist}"
 source training/venv.sh
 source training/wheel.sh
-BUILD="$(mktemp -d)"
-trap 'rm -rf "$BUILD"' EXIT
 .venv-train/bin/python "$HERE/export.py" --out "$BUILD"
 rm -f "$BUILD/model-fp32.onnx"
 build_wheel "$BUILD" newsroom-encoder "$VERSION" \

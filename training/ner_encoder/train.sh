@@ -15,8 +15,6 @@ VERSION=0.1.0
 DIST="${DIST:-$HERE/dist}"
 source training/venv.sh
 source training/wheel.sh
-BUILD="$(mktemp -d)"
-trap 'rm -rf "$BUILD"' EXIT
 .venv-train/bin/python "$HERE/train.py" --conll "$CONLL_DIR" --out "$BUILD" --epochs "${EPOCHS:-4}"
 cp "$BUILD/training_log.json" "$HERE/training_log.json"
 build_wheel "$BUILD" newsroom-ner-encoder "$VERSION" \
