@@ -62,10 +62,10 @@ def main() -> None:
     per_machine = rates[2]
     machines = TARGET / (per_machine * NIGHT_SECONDS)
     print(f"\nBackfill of {args.articles:,} gva_news articles through the CLI and the workers ({machine})")
-    print(f"{'worker processes':<20}{'articles/s':>12}{'per process':>13}")
+    print(f"{'worker processes':<24}{'articles/s':>12}{'per process':>13}")
     for n, rate in rates.items():
-        print(f"{n:<20}{rate:>12.1f}{rate / n:>13.1f}")
-    print(f"{'1, ENTITY_TAGGER=spacy':<20}{spacy_rate:>12.1f}{spacy_rate:>13.1f}   (baseline: names by spaCy's NER)")
+        print(f"{n:<24}{rate:>12.1f}{rate / n:>13.1f}")
+    print(f"{'1, ENTITY_TAGGER=spacy':<24}{spacy_rate:>12.1f}{spacy_rate:>13.1f}   (baseline: names by spaCy's NER)")
     print(f"two processes give {rates[2] / rates[1]:.2f}x one; 10,000,000 articles in 8 hours need "
           f"{TARGET / NIGHT_SECONDS:,.0f} articles/s: {machines:.1f} machines like this one "
           f"(two worker processes each; the index writes are not the limit: see make bench-archive)")
