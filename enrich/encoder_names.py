@@ -23,12 +23,12 @@ def encoder_entities(doc: Doc) -> Doc:
     for words, spans in zip(sentences, found, strict=True):
         for first, end, kind in spans:
             # A name neither starts nor ends with a lower-case function word or a stray mark
-            # ("Texaco Inc and" is "Texaco Inc").
+            # ("Texaco Inc and" is "Texaco Inc"), nor is it function words alone.
             while first < end and _loose(words[end - 1]):
                 end -= 1
             while first < end and _loose(words[first]):
                 first += 1
-            if first < end:
+            if first < end and not all(w.is_stop or w.is_punct for w in words[first:end]):  # "The" alone
                 ents.append(Span(doc, words[first].i, words[end - 1].i + 1, label=kind))
     doc.ents = _every_mention(doc, _join_particles(doc, ents))
     return doc

@@ -171,6 +171,14 @@ def test_timeline_ranks_the_dates_most_sources_report():
     assert [i["date"] for i in items] == ["2024-03-04"]  # three sources against one
 
 
+def test_a_name_is_never_function_words_alone_nor_ends_with_one():
+    body = ("The Tennessee Bureau of Investigation said The would not release names. "
+            "Texaco Inc and Texaco Chemical Co both declined to comment.")
+    names = {e["name"] for e in nlp.analyse(MODEL, body)["entities"]}
+    assert "Texaco Inc" in names and not any(n.endswith(" and") for n in names)
+    assert not names & {"The", "the"}, names
+
+
 def test_the_entity_tagger_is_chosen_by_setting_and_an_unknown_one_is_refused():
     assert Settings.from_env({"ENTITY_TAGGER": "spacy"}).nlp_pipeline == "en_newsroom_ner"
     assert Settings.from_env({}).nlp_pipeline == "en_newsroom_ner+encoder"
