@@ -95,10 +95,9 @@ STORY_SOURCES = 6  # the story's sources whose sentences implications may read (
 
 
 def story_sentences(sources: dict[str, dict[str, Any]], count: int = STORY_SOURCES) -> list[dict[str, Any]]:
-    """Every sentence of the story's `count` closest sources, cited ({archive_id, span, text, date}):
-    what implications read for the consequences the story's earlier coverage states, dated or not
-    (a forecast rarely names an entity the timeline keys on). A sentence's date is its own where
-    indexing found one, else its article's publication date."""
+    """Every sentence of the story's `count` closest sources, cited ({archive_id, span, text}): what
+    implications read for the consequences the story's earlier coverage states, dated or not (a
+    forecast rarely names an entity the timeline keys on)."""
     closest = sorted(sources, key=lambda k: (-sources[k].get("similarity", 0.0), k))[:count]
     out = []
     for doc_id in closest:
@@ -106,8 +105,7 @@ def story_sentences(sources: dict[str, dict[str, Any]], count: int = STORY_SOURC
         for sentence in doc["sentences"]:
             start, end = sentence[:2]
             if MIN_CHARS <= end - start <= MAX_CHARS:
-                out.append({"archive_id": doc_id, "span": [start, end], "text": doc["text"][start:end],
-                            "date": doc["published_at"][:10]})
+                out.append({"archive_id": doc_id, "span": [start, end], "text": doc["text"][start:end]})
     return out
 
 

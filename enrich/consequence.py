@@ -29,9 +29,8 @@ class ConsequenceModel(OnnxModel):
         sentence, in order."""
         by_index: dict[int, tuple[float, float]] = {}
         for chunk, logits in self.batches(sentences, BATCH):
-            heads = [_softmax(logits[:, at:at + 2])[:, 1] for at in range(0, logits.shape[1], 2)]
-            ahead = heads[1] if len(heads) > 1 else np.zeros_like(heads[0])  # a one-head model (0.2)
-            by_index.update(zip(chunk, zip(heads[0].tolist(), ahead.tolist(), strict=True), strict=True))
+            causal, ahead = _softmax(logits[:, :2])[:, 1], _softmax(logits[:, 2:])[:, 1]
+            by_index.update(zip(chunk, zip(causal.tolist(), ahead.tolist(), strict=True), strict=True))
         return [(round(by_index[i][0], 4), round(by_index[i][1], 4)) for i in range(len(sentences))]
 
 

@@ -84,66 +84,48 @@ class EntityTagger(OnnxModel):
     def tag(self, sentences: list[list[str]]) -> list[list[tuple[int, int, str]]]:
         """For each sentence (its words), the names found: (first word, end word, type). A sentence
         longer than MAX_TOKENS word pieces (a table, lines a wire story runs together) is read in
-        consecutive windows of words that fit."""
-        windows = [(i, at, words) for i, sentence in enumerate(sentences) for at, words in self._windows(sentence)]
-        found: list[list[tuple[int, int, str]]] = [[] for _ in sentences]
-        for (i, at, _), spans in zip(windows, self._tag([w for _, _, w in windows]), strict=True):
-            found[i] += [(first + at, end + at, kind) for first, end, kind in spans]
-        return found
-
-    def _windows(self, words: list[str]) -> list[tuple[int, list[str]]]:
-        """(offset, words) windows of at most MAX_TOKENS - 2 word pieces each (a word longer than
-        that alone is a window)."""
-        counts = [len(e.ids) for e in self.tokenizer.encode_batch(words, add_special_tokens=False)]
-        out, start, used = [], 0, 0
-        for i, n in enumerate(counts):
-            if used + n > MAX_TOKENS - 2 and i > start:
-                out.append((start, words[start:i]))
-                start, used = i, 0
-            used += n
-        out.append((start, words[start:]))
-        return out
-
-    def _tag(self, sentences: list[list[str]]) -> list[list[tuple[int, int, str]]]:
-        pieces = [self._pieces(words) for words in sentences]
-        order = sorted(range(len(sentences)), key=lambda i: len(pieces[i][0]))
+        consecutive windows of whole words that fit."""
+        windows = [(i, window) for i, words in enumerate(sentences) for window in self._windows(words)]
+        windows.sort(key=lambda w: len(w[1][0]))  # similar lengths batched: little padding
         tags: list[list[str]] = [["O"] * len(words) for words in sentences]
-        for at in range(0, len(order), BATCH):
-            chunk = order[at:at + BATCH]
-            width = max(len(pieces[i][0]) for i in chunk)
+        for at in range(0, len(windows), BATCH):
+            chunk = windows[at:at + BATCH]
+            width = max(len(ids) for _, (ids, _, _) in chunk)
             ids = np.zeros((len(chunk), width), dtype=np.int64)
-            types = np.zeros_like(ids)
-            mask = np.zeros_like(ids)
-            for row, i in enumerate(chunk):
-                n = len(pieces[i][0])
-                ids[row, :n], types[row, :n], mask[row, :n] = pieces[i][0], pieces[i][1], 1
+            types, mask = np.zeros_like(ids), np.zeros_like(ids)
+            for row, (_, (piece_ids, piece_types, _)) in enumerate(chunk):
+                n = len(piece_ids)
+                ids[row, :n], types[row, :n], mask[row, :n] = piece_ids, piece_types, 1
             logits = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
-            for row, i in enumerate(chunk):
-                firsts = [(j, word) for j, word in enumerate(pieces[i][2]) if word is not None]
-                if firsts:
-                    best = viterbi(logits[row, [j for j, _ in firsts]])
-                    for (_, word), label in zip(firsts, best, strict=True):
-                        tags[i][word] = LABELS[label]
+            for row, (i, (_, _, starts)) in enumerate(chunk):
+                firsts = [(j, word) for j, word in enumerate(starts) if word is not None]
+                for (_, word), label in zip(firsts, viterbi(logits[row, [j for j, _ in firsts]]), strict=True):
+                    tags[i][word] = LABELS[label]
         return [spans_of(t) for t in tags]
 
-    def _pieces(self, words: list[str]) -> tuple[list[int], list[int], list[int | None]]:
-        """Word-piece ids, casing classes, and for each piece the word it starts (None otherwise);
-        words past MAX_TOKENS pieces are left untagged."""
+    def _windows(self, words: list[str]) -> list[tuple[list[int], list[int], list[int | None]]]:
+        """One sentence encoded once, cut at word boundaries into windows of at most MAX_TOKENS
+        pieces with their [CLS] and [SEP]: each window's piece ids, casing classes, and for each
+        piece the sentence word it starts (None otherwise). A word longer than a window is cut."""
         encoding = self.tokenizer.encode(words, is_pretokenized=True)
-        ids, types, starts, seen = [], [], [], set()
+        cls, sep = encoding.ids[0], encoding.ids[-1]
+        by_word: dict[int, list[int]] = {}
         for piece, word in zip(encoding.ids, encoding.word_ids, strict=True):
-            if len(ids) == MAX_TOKENS - 1 and word is not None:
-                break
-            ids.append(piece)
-            types.append(casing(words[word]) if word is not None else 0)
-            starts.append(word if word is not None and word not in seen else None)
             if word is not None:
-                seen.add(word)
-        if ids[-1] != encoding.ids[-1]:  # cut: close with [SEP]
-            ids.append(encoding.ids[-1])
-            types.append(0)
-            starts.append(None)
-        return ids, types, starts
+                by_word.setdefault(word, []).append(piece)
+        room = MAX_TOKENS - 2
+        out: list[tuple[list[int], list[int], list[int | None]]] = []
+        ids, types, starts = [cls], [0], [None]
+        for word, pieces in by_word.items():
+            pieces = pieces[:room]
+            if len(ids) - 1 + len(pieces) > room:
+                out.append((ids + [sep], types + [0], starts + [None]))
+                ids, types, starts = [cls], [0], [None]
+            ids += pieces
+            types += [casing(words[word])] * len(pieces)
+            starts += [word] + [None] * (len(pieces) - 1)
+        out.append((ids + [sep], types + [0], starts + [None]))
+        return out
 
 
 @lru_cache(maxsize=1)

@@ -132,9 +132,8 @@ def implications_and_key_points(prepared: dict[str, Any], background: list[dict[
     archive = [{"archive_id": b["source"]["archive_id"], "span": b["source"]["span"], "text": b["text"],
                 "date": b["date"]} for b in background]
     chosen = {(a["archive_id"], *a["span"]) for a in archive}
-    # A story sentence is dated by its article's publication only: no precedent is dated that way.
-    archive += [{k: s[k] for k in ("archive_id", "span", "text")} for s in story or []
-                if (s["archive_id"], *s["span"]) not in chosen]
+    # Story sentences carry no date, so none becomes a precedent (those are background's, dated).
+    archive += [s for s in story or [] if (s["archive_id"], *s["span"]) not in chosen]
     items = implications(text, sentences, limit, archive)
     taken = frozenset(tuple(e["span"]) for i in items for e in i["evidence"] if e["source"] == "article")
     return {"implications": items,

@@ -167,7 +167,8 @@ def print_table(res: dict[str, Any]) -> None:
     print(f"  enrich a {e['words']:.0f}-word article, {e['archive']:,} archived: "
           f"p50 {e['total_ms_p50']:.1f} ms (prepare {e['prepare_ms_p50']:.1f}, also read "
           f"{e['also_read_ms_p50']:.1f}, background {e['background_ms_p50']:.1f}, implications+assemble "
-          f"{e['implications+assemble_ms_p50']:.1f}); baseline spaCy alone {e['baseline_spacy_ms_p50']:.1f} ms; "
+          f"{e['implications+assemble_ms_p50']:.1f}); language analysis alone {e['baseline_spacy_ms_p50']:.1f} ms; "
+          f"baseline: prepare with spaCy's NER instead of the encoder {e['prepare_spacy_ner_ms_p50']:.1f} ms; "
           f"of prepare, Media Topics p50 {e['topics_ms_p50']:.1f} ms (goal <= 10)")
     print(f"  also-read lookup, {lk['archive']:,} archived (22,099 articles and copies of them under new ids; "
           f"each query finds 4-5 copies of itself): p50 {lk['lookup_ms_p50']:.1f} ms, "
