@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 
@@ -66,3 +67,12 @@ def test_settings_errors_name_the_variable_and_misspellings_are_reported():
     assert Settings.unknown({"MAX_QUEUE_DEPT": "5", "HOME": "/root"}) == [
         "MAX_QUEUE_DEPT is not a setting: did you mean MAX_QUEUE_DEPTH?"]
     assert Settings.from_env({"LOG_LEVEL": "debug", "ARCHIVE_CLUSTER": ""}).log_level == "DEBUG"
+
+
+def test_no_paragraph_of_the_docs_is_written_twice():
+    """A generated section pasted into itself (docs/benchmarks.md once grew to 207,635 lines that
+    way) repeats its paragraphs; a paragraph of three lines or more is never said twice on purpose."""
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        paragraphs = [p.strip() for p in page.read_text().split("\n\n") if p.strip().count("\n") >= 2]
+        repeated = [p for p, n in Counter(paragraphs).items() if n > 1]
+        assert not repeated, f"{page.name} repeats: {repeated[0][:200]!r}"
