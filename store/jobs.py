@@ -5,6 +5,7 @@ Every key of a job expires after the job TTL; the broker carries only the job id
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import uuid
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import redis
+from redis.exceptions import NoScriptError
 
 PREFIX = "enr:"
 RECENT_JOBS = PREFIX + "jobs:recent"  # zset: job id -> created (epoch), for ops stats
@@ -127,11 +129,7 @@ def create_job(
     keys = [idem, job_key(job_id), job_key(job_id, "article"), RECENT_JOBS, UNFINISHED, INTAKE, queue]
     args = [job_id, ttl, time.time(), -1 if max_depth is None else max_depth, json.dumps(article), fingerprint,
             *(item for pair in record.items() for item in pair)]
-    pipe = r.pipeline(transaction=False)
-    r.register_script(CREATE)(keys=keys, args=args, client=pipe)
-    if replicas:
-        pipe.wait(replicas, wait_ms)
-    (outcome, found), *acked = pipe.execute()
+    (outcome, found), *acked = _create(r, keys, args, replicas, wait_ms)
     if outcome == b"full":
         raise QueueFull(max_depth)
     if outcome == b"conflict":
@@ -139,6 +137,28 @@ def create_job(
     if outcome == b"created" and replicas and int(acked[0]) < replicas:
         raise NotReplicated(found.decode())
     return found.decode(), outcome == b"created"
+
+
+CREATE_SHA = hashlib.sha1(CREATE.encode()).hexdigest()
+
+
+def _create(r: redis.Redis, keys: list[str], args: list[Any], replicas: int, wait_ms: int) -> list[Any]:
+    """Run CREATE (then WAIT, on the same connection) in one round trip: EVALSHA, and the script
+    loaded only when Redis answers that it does not have it (a restart, SCRIPT FLUSH), then once
+    more. (redis-py's Script in a pipeline asks SCRIPT EXISTS first: a second round trip a POST.)
+    A NOSCRIPT answer means the script did not run, so the retry cannot create a job twice."""
+    for attempt in range(2):
+        pipe = r.pipeline(transaction=False)
+        pipe.evalsha(CREATE_SHA, len(keys), *keys, *args)
+        if replicas:
+            pipe.wait(replicas, wait_ms)
+        try:
+            return pipe.execute()
+        except NoScriptError:
+            if attempt:
+                raise
+            r.script_load(CREATE)
+    raise AssertionError("unreachable")
 
 
 def get_job(r: redis.Redis, job_id: str) -> dict[str, str] | None:

@@ -158,3 +158,17 @@ def test_a_final_status_is_set_once(env):
     assert r.zscore(jobs.UNFINISHED, job_id) is None
     assert jobs.finish(r, "enr_" + "0" * 32, "failed") is False  # no such job: nothing is created
     assert not r.exists(jobs.job_key("enr_" + "0" * 32))
+
+
+def test_a_post_after_redis_forgot_its_scripts_creates_the_job_once(client, env):
+    """The job script runs by its hash in one round trip; a Redis that lost it (a restart, SCRIPT
+    FLUSH) answers NOSCRIPT, the script is loaded and run once more: one job, not none or two."""
+    r = redis.Redis.from_url(env["REDIS_URL"])
+    r.script_flush()
+    before = r.zcard(RECENT_JOBS)
+    response = client.post("/v1/enrichments", json={"article": ARTICLE}, headers=auth())
+    assert response.status_code == 202, response.json
+    assert r.zcard(RECENT_JOBS) == before + 1
+    assert client.get(f"/v1/enrichments/{response.json['id']}", headers=auth()).json["status"] == "queued"
+    again = client.post("/v1/enrichments", json={"article": ARTICLE}, headers=auth())  # the script is loaded now
+    assert again.status_code == 202 and r.zcard(RECENT_JOBS) == before + 2
