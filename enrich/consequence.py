@@ -17,7 +17,9 @@ import numpy as np
 from enrich.onnx_model import OnnxModel
 
 MAX_TOKENS = 96  # a long news sentence; longer ones are cut (training cut at 128)
-BATCH = 16
+# One sentence a run: no padding; 45-47 ms for a 33-sentence article against 55 in batches of 16
+# (15 gva_news articles, 5 December 2026, one thread).
+BATCH = 1
 
 
 class ConsequenceModel(OnnxModel):

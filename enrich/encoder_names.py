@@ -40,13 +40,18 @@ NAME_PARTICLES = {"al", "el", "bin", "ibn", "abu", "bint", "ben", "de", "da", "d
 
 
 def _join_particles(doc: Doc, ents: list[Span]) -> list[Span]:
-    """Two names of one type with only a name particle between them are one name."""
+    """Two names of one type with only a name particle between them are one name; so is a person's
+    name and the name right after it that starts with a particle joined by a hyphen ("Ali
+    al-Khalifa" + "al-Sabah": whatever the second half was typed, it is the person's)."""
     out: list[Span] = []
     for ent in ents:
         last = out[-1] if out else None
         if (last is not None and last.label_ == ent.label_ and ent.start == last.end + 1
                 and doc[last.end].lower_ in NAME_PARTICLES):
             out[-1] = Span(doc, last.start, ent.end, label=ent.label_)
+        elif (last is not None and last.label_ == "PER" and ent.start == last.end
+              and doc[ent.start].lower_.partition("-")[0] in NAME_PARTICLES and "-" in doc[ent.start].text):
+            out[-1] = Span(doc, last.start, ent.end, label="PER")
         else:
             out.append(ent)
     return out
@@ -62,11 +67,15 @@ def _every_mention(doc: Doc, ents: list[Span]) -> list[Span]:
     owner = {t: ent for ent in ents for t in range(ent.start, ent.end)}
     taken: set[int] = set()
     added: list[Span] = []
+    texts = [t.text for t in doc]
+    at: dict[str, list[int]] = defaultdict(list)  # where each word is written
+    for i, text in enumerate(texts):
+        at[text].append(i)
     for words in sorted(names, key=len, reverse=True):
         label = names[words].most_common(1)[0][0]
-        for start in range(len(doc) - len(words) + 1):
+        for start in at.get(words[0], ()):
             end = start + len(words)
-            if doc[start].text != words[0] or tuple(t.text for t in doc[start:end]) != words:
+            if tuple(texts[start:end]) != words:
                 continue
             inside = {owner[t] for t in range(start, end) if t in owner}
             if any(e.start < start or e.end > end for e in inside) or taken & set(range(start, end)):
