@@ -103,6 +103,8 @@ class EntityTagger(OnnxModel):
             logits = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
             for row, (i, (_, _, starts)) in enumerate(chunk):
                 firsts = [(j, word) for j, word in enumerate(starts) if word is not None]
+                if not firsts:  # words with no word piece at all ("\u200b" alone)
+                    continue
                 for (_, word), label in zip(firsts, viterbi(logits[row, [j for j, _ in firsts]]), strict=True):
                     tags[i][word] = LABELS[label]
         return [spans_of(t) for t in tags]

@@ -187,3 +187,11 @@ def test_the_entity_tagger_is_chosen_by_setting_and_an_unknown_one_is_refused():
     spacy_only = nlp.load("en_newsroom_ner")
     assert "ner" in spacy_only.pipe_names and "encoder_entities" not in spacy_only.pipe_names
     assert nlp.load(MODEL).pipe_names[-1] == "encoder_entities"
+
+
+def test_a_sentence_of_characters_with_no_word_piece_is_read_without_error():
+    """A zero-width space or a NUL alone on a line is a sentence the tagger's vocabulary has no
+    piece for: no names there, and the rest of the article is still tagged."""
+    body = "Shell Oil said profits fell.\n\n\u200b\n\n\x00\n\nAnalysts in London expect more cuts."
+    prepared = prepare_article({"title": "Shell", "body": body}, Settings().nlp_pipeline)
+    assert "London" in {e["name"] for e in prepared["entities"]}
