@@ -17,11 +17,6 @@ from enrich.onnx_model import OnnxModel
 LABELS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
 CASING_CLASSES = 5
 MAX_TOKENS = 128  # word pieces a window, as in training; a longer sentence is read in windows
-# One window a run: no padding, and a sentence is tagged the same whatever sentences it is read with
-# (int8 activations are scaled per batch). On one thread it is also the fastest: the tagger over a
-# 600-word gva_news article p50 99-101 ms, against 142-147 in batches of 16 and 94-104 in batches
-# of 2-4 (15 articles, 5 December 2026).
-BATCH = 1
 
 
 def casing(word: str) -> int:
@@ -88,37 +83,36 @@ class EntityTagger(OnnxModel):
     def tag(self, sentences: list[list[str]]) -> list[list[tuple[int, int, str]]]:
         """For each sentence (its words), the names found: (first word, end word, type). A sentence
         longer than MAX_TOKENS word pieces (a table, lines a wire story runs together) is read in
-        consecutive windows of whole words that fit."""
-        windows = [(i, window) for i, words in enumerate(sentences) for window in self._windows(words)]
-        windows.sort(key=lambda w: len(w[1][0]))  # with BATCH > 1, similar lengths together: little padding
+        consecutive windows of whole words that fit.
+
+        One window a run, not batches: no padding, and a sentence is tagged the same whatever
+        sentences it is read with (int8 activations are scaled per run: batched, "Shell Oil" lost
+        its "Oil"). On one thread it is also the fastest (python -m evaluation.batch_speed)."""
         tags: list[list[str]] = [["O"] * len(words) for words in sentences]
-        for at in range(0, len(windows), BATCH):
-            chunk = windows[at:at + BATCH]
-            width = max(len(ids) for _, (ids, _, _) in chunk)
-            ids = np.zeros((len(chunk), width), dtype=np.int64)
-            types, mask = np.zeros_like(ids), np.zeros_like(ids)
-            for row, (_, (piece_ids, piece_types, _)) in enumerate(chunk):
-                n = len(piece_ids)
-                ids[row, :n], types[row, :n], mask[row, :n] = piece_ids, piece_types, 1
-            logits = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
-            for row, (i, (_, _, starts)) in enumerate(chunk):
+        for i, words in enumerate(sentences):
+            for ids, types, starts in self._windows(words):
+                feed = {"input_ids": np.array([ids], dtype=np.int64),
+                        "token_type_ids": np.array([types], dtype=np.int64),
+                        "attention_mask": np.ones((1, len(ids)), dtype=np.int64)}
+                logits = self.session.run(None, feed)[0][0]
                 firsts = [(j, word) for j, word in enumerate(starts) if word is not None]
-                if not firsts:  # words with no word piece at all ("\u200b" alone)
-                    continue
-                for (_, word), label in zip(firsts, viterbi(logits[row, [j for j, _ in firsts]]), strict=True):
+                for (_, word), label in zip(firsts, viterbi(logits[[j for j, _ in firsts]]), strict=True):
                     tags[i][word] = LABELS[label]
         return [spans_of(t) for t in tags]
 
     def _windows(self, words: list[str]) -> list[tuple[list[int], list[int], list[int | None]]]:
         """One sentence encoded once, cut at word boundaries into windows of at most MAX_TOKENS
         pieces with their [CLS] and [SEP]: each window's piece ids, casing classes, and for each
-        piece the sentence word it starts (None otherwise). A word longer than a window is cut."""
+        piece the sentence word it starts (None otherwise). A word longer than a window is cut; a
+        sentence whose words have no word piece at all ("\u200b" alone) has no window."""
         encoding = self.tokenizer.encode(words, is_pretokenized=True)
         cls, sep = encoding.ids[0], encoding.ids[-1]
         by_word: dict[int, list[int]] = {}
         for piece, word in zip(encoding.ids, encoding.word_ids, strict=True):
             if word is not None:
                 by_word.setdefault(word, []).append(piece)
+        if not by_word:
+            return []
         room = MAX_TOKENS - 2
         out: list[tuple[list[int], list[int], list[int | None]]] = []
         ids, types, starts = [cls], [0], [None]

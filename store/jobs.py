@@ -147,18 +147,18 @@ def _create(r: redis.Redis, keys: list[str], args: list[Any], replicas: int, wai
     loaded only when Redis answers that it does not have it (a restart, SCRIPT FLUSH), then once
     more. (redis-py's Script in a pipeline asks SCRIPT EXISTS first: a second round trip a POST.)
     A NOSCRIPT answer means the script did not run, so the retry cannot create a job twice."""
-    for attempt in range(2):
+    def run() -> list[Any]:
         pipe = r.pipeline(transaction=False)
         pipe.evalsha(CREATE_SHA, len(keys), *keys, *args)
         if replicas:
             pipe.wait(replicas, wait_ms)
-        try:
-            return pipe.execute()
-        except NoScriptError:
-            if attempt:
-                raise
-            r.script_load(CREATE)
-    raise AssertionError("unreachable")
+        return pipe.execute()
+
+    try:
+        return run()
+    except NoScriptError:
+        r.script_load(CREATE)
+        return run()
 
 
 def get_job(r: redis.Redis, job_id: str) -> dict[str, str] | None:
