@@ -58,6 +58,16 @@ class Candidate:
 DateRanker = Callable[[list[Candidate], dict[str, dict[str, Any]]], list[str]]
 
 
+ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
+
+
+def typed_variants(key: str) -> list[str]:
+    """An entity key under every type ("ORG:taliban", "MISC:taliban", ...): the name tagger may type
+    a name one way in the article and another in an archive article, and the story follows the name."""
+    name = key.split(":", 1)[-1]
+    return [f"{kind}:{name}" for kind in ENTITY_TYPES]
+
+
 def main_entities(entities: list[dict[str, Any]], count: int = MAIN_ENTITIES) -> list[dict[str, Any]]:
     """The most salient people, organisations and places (MISC entities are context, not subjects)."""
     return [e for e in entities if e["type"] in {"PER", "ORG", "LOC"}][:count]
@@ -74,6 +84,10 @@ def candidates(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]
     weight_of = {key: share * STORY_ENTITY for key, share in story.entities.items()}
     weight_of.update({e["key"]: e["salience"] * weights.get("e:" + e["key"], 0.0) / top_idf for e in entities})
     primary = {alias: e["key"] for e in entities for alias in e.get("aliases", ())}  # "Shell" -> "Shell Oil"
+    for key in list(weight_of):  # "MISC:taliban" in a source -> the article's "ORG:taliban"
+        for variant in typed_variants(key):
+            if variant not in weight_of:
+                primary.setdefault(variant, key)
     found = []
     for doc_id, doc in sources.items():
         published = date.fromisoformat(doc["published_at"][:10])
@@ -95,12 +109,14 @@ STORY_SOURCES = 6  # the story's sources whose sentences implications may read (
 
 
 def story_sentences(sources: dict[str, dict[str, Any]], count: int = STORY_SOURCES) -> list[dict[str, Any]]:
-    """Every sentence of the story's `count` closest sources, cited ({archive_id, span, text}): what
-    implications read for the consequences the story's earlier coverage states, dated or not (a
-    forecast rarely names an entity the timeline keys on)."""
+    """Every sentence of the story's `count` closest sources and of its latest coverage (sources
+    flagged `latest`), cited ({archive_id, span, text}): what implications read for the consequences
+    the story's earlier coverage states, dated or not (a forecast rarely names an entity the
+    timeline keys on)."""
     closest = sorted(sources, key=lambda k: (-sources[k].get("similarity", 0.0), k))[:count]
+    latest = sorted(k for k in sources if sources[k].get("latest") and k not in closest)
     out = []
-    for doc_id in closest:
+    for doc_id in closest + latest:
         doc = sources[doc_id]
         for sentence in doc["sentences"]:
             start, end = sentence[:2]

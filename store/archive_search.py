@@ -143,6 +143,8 @@ COMMON_SHARE = 0.05  # an entity in more than this share of the archive says lit
 STORY_ENTITIES = 6  # the story's strongest names, which tie a source's sentence to it
 SUBJECTS = ("e:PER:", "e:ORG:", "e:LOC:")  # names a story is about (MISC ones are context)
 STORY_SHARE = 0.5  # unless this share of its articles are about the story
+LATEST_DAYS = 7  # the story's latest coverage: what it said may follow is what an editor weighs now
+LATEST_SOURCES = 4
 
 
 def _covering(r: redis.Redis, archives: list[str], strength: dict[str, float], before: float,
@@ -167,6 +169,30 @@ def _seeds(r: redis.Redis, archives: list[str], query: dict[str, float], entity_
     return weights, search, index.fetch_many(r, seeds, ("features", "title"))
 
 
+def _latest(r: redis.Redis, archives: list[str], entity_keys: list[str], before: float, excluded: set[str],
+            frequencies: Frequencies) -> list[str]:
+    """Up to LATEST_SOURCES articles of the LATEST_DAYS before `before` that name the article's
+    main entities (those named by most first, then the newest), leaving out names found in more
+    than COMMON_SHARE of the archive: the story's latest turns, which may share few words with the
+    article (a warning about the capital, when the article is about another city)."""
+    variants = {"e:" + v: k for k in entity_keys for v in background.typed_variants(k)}  # under any type
+    counts = frequencies.counts(list(variants))
+    carried: dict[str, int] = defaultdict(int)
+    for feature, count in counts.items():
+        carried[variants[feature]] += count
+    named = [f for f, k in variants.items() if counts[f] > 0 and carried[k] <= COMMON_SHARE * frequencies.size]
+    since = before - LATEST_DAYS * 86400
+    hits: dict[str, set[str]] = defaultdict(set)  # the main entities each names
+    newest: dict[str, float] = {}
+    for feature, found in index.postings(r, archives, named, before, exclusive=True,
+                                         per_feature=4 * LATEST_SOURCES).items():
+        for doc_id, ts in found:
+            if ts >= since and doc_id not in excluded:
+                hits[doc_id].add(variants[feature])
+                newest[doc_id] = ts
+    return sorted(hits, key=lambda i: (-len(hits[i]), -newest[i], i))[:LATEST_SOURCES]
+
+
 def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], entity_keys: list[str],
                   before: float, exclude_id: str | None, title: str = "", wanted: int = 0
                   ) -> tuple[dict[str, float], dict[str, dict[str, Any]], background.Story]:
@@ -184,6 +210,7 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
     Each source's `similarity` is its coverage of the story's features times (0.5 + its cosine to
     the article); sources below RELATIVE_FLOOR of the best are dropped before their text is read,
     unless fewer than `wanted` are left (a timeline of that many dates needs that many sources).
+    The story's latest coverage joins them (_latest), flagged `latest`, whatever its similarity.
     Also returns the story (background.Story): its own entities among its strongest features, and
     the entity keys too common to tie a sentence to the story on their own: found in
     more than COMMON_SHARE of the archive (with the prior), as "U.S." is in a wire archive, and
@@ -213,15 +240,18 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
     best = sorted((i for i, c in coverage.items() if c >= STORY_MIN_COVERAGE),
                   key=lambda i: (-coverage[i], i))[:MAX_STORY_SOURCES]
     article = unit(query, weights)
-    features = {doc_id: doc["features"] for doc_id, doc in index.fetch_many(r, best, ("features",)).items()}
-    closeness = {doc_id: coverage[doc_id] * (0.5 + dot(article, unit(feats, weights)))
+    latest = _latest(r, archives, entity_keys, before, excluded, frequencies)
+    features = {doc_id: doc["features"] for doc_id, doc in
+                index.fetch_many(r, list(dict.fromkeys(best + latest)), ("features",)).items()}
+    closeness = {doc_id: coverage.get(doc_id, 0.0) * (0.5 + dot(article, unit(feats, weights)))
                  for doc_id, feats in features.items()}
     top = max(closeness.values(), default=0.0)
     nearest = sorted(closeness, key=lambda i: (-closeness[i], i))
-    kept = [i for n, i in enumerate(nearest) if n < wanted or closeness[i] >= RELATIVE_FLOOR * top]
+    kept = [i for n, i in enumerate(nearest)
+            if n < wanted or closeness[i] >= RELATIVE_FLOOR * top or i in latest]
     docs = index.fetch_many(r, kept, ("title", "url", "published_at", "text", "sentences", "id", "section", "tags"))
     for doc_id, doc in docs.items():
-        doc["similarity"], doc["features"] = closeness[doc_id], features[doc_id]
+        doc["similarity"], doc["features"], doc["latest"] = closeness[doc_id], features[doc_id], doc_id in latest
     recurring = max(2, math.ceil(len(seeds) / 3))  # a story's names recur across its coverage
     names = [f for f in ranked if f.startswith(SUBJECTS) and carried[f] >= recurring]
     strongest = {f[2:]: weights[f] * story[f] for f in names[:STORY_ENTITIES]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from tests.conftest import auth, ops_auth, wait_for
 
@@ -177,3 +178,36 @@ def test_frequencies_are_read_afresh_once_the_archive_grows(app):
     assert strike_count() == 1
     archive_index.store_many(r, "growing", [doc(i) for i in range(1, 40)])
     assert strike_count() == 40  # within the minute, but the archive is forty times the size
+
+
+def test_the_story_s_latest_coverage_is_a_source_however_few_words_it_shares(app):
+    """An article of the week before that names the article's main entity (under any type the
+    tagger gave it) joins the story's sources, flagged `latest`, though it shares few of its words;
+    an older one that shares as few does not."""
+    from enrich import background
+    from store import archive_index, archive_search
+
+    r = app.extensions["archive"]
+
+    def doc(doc_id: str, day: str, features: dict[str, float], text: str) -> dict:
+        return {"id": doc_id, "title": text, "published_at": f"2024-03-{day}T10:00:00+00:00",
+                "ts": datetime.fromisoformat(f"2024-03-{day}T10:00:00+00:00").timestamp(), "text": text,
+                "sentences": [[0, len(text), list(k[2:] for k in features if k.startswith("e:"))]],
+                "features": features}
+
+    siege = {"e:ORG:vardan": 1.0, "e:LOC:kelmar": 1.0, "t:siege": 1.0, "t:city": 1.0}
+    archive_index.store_many(r, "story", [
+        doc("siege-1", "01", siege, "Vardan fighters laid siege to Kelmar city."),
+        doc("siege-2", "02", siege, "The siege of Kelmar city by Vardan went on."),
+        doc("old-warning", "03", {"e:MISC:vardan": 1.0, "t:capital": 1.0}, "Vardan could take the capital."),
+        doc("new-warning", "12", {"e:MISC:vardan": 1.0, "t:capital": 1.0},
+            "Vardan fighters could take the capital within weeks, officials warned."),
+    ])
+    query = {"e:ORG:vardan": 1.0, "e:LOC:kelmar": 1.0, "t:siege": 1.0, "t:city": 1.0, "t:fall": 1.0}
+    before = datetime.fromisoformat("2024-03-14T10:00:00+00:00").timestamp()
+    _, sources, _ = archive_search.story_sources(r, ["story"], query, ["ORG:vardan", "LOC:kelmar"], before, None)
+    latest = {archive_index.unqualify(k)[1] for k, d in sources.items() if d["latest"]}
+    assert latest == {"new-warning"}
+    assert "story/old-warning" not in sources
+    read = {s["archive_id"] for s in background.story_sentences(sources)}
+    assert "story/new-warning" in read

@@ -195,3 +195,12 @@ def test_a_sentence_of_characters_with_no_word_piece_is_read_without_error():
     body = "Shell Oil said profits fell.\n\n\u200b\n\n\x00\n\nAnalysts in London expect more cuts."
     prepared = prepare_article({"title": "Shell", "body": body}, Settings().nlp_pipeline)
     assert "London" in {e["name"] for e in prepared["entities"]}
+
+
+def test_a_source_typing_the_article_s_name_otherwise_still_counts_for_it():
+    """The tagger may type a name one way in the article and another in an archive article
+    ("Acme" ORG here, MISC there): the archive sentence is still about the article's entity."""
+    source = _source("Acme", "2024-03-06T00:00:00+00:00", ["Acme opened its deep-water port on the river in 1990."])
+    source["sentences"][0][2] = ["MISC:acme"]
+    items = background.timeline(ACME, {"misc": source}, {"e:ORG:acme": 2.0}, limit=8)
+    assert [i["text"] for i in items] == ["Acme opened its deep-water port on the river in 1990."]
