@@ -99,7 +99,7 @@ def _delays(raw: str) -> tuple[float, ...]:
 
 
 def _rate_limit(value: str | None) -> str | None:
-    """A limit in Flask-Limiter's notation ('100/second', '10 per minute; 1000/hour'), or None."""
+    """A limit in the `limits` library's notation ('100/second', '10 per minute; 1000/hour'), or None."""
     if value is None:
         return None
     try:
@@ -203,8 +203,8 @@ class Settings(BaseModel):
         "requests that may wait for their result (`Prefer: wait`) at once, across the API; keep it below the "
         "API's thread count; `none` turns the bound off", 2, "MAX_WAITING", ge=0)
     rate_limit: Annotated[str | None, _before(lambda v: _rate_limit(_optional(v, "100/second")))] = _text(
-        "per-client limit (Flask-Limiter syntax, e.g. `20/second;1000/minute`); `none` turns it off; over it: 429 "
-        "with `Retry-After`", "100/second", "RATE_LIMIT")
+        "per-client limit, shared by every request of the client (the `limits` library's syntax, e.g. "
+        "`20/second;1000/minute`); `none` turns it off; over it: 429 with `Retry-After`", "100/second", "RATE_LIMIT")
     rate_limit_on_store_failure: Literal["open", "closed"] = _text(
         "when the limiter cannot keep its count (Redis full or failing): `open` lets the request through, logs "
         "and counts it (`enrichment_store_errors_total{kind=\"rate_limit_failed_open\"}`), so a full Redis still "

@@ -6,13 +6,11 @@ from typing import Any
 
 import redis
 from flask import Flask, current_app
-from flask_limiter.errors import RateLimitExceeded
 from flask_smorest import Api
 from kombu.exceptions import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from schemas.errors import ErrorSchema
-from service import limits
 from service.metrics import count_store_error
 
 
@@ -64,10 +62,6 @@ class EnrichmentApi(Api):
             payload["errors"] = errors = errors["json"]
         if isinstance(errors, list):
             payload["errors"] = {"body": errors}
-        if isinstance(error, RateLimitExceeded):
-            payload["message"] = (f"Rate limit of {error.description} exceeded for this API key; "
-                                  "retry after the Retry-After seconds.")
-            headers = {**(headers or {}), "Retry-After": str(limits.retry_after())}
         if "message" not in payload:
             if payload.get("errors"):
                 payload["message"] = "Invalid request: " + "; ".join(summarise(payload["errors"]))

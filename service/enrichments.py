@@ -24,6 +24,7 @@ from schemas.enrichment import (
     FeedbackSchema,
     JobSchema,
 )
+from service import limits
 from service.bodies import bounded_body
 from service.job_view import job_view
 from store import feedback as feedback_store
@@ -96,7 +97,9 @@ def create(payload: dict[str, Any]) -> ResponseReturnValue:
             options=payload["options"], ttl=settings.job_ttl, idempotency_key=idem_key,
             fingerprint=_fingerprint(payload) if idem_key else "",
             queue=ENRICH, max_depth=settings.max_queue_depth, replicas=settings.redis_wait_replicas,
-            wait_ms=settings.redis_wait_ms)
+            wait_ms=settings.redis_wait_ms, limits=current_app.extensions["rate_limits"])
+    except jobs.RateLimited as exc:
+        limits.refuse(exc.seconds)
     except jobs.NotReplicated as exc:
         abort(503, message=f"Job {exc.job_id} was written, but no replica confirmed it within "
                            f"{settings.redis_wait_ms} ms (a failover may be under way): retry with the same "

@@ -1,62 +1,56 @@
-"""Per-client rate limits, counted in Redis so every API process shares them (Flask-Limiter).
-
-The sliding-window counter weighs the previous window by how much of it still overlaps: close to
-a moving window, at the cost of two counters instead of a log of every request."""
+"""Per-client rate limits (RATE_LIMIT), counted in Redis so every API process shares them
+(store/rate_limits.py). An article's POST is checked and counted by the job script itself, in the
+same round trip as its job (store/jobs.py); every other request but the public ones here, first."""
 
 from __future__ import annotations
 
-import logging
-import math
-import time
-
 from flask import Flask, current_app, request
-from flask_limiter import Limiter
+from flask_smorest import abort
 from redis.exceptions import RedisError
 
 from core.settings import Settings
 from service.auth import PUBLIC_ENDPOINTS, client_for
 from service.metrics import count_store_error
-from store.connection import limits_uri
+from store import rate_limits
+
+CHECKED_BY_THE_JOB_SCRIPT = {"enrichments.create"}
 
 
 def client_key() -> str:
     """Limit by client (its API key's owner); unauthenticated calls by address."""
     settings = current_app.extensions["settings"]
     client = client_for(request.headers.get("Authorization"), settings.api_keys)
-    return f"client:{client}" if client else f"addr:{request.remote_addr}"
+    return rate_limits.client_counter(client) if client else f"addr:{request.remote_addr}"
 
 
-class _CountFailOpen(logging.Handler):
-    """Flask-Limiter logs (with its traceback) each request it let through because it could not
-    count: count those too (enrichment_store_errors_total{kind="rate_limit_failed_open"})."""
+def refuse(seconds: int) -> None:
+    """Answer 429 with Retry-After: over one of the limits, nothing counted or written."""
+    limits = "; ".join(map(str, current_app.extensions["rate_limits"]))
+    abort(429, message=f"Rate limit of {limits} exceeded for this API key; retry after the Retry-After seconds.",
+          headers={"Retry-After": str(seconds)})
 
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.getMessage().startswith("Failed to rate limit"):
-            count_store_error("rate_limit_failed_open")
+
+def check() -> None:
+    """before_request: count this request, or answer 429. A store that cannot count it (a full
+    Redis still serves reads) lets it through with RATE_LIMIT_ON_STORE_FAILURE=open (logged and
+    counted: enrichment_store_errors_total{kind="rate_limit_failed_open"}), else answers with the
+    store's error (503, 507)."""
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint in CHECKED_BY_THE_JOB_SCRIPT \
+            or request.endpoint is None:
+        return
+    try:
+        wait = rate_limits.hit(current_app.extensions["redis"], client_key(), current_app.extensions["rate_limits"])
+    except RedisError as exc:
+        if current_app.extensions["settings"].rate_limit_on_store_failure != "open":
+            raise
+        current_app.logger.warning("Failed to rate limit, let the request through: %s", exc)
+        count_store_error("rate_limit_failed_open")
+        return
+    if wait:
+        refuse(wait)
 
 
 def init_app(app: Flask, settings: Settings) -> None:
-    """RATE_LIMIT_ON_STORE_FAILURE: 'open' (default) lets a request through when its count cannot be
-    kept (a full Redis still serves reads), logged and counted; 'closed' refuses it (503 or 507)."""
-    if not settings.rate_limit:
-        return
-    fail_open = settings.rate_limit_on_store_failure == "open"
-    limiter = Limiter(client_key, app=app, storage_uri=limits_uri(settings.redis_url, settings.redis_sentinel_master),
-                      default_limits=[settings.rate_limit], headers_enabled=False,
-                      key_prefix="enr:limits", swallow_errors=fail_open, strategy="sliding-window-counter")
-    if fail_open and not any(isinstance(h, _CountFailOpen) for h in limiter.logger.handlers):
-        limiter.logger.addHandler(_CountFailOpen())
-    limiter.request_filter(lambda: request.endpoint in PUBLIC_ENDPOINTS)
-    app.extensions["rate_limiter"] = limiter
-
-
-def retry_after() -> int:
-    """Whole seconds until the breached limit lets the client in again (for a 429's Retry-After).
-
-    Read only when a limit is breached: the X-RateLimit-* headers on every answer would cost a
-    second Redis round trip per request, which is most of the limiter's price at high rates."""
-    try:
-        limit = current_app.extensions["rate_limiter"].current_limit
-        return max(1, math.ceil(limit.reset_at - time.time())) if limit else 1
-    except RedisError:  # the window is read from Redis; the 429 stands without it
-        return 1
+    app.extensions["rate_limits"] = rate_limits.parse(settings.rate_limit)
+    if app.extensions["rate_limits"]:
+        app.before_request(check)

@@ -24,14 +24,6 @@ def redis_store(url: str, master: str, **options: Any) -> redis.Redis:
     return Sentinel(hosts, sentinel_kwargs=timeouts, **timeouts).master_for(master, **options)
 
 
-def limits_uri(url: str, master: str) -> str:
-    """The same Redis as a storage URI of the `limits` library."""
-    hosts = sentinel_hosts(url)
-    if not hosts:
-        return url
-    return "redis+sentinel://" + ",".join(f"{h}:{p}" for h, p in hosts) + f"/{master}"
-
-
 def archive_store(url: str, cluster: bool, master: str = "mymaster", **options: Any) -> redis.Redis:
     """A client for the archive at `url`; with `cluster`, a RedisCluster that routes each key and
     each pipelined command to the node that holds it; at sentinels' URL, their master `master`."""

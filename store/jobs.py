@@ -15,6 +15,8 @@ from typing import Any
 import redis
 from redis.exceptions import NoScriptError
 
+from store import rate_limits
+
 PREFIX = "enr:"
 RECENT_JOBS = PREFIX + "jobs:recent"  # zset: job id -> created (epoch), for ops stats
 DEAD_LETTERS = PREFIX + "deliveries:dead"  # zset: job id -> time it died
@@ -36,14 +38,17 @@ def new_job_id() -> str:
     return "enr_" + uuid.uuid4().hex
 
 
-# One atomic step: answer an idempotent repeat (or refuse a key reused for another request),
-# refuse when the queue is full, or store the job and put its id on the intake list. A job
+# One atomic step: refuse a request over its client's rate limits (store/rate_limits.py), answer
+# an idempotent repeat (or refuse a key reused for another request), refuse when the queue is
+# full, or store the job and put its id on the intake list. A job
 # therefore never exists without its queue entry. The idempotency key holds "<job id>|<request
 # fingerprint>" (a key stored before fingerprints holds the job id alone, and matches any request).
 # KEYS: idempotency key ('' for none), job hash, article, recent jobs, unfinished jobs, intake,
-#       the enrich queue. ARGV: job id, ttl, now, max depth (-1: none), article JSON, the request's
-#       fingerprint, hash pairs...
-CREATE = """
+#       the enrich queue, then the rate limits' counters. ARGV: job id, ttl, now, max depth (-1:
+#       none), article JSON, the request's fingerprint, the rate limits' spec, hash pairs...
+CREATE = rate_limits.CHECK + """
+local wait = rate_check(8, ARGV[7])
+if wait > 0 then return {'limited', tostring(wait)} end
 if KEYS[1] ~= '' then
   local existing = redis.call('GET', KEYS[1])
   if existing then
@@ -59,7 +64,7 @@ if max_depth >= 0 and redis.call('LLEN', KEYS[6]) + redis.call('LLEN', KEYS[7]) 
   return {'full', ''}
 end
 if KEYS[1] ~= '' then redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[6], 'EX', ARGV[2]) end
-redis.call('HSET', KEYS[2], unpack(ARGV, 7))
+redis.call('HSET', KEYS[2], unpack(ARGV, 8))
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 redis.call('SET', KEYS[3], ARGV[5], 'EX', ARGV[2])
 redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
@@ -72,6 +77,14 @@ return {'created', ARGV[1]}
 
 class QueueFull(Exception):
     """The enrichment queue holds MAX_QUEUE_DEPTH entries or more."""
+
+
+class RateLimited(Exception):
+    """Over one of the client's rate limits: nothing was written; retry after `seconds`."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
 
 
 class KeyReused(Exception):
@@ -104,12 +117,14 @@ def create_job(
     max_depth: int | None = None,
     replicas: int = 0,
     wait_ms: int = 500,
+    limits: list[rate_limits.Limit] | None = None,
 ) -> tuple[str, bool]:
     """Store a new job and queue its id for the workers; return (job id, created).
 
     An idempotency key seen before for this client returns the first job's id and created=False,
     or raises KeyReused when the first request's `fingerprint` differs from this one's.
-    Raises QueueFull when `max_depth` entries already wait (in the intake and in `queue`), and
+    Raises RateLimited when the request is over one of the client's `limits` (checked first, and
+    counted only when let in), QueueFull when `max_depth` entries already wait (in the intake and in `queue`), and
     NotReplicated when `replicas` replicas did not confirm the new job within `wait_ms` (Redis
     WAIT, on the connection that wrote it: replication is asynchronous, and a master that dies
     right after a write may take it with it)."""
@@ -126,10 +141,14 @@ def create_job(
         "idempotency_key": idempotency_key or "",
     }
     idem = f"{PREFIX}idem:{client}:{idempotency_key}" if idempotency_key else ""
-    keys = [idem, job_key(job_id), job_key(job_id, "article"), RECENT_JOBS, UNFINISHED, INTAKE, queue]
-    args = [job_id, ttl, time.time(), -1 if max_depth is None else max_depth, json.dumps(article), fingerprint,
+    now = time.time()
+    counters, spec = rate_limits.keys_and_spec(rate_limits.client_counter(client), limits or [], now)
+    keys = [idem, job_key(job_id), job_key(job_id, "article"), RECENT_JOBS, UNFINISHED, INTAKE, queue, *counters]
+    args = [job_id, ttl, now, -1 if max_depth is None else max_depth, json.dumps(article), fingerprint, spec,
             *(item for pair in record.items() for item in pair)]
     (outcome, found), *acked = _create(r, keys, args, replicas, wait_ms)
+    if outcome == b"limited":
+        raise RateLimited(int(found))
     if outcome == b"full":
         raise QueueFull(max_depth)
     if outcome == b"conflict":

@@ -9,7 +9,19 @@ ARTICLE = {"article": {"title": "Harwick port", "body": "The Harwick Port Author
                                                        "that grain exports would resume."}}
 
 
+def _fresh_counters(r) -> None:  # type: ignore[no-untyped-def]
+    """Each test here starts its clients' budgets afresh (they share one Redis and one minute)."""
+    from store import rate_limits
+
+    stale = list(r.scan_iter(rate_limits.COUNTERS + "*"))
+    if stale:
+        r.delete(*stale)
+
+
 def test_rate_limit_answers_429_with_retry_after_per_client(env, worker):
+    import redis
+
+    _fresh_counters(redis.Redis.from_url(env["REDIS_URL"]))
     client = create_app({**env, "RATE_LIMIT": "3/minute"}).test_client()
     statuses = [client.post("/v1/enrichments", json=ARTICLE, headers=auth()).status_code
                 for _ in range(4)]
@@ -79,3 +91,55 @@ def test_metrics_count_requests_jobs_and_stage_durations(client, worker, httpser
     for gauge in ("enrichment_dead_letters", "enrichment_deliveries_due"):
         assert value(gauge) >= 0, gauge
     assert value("enrichment_archive_articles", archive="alice") == 1  # per archive
+
+
+def test_posts_and_other_requests_share_one_budget_and_a_refused_post_writes_nothing(env, worker):
+    """A POST is counted by the job script, in its own round trip; a GET before the request. Both
+    draw on the client's one budget, and a POST over it leaves no job behind."""
+    import redis
+
+    from store import jobs
+
+    r = redis.Redis.from_url(env["REDIS_URL"])
+    _fresh_counters(r)
+    client = create_app({**env, "RATE_LIMIT": "3/minute"}).test_client()
+    job = client.post("/v1/enrichments", json=ARTICLE, headers=auth()).json["id"]
+    assert client.get(f"/v1/enrichments/{job}", headers=auth()).status_code == 200
+    assert client.post("/v1/enrichments", json=ARTICLE, headers=auth()).status_code == 202
+    before = r.zcard(jobs.RECENT_JOBS)
+    refused = client.post("/v1/enrichments", json=ARTICLE, headers=auth())
+    assert refused.status_code == 429 and "3 per 60 s" in refused.json["message"]
+    assert r.zcard(jobs.RECENT_JOBS) == before  # no job was made
+    assert client.get(f"/v1/enrichments/{job}", headers=auth()).status_code == 429
+
+
+def test_the_previous_window_counts_for_the_share_of_it_that_still_overlaps(env):
+    """10 a minute, 10 requests in the last window, half of it still overlapping: 5 more get in,
+    the next waits until enough of the old window has slid out (6 s), and was not counted."""
+    import redis
+
+    from store import rate_limits
+
+    r = redis.Redis.from_url(env["REDIS_URL"])
+    limits = rate_limits.parse("10/minute")
+    now = 60 * 1_000_000 + 30.0  # half way through a window
+    keys, spec = rate_limits.keys_and_spec("addr:test-sliding", limits, now)
+    r.delete(*keys)
+    r.set(keys[1], 10)  # the previous window's count
+    answers = [int(r.eval(rate_limits.HIT, len(keys), *keys, spec)) for _ in range(7)]
+    assert answers == [0, 0, 0, 0, 0, 6, 6]
+    assert int(r.get(keys[0])) == 5
+    assert r.ttl(keys[0]) > 60  # it is read as the previous window during the next one
+
+
+def test_the_limiter_survives_a_script_flush(env, worker):
+    """Redis restarted or its scripts flushed: the next request loads the script and is counted."""
+    import redis
+
+    r = redis.Redis.from_url(env["REDIS_URL"])
+    _fresh_counters(r)
+    client = create_app({**env, "RATE_LIMIT": "2/minute"}).test_client()
+    assert client.get("/v1/archive/stats", headers=auth()).status_code == 200
+    r.script_flush()
+    assert client.get("/v1/archive/stats", headers=auth()).status_code == 200
+    assert client.get("/v1/archive/stats", headers=auth()).status_code == 429
