@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from enrich import nlp, timex, topics
-from enrich.features import features, sentence_entities
+from enrich.features import ARCHIVE_TERMS, features, sentence_entities
 from enrich.text import Span, archive_text, article_text
 
 
@@ -76,8 +76,10 @@ def prepare_article(article: dict[str, Any], model: str) -> dict[str, Any]:
     return {**article_from_analysis(article, text, paragraphs, analysis), "topics": topics.topics(title, text)}
 
 
-def archive_doc_from_analysis(article: dict[str, Any], text: str,
-                              analysis: dict[str, Any]) -> dict[str, Any]:
+def archive_doc_from_analysis(article: dict[str, Any], text: str, analysis: dict[str, Any],
+                              max_terms: int | None = None) -> dict[str, Any]:
+    """The archive's document of an analysed article: its features (entities and at most
+    `max_terms` terms, by default features.ARCHIVE_TERMS) are what the index posts."""
     body = without_title(analysis, article["title"])
     published = date.fromisoformat(article["published_at"][:10])
     # Each sentence with its event's date, [start, end, keys, date, how], so background reads it.
@@ -86,8 +88,9 @@ def archive_doc_from_analysis(article: dict[str, Any], text: str,
         "id": article["id"], "title": article["title"], "url": article.get("url"),
         "section": article.get("section"), "tags": article.get("tags") or [],
         "published_at": article["published_at"], "ts": epoch(article["published_at"]),
-        "text": text, "features": features(body, title_features(analysis, article["title"])),
-        "sentences": sentences,
+        "text": text, "sentences": sentences,
+        "features": features(body, title_features(analysis, article["title"]),
+                             ARCHIVE_TERMS if max_terms is None else max_terms),
         "names": {"e:" + e["key"]: e["name"] for e in body["entities"]},
     }
 

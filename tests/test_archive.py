@@ -211,3 +211,17 @@ def test_the_story_s_latest_coverage_is_a_source_however_few_words_it_shares(app
     assert "story/old-warning" not in sources
     read = {s["archive_id"] for s in background.story_sentences(sources)}
     assert "story/new-warning" in read
+
+
+def test_documents_the_workers_index_are_compact_listpacks(app, client, worker):
+    """The index worker raises hash-max-listpack-value on the archive's Redis, so a document (whose
+    compressed text is longer than Redis's default 64 bytes) is a listpack, not a hash table."""
+    from store import archive_index
+    from store.connection import DOCUMENT_FIELD_BYTES
+
+    _import(client, topic("compact", "Varrow"))
+    r = app.extensions["archive"]
+    assert int(r.config_get("hash-max-listpack-value")["hash-max-listpack-value"]) >= DOCUMENT_FIELD_BYTES
+    doc = archive_index.article_key("alice", "doc", "compact-zx-1")
+    assert len(r.hget(doc, "text")) > 64
+    assert r.object("encoding", doc) == b"listpack"

@@ -8,7 +8,7 @@ import redis
 from celery import current_app
 
 from core.settings import DEFAULT_SENTINEL_MASTER, Settings
-from store.connection import archive_store, redis_store
+from store.connection import archive_store, compact_documents, redis_store
 
 
 def settings() -> Settings:
@@ -27,7 +27,10 @@ def redis_client() -> redis.Redis:
 
 @lru_cache(maxsize=4)
 def _archive_for(url: str, cluster: bool, master: str) -> redis.Redis:
-    return archive_store(url, cluster, master, health_check_interval=30, socket_timeout=10)
+    """The archive's client of this process; the documents it writes are kept compact."""
+    client = archive_store(url, cluster, master, health_check_interval=30, socket_timeout=10)
+    compact_documents(client)
+    return client
 
 
 def archive_client() -> redis.Redis:
