@@ -3,12 +3,17 @@ on one Redis and on a three-master Redis Cluster side by side.
 
     .venv/bin/python scripts/bench_archive.py [--articles 1000000] [--json OUT]
 
-The archive is built from the real analyses of the gva_news and Reuters articles (spaCy run once and
-cached, as make eval does): each copy gets its own id and a publication date spread over ten years,
-and is indexed through the same store code the workers use (store/archive_index.py store_many), not
-the NLP. Lookups are the also-read stage's (store/archive_search.py related + enrich/also_read.py
-rank) for gva_news articles, as of the archive's newest date. The baseline, measured in the same
-run: the same lookups on the archive of the base articles alone.
+The archive is built from the real analyses of the gva_news and Reuters articles (the NLP run once
+and cached, as make eval does): first those articles themselves, then articles made distinct from
+them, each indexed through the same store code the workers use (store/archive_index.py store_many),
+not the NLP. Article number i past the real ones is made from real article A = i mod n and another, B,
+drawn at random: A's text and sentences; its places as they are, but its people, organisations and
+other names renamed for the copy's generation g = i div n (so each generation of n articles names
+people and organisations no other generation does, as a new decade's news would); half its terms
+from A and half from B (recombined); its own id and a publication date drawn over ten years.
+Lookups are the also-read stage's (store/archive_search.py related + enrich/also_read.py rank) for
+gva_news articles, as of the archive's newest date. The baseline, measured in the same run: the same
+lookups on the archive of the base articles alone.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from enrich.text import archive_text  # noqa: E402
 from evaluation import gva_also_read, reuters_background  # noqa: E402
 from evaluation.nlp_cache import analyse_cached  # noqa: E402
 from store import archive_index, archive_search  # noqa: E402
-from store.connection import archive_store  # noqa: E402
+from store.connection import archive_store, compact_documents  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 ARCHIVE = "bench"
@@ -75,17 +80,33 @@ def used_memory(r: Any) -> int:
     return int(r.info("memory")["used_memory"])
 
 
+def distinct(base: list[dict[str, Any]], i: int, rng: random.Random, newest: float) -> dict[str, Any]:
+    """Article number `i` (past the base's own), made distinct as the module's docstring says."""
+    a, b = base[i % len(base)], base[rng.randrange(len(base))]
+    generation = i // len(base)
+    features: dict[str, float] = {}
+    for feature, weight in a["features"].items():
+        if feature.startswith("e:") and not feature.startswith("e:LOC:"):
+            features[f"{feature} {generation}"] = weight  # a name no other generation has
+    terms = [sorted((f for f in doc["features"] if f.startswith("t:")), key=lambda f: -doc["features"][f])
+             for doc in (a, b)]
+    half = (len(terms[0]) + 1) // 2
+    for feature in terms[0][:half] + terms[1][:len(terms[0]) - half]:
+        features.setdefault(feature, (a["features"].get(feature) or b["features"][feature]))
+    features.update({f: w for f, w in a["features"].items() if f.startswith("e:LOC:")})
+    ts = newest - rng.uniform(0, YEARS * 365) * DAY
+    return {**a, "id": f"{a['id']}~{generation}", "features": features, "ts": ts,
+            "published_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(ts))}
+
+
 def build(r: Any, base: list[dict[str, Any]], start: int, stop: int, newest: float) -> float:
-    """Index copies number `start` to `stop` of the base documents (own ids, dates over YEARS);
-    return articles/s."""
+    """Index articles number `start` to `stop`: the base's own, then articles made distinct from
+    them (`distinct`); return articles/s."""
     rng = random.Random(start)
     started = time.perf_counter()
     batch: list[dict[str, Any]] = []
     for i in range(start, stop):
-        doc = base[i % len(base)]
-        ts = newest - rng.uniform(0, YEARS * 365) * DAY
-        batch.append({**doc, "id": f"{doc['id']}~{i // len(base)}", "ts": ts,
-                      "published_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(ts))})
+        batch.append(base[i] if i < len(base) else distinct(base, i, rng, newest))
         if len(batch) == BATCH:
             archive_index.store_many(r, ARCHIVE, batch)
             batch.clear()
@@ -110,6 +131,7 @@ def lookups(r: Any, prepared: list[dict[str, Any]], as_of: float) -> dict[str, f
 
 def measure(kind: str, r: Any, base: list[dict[str, Any]], prepared: list[dict[str, Any]], count: int,
             newest: float) -> dict[str, Any]:
+    compact_documents(r)  # as the index workers do
     before = used_memory(r)
     build(r, base, 0, len(base), newest)
     small = lookups(r, prepared, newest)
@@ -154,7 +176,8 @@ def main() -> None:
         cluster.stop()
     machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, " \
               f"Python {platform.python_version()}"
-    print(f"\nArchive store at size ({len(base):,} analysed gva_news and Reuters articles copied to the "
+    print(f"\nArchive store at size ({len(base):,} analysed gva_news and Reuters articles, then articles made "
+          f"distinct from them (recombined terms, fresh names of people and organisations, own dates) to the "
           f"sizes below; {QUERIES} also-read lookups; {machine})")
     print(f"{'store':<26}{'articles':>11}{'B/article':>11}{'index/s':>10}{'lookup p50':>12}{'p95':>8}"
           f"{'baseline at':>13}{'p50':>7}{'p95':>7}")
