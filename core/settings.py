@@ -103,10 +103,12 @@ def _rate_limit(value: str | None) -> str | None:
     if value is None:
         return None
     try:
-        parse_many(value)
+        limits = parse_many(value)
     except ValueError as exc:
         raise ConfigError(f"RATE_LIMIT: {value!r} is not a rate limit (e.g. '100/second', "
                           "'10 per minute'; 'none' turns limiting off)") from exc
+    if any(limit.amount < 1 for limit in limits):
+        raise ConfigError(f"RATE_LIMIT: {value!r} lets no request in; 'none' turns limiting off")
     return value
 
 

@@ -55,6 +55,8 @@ def test_a_mistyped_rate_limit_stops_start_up_and_says_what_to_write(env):
 
     with pytest.raises(ConfigError, match=r"RATE_LIMIT: '100/sec0nd' is not a rate limit \(e.g. '100/second'"):
         create_app({**env, "RATE_LIMIT": "100/sec0nd"})
+    with pytest.raises(ConfigError, match=r"RATE_LIMIT: '0/second' lets no request in; 'none' turns limiting off"):
+        create_app({**env, "RATE_LIMIT": "0/second"})
 
 
 def test_metrics_count_requests_jobs_and_stage_durations(client, worker, httpserver):
