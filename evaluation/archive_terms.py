@@ -7,12 +7,16 @@ analyses from the evaluation cache) with each article's entities and its `cap` m
 printed: the Redis memory it takes per article (documents kept compact as the index workers keep
 them: store/connection.compact_documents), postings per article, and also-read quality
 (evaluation/gva_also_read.py) on the TUNING half of the incidents only, where this choice is made
-(make eval reports the other half). Queries keep their own features as before.
+(make eval reports the other half). Queries keep their own features as before. Beside them, for
+IMPLICATION_QUERIES of those queries (seeded), the share of implication items in a category their
+domain allows (security or legal: evaluation/category_domains.py), with background and implications
+run in-process as the workers run them: how far the story look-up, which reads postings too, moves.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import tempfile
 from pathlib import Path
 
@@ -20,14 +24,31 @@ import redis
 
 from core.settings import Settings
 from devtools.local_redis import RedisServer
-from enrich.prepare import archive_doc_from_analysis, with_title
+from enrich import background, implications
+from enrich.prepare import archive_doc_from_analysis, epoch, with_title
 from enrich.text import archive_text
-from evaluation import eval_archive, gva_also_read
+from evaluation import category_domains, eval_archive, gva_also_read
 from evaluation.metrics import summarise
 from evaluation.nlp_cache import analyse_cached
 from store.connection import compact_documents
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "gva_news" / "articles.jsonl"
+IMPLICATION_QUERIES = 150
+
+
+def implications_allowed(r: redis.Redis, articles: list[dict], prepared: list[dict]) -> tuple[float, int]:
+    """Share of the implication items in a category gva_news's domain allows, and their number."""
+    items = []
+    for article, p in zip(articles, prepared, strict=True):
+        main = background.main_entities(p["entities"])
+        weights, sources, story = eval_archive.story_sources(r, p["features"], [e["key"] for e in main],
+                                                             epoch(article["published_at"]), article["id"],
+                                                             p["title"], 8)
+        timeline = background.timeline(main, sources, weights, 8, story=story)
+        items += implications.implications_and_key_points(p, timeline, 5,
+                                                          background.story_sentences(sources))["implications"]
+    allowed = category_domains.ALLOWED["gva"]
+    return sum(i["category"] in allowed for i in items) / max(len(items), 1), len(items)
 
 
 def main() -> None:
@@ -42,8 +63,12 @@ def main() -> None:
     texts = [archive_text(a["body"])[0] for a in articles]
     analyses = analyse_cached(model, [with_title(a["title"], t) for a, t in zip(articles, texts, strict=True)],
                               "gva-archive")
-    print(f"gva_news: {len(articles)} archive articles; {len(queries)} queries of the tuning half")
-    print(f"{'terms':>6} {'postings/article':>17} {'bytes/article':>14} {'recall@5':>9} {'mrr@10':>7} {'ndcg@5':>7}")
+    sample = sorted(random.Random(5).sample(queries, min(IMPLICATION_QUERIES, len(queries))))
+    prepared = gva_also_read.prepared_queries(articles, model, sample)
+    print(f"gva_news: {len(articles)} archive articles; {len(queries)} queries of the tuning half "
+          f"({len(sample)} for implications)")
+    print(f"{'terms':>6} {'postings/article':>17} {'bytes/article':>14} {'recall@5':>9} {'mrr@10':>7} {'ndcg@5':>7}"
+          f" {'implications allowed':>21}")
     with tempfile.TemporaryDirectory() as tmp:
         server = RedisServer(Path(tmp), appendonly=False)
         server.start()
@@ -61,8 +86,10 @@ def main() -> None:
                 memory = int(r.info("memory")["used_memory"]) - before
                 ranked = gva_also_read.system_rankings(r, articles, model, queries)
                 m = summarise([(ranked[i], gold[i]) for i in queries])
+                allowed, items = implications_allowed(r, [articles[i] for i in sample], prepared)
                 print(f"{cap:>6} {postings / len(articles):>17.1f} {memory / len(articles):>14,.0f} "
-                      f"{m['recall@5']:>9.3f} {m['mrr@10']:>7.3f} {m['ndcg@5']:>7.3f}", flush=True)
+                      f"{m['recall@5']:>9.3f} {m['mrr@10']:>7.3f} {m['ndcg@5']:>7.3f} "
+                      f"{allowed:>12.3f} of {items:<5}", flush=True)
         finally:
             server.stop()
 
