@@ -110,18 +110,19 @@ STORY_SOURCES = 6  # the story's sources whose sentences implications may read (
 
 def story_sentences(sources: dict[str, dict[str, Any]], count: int = STORY_SOURCES) -> list[dict[str, Any]]:
     """Every sentence of the story's `count` closest sources and of its latest coverage (sources
-    flagged `latest`), cited ({archive_id, span, text}): what implications read for the consequences
-    the story's earlier coverage states, dated or not (a forecast rarely names an entity the
-    timeline keys on)."""
+    flagged `latest`, as are their sentences), cited ({archive_id, span, text}): what
+    implications read for the consequences the story's earlier coverage states, dated or not (a
+    forecast rarely names an entity the timeline keys on)."""
     closest = sorted(sources, key=lambda k: (-sources[k].get("similarity", 0.0), k))[:count]
     latest = sorted(k for k in sources if sources[k].get("latest") and k not in closest)
     out = []
     for doc_id in closest + latest:
+        flag = {"latest": True} if sources[doc_id].get("latest") else {}
         doc = sources[doc_id]
         for sentence in doc["sentences"]:
             start, end = sentence[:2]
             if MIN_CHARS <= end - start <= MAX_CHARS:
-                out.append({"archive_id": doc_id, "span": [start, end], "text": doc["text"][start:end]})
+                out.append({"archive_id": doc_id, "span": [start, end], "text": doc["text"][start:end], **flag})
     return out
 
 

@@ -27,6 +27,8 @@ ARCHIVE_WEIGHT = 0.9  # an archive sentence's confidence: it speaks of the story
 MIN_CHARS, MAX_CHARS = 30, 600
 PER_CATEGORY = 2
 ARTICLE_READS, ARCHIVE_READS = 3, 3  # per category: the sentences most about it that the classifier reads
+# and, besides, the one most about it in the story's latest coverage (what it warns of now).
+LATEST_READS = 1
 # A consequence still to come (a forecast, plan, risk or warning) is what "implications" asks for;
 # among the consequences, one the model reads as looking ahead ranks up to a quarter higher than
 # an effect already reported.
@@ -38,26 +40,41 @@ def candidates(text: str, sentences: list[list[int]],
     """Evidence candidates: article sentences, then archive sentences ({archive_id, span, text})."""
     out = [{"source": "article", "span": [s, e], "text": text[s:e]} for s, e in sentences
            if MIN_CHARS <= e - s <= MAX_CHARS]
-    out += [{"source": a["archive_id"], "span": list(a["span"]), "text": a["text"]} for a in archive
+    out += [{"source": a["archive_id"], "span": list(a["span"]), "text": a["text"],
+             **({"latest": True} if a.get("latest") else {})} for a in archive
             if MIN_CHARS <= len(a["text"]) <= MAX_CHARS]
     return out
+
+
+def _cited(candidate: dict[str, Any]) -> dict[str, Any]:
+    """A candidate as its item's evidence: source, span, text."""
+    return {k: candidate[k] for k in ("source", "span", "text")}
 
 
 def most_about_each_category(pool: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[tuple[str, float]]]]:
     """The candidates the consequence classifier reads, with their categories (read in the article's
     context: enrich/categories.in_context), in pool order: for
     each category the ARTICLE_READS article sentences and ARCHIVE_READS archive sentences most about
-    it (a sentence about none can never become an item; the cap keeps the classifier's time flat)."""
+    it (a sentence about none can never become an item; the cap keeps the classifier's time flat),
+    and LATEST_READS more from the story's latest coverage (candidates flagged `latest`)."""
     story = [c["text"] for c in pool if c["source"] == "article"]
     about = [(c, cats) for c, cats in zip(pool, categories.in_context([c["text"] for c in pool], story), strict=True)
              if cats]
     keep: set[int] = set()
+    kinds = (("article", ARTICLE_READS), ("archive", ARCHIVE_READS), ("latest", LATEST_READS))
     for category in categories.LABELS:
-        for from_article, reads in ((True, ARTICLE_READS), (False, ARCHIVE_READS)):
-            ranked = sorted((-p, i) for i, (c, cats) in enumerate(about)
-                            for cat, p in cats if cat == category and (c["source"] == "article") == from_article)
+        for kind, reads in kinds:
+            ranked = sorted((-p, i) for i, (c, cats) in enumerate(about) for cat, p in cats
+                            if cat == category and _kind(c) in (kind, "latest" if kind == "archive" else kind)
+                            and (kind != "latest" or i not in keep))
             keep.update(i for _, i in ranked[:reads])
     return [about[i] for i in sorted(keep)]
+
+
+def _kind(candidate: dict[str, Any]) -> str:
+    if candidate["source"] == "article":
+        return "article"
+    return "latest" if candidate.get("latest") else "archive"
 
 
 def _precedent(item: dict[str, Any], choices: list[tuple[float, str, int]], found: list[Any],
@@ -69,7 +86,7 @@ def _precedent(item: dict[str, Any], choices: list[tuple[float, str, int]], foun
         key = (evidence["source"], *evidence["span"])
         if category == item["category"] and index not in used and key in dates:
             used.add(index)
-            return {"date": dates[key], "text": statement(evidence["text"]), "evidence": [evidence]}
+            return {"date": dates[key], "text": statement(evidence["text"]), "evidence": [_cited(evidence)]}
     return None
 
 
@@ -113,7 +130,7 @@ def implications(text: str, sentences: list[list[int]], limit: int,
             said.add(claim.lower())
             per_category[category] += 1
             items.append({"category": category, "label": categories.LABELS[category], "text": claim,
-                          "confidence": round(strength, 2), "evidence": [evidence]})
+                          "confidence": round(strength, 2), "evidence": [_cited(evidence)]})
         if round_ == 0:  # the first items' precedents are kept before any category gets a second item
             for item in items:
                 if item["evidence"][0]["source"] == "article":

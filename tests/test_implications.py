@@ -212,3 +212,20 @@ def test_a_sentence_is_read_in_its_story():
     [in_fighting] = categories.in_context([sentence], [*fighting, sentence])
     assert in_markets and in_markets[0][0] == "economic"
     assert "economic" not in dict(in_fighting)
+
+
+def test_the_story_s_latest_coverage_gets_a_read_of_its_own(monkeypatch):
+    """Archive sentences compete for ARCHIVE_READS per category, most about it first; the one most
+    about it in the story's latest coverage is read besides, though others are more about it."""
+    texts = [f"Older coverage sentence number {n} about the talks and the government." for n in range(4)]
+    latest = "Embassies are preparing to move their staff out if the capital is threatened."
+    archive = [{"archive_id": f"old-{n}", "span": [0, len(t)], "text": t} for n, t in enumerate(texts)]
+    archive.append({"archive_id": "new", "span": [0, len(latest)], "text": latest, "latest": True})
+    strength = {t: 0.9 - 0.1 * n for n, t in enumerate(texts)} | {latest: 0.5}
+    monkeypatch.setattr(categories, "in_context", lambda sentences, story: [
+        [("political", strength[s])] if s in strength else [] for s in sentences])
+    pool = implications.candidates("", [], archive)
+    read = [c["text"] for c, _ in implications.most_about_each_category(pool)]
+    assert read == texts[:implications.ARCHIVE_READS] + [latest]
+    monkeypatch.setattr(implications, "LATEST_READS", 0)
+    assert latest not in [c["text"] for c, _ in implications.most_about_each_category(pool)]
