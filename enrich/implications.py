@@ -60,21 +60,18 @@ def most_about_each_category(pool: list[dict[str, Any]]) -> list[tuple[dict[str,
     story = [c["text"] for c in pool if c["source"] == "article"]
     about = [(c, cats) for c, cats in zip(pool, categories.in_context([c["text"] for c in pool], story), strict=True)
              if cats]
+    # (reads, which candidates compete for them, whether only those not read yet do): the latest
+    # coverage's read goes to a sentence the archive's reads left out.
+    quotas = ((ARTICLE_READS, lambda c: c["source"] == "article", False),
+              (ARCHIVE_READS, lambda c: c["source"] != "article", False),
+              (LATEST_READS, lambda c: c.get("latest", False), True))
     keep: set[int] = set()
-    kinds = (("article", ARTICLE_READS), ("archive", ARCHIVE_READS), ("latest", LATEST_READS))
     for category in categories.LABELS:
-        for kind, reads in kinds:
+        for reads, competes, unread in quotas:
             ranked = sorted((-p, i) for i, (c, cats) in enumerate(about) for cat, p in cats
-                            if cat == category and _kind(c) in (kind, "latest" if kind == "archive" else kind)
-                            and (kind != "latest" or i not in keep))
+                            if cat == category and competes(c) and not (unread and i in keep))
             keep.update(i for _, i in ranked[:reads])
     return [about[i] for i in sorted(keep)]
-
-
-def _kind(candidate: dict[str, Any]) -> str:
-    if candidate["source"] == "article":
-        return "article"
-    return "latest" if candidate.get("latest") else "archive"
 
 
 def _precedent(item: dict[str, Any], choices: list[tuple[float, str, int]], found: list[Any],

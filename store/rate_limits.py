@@ -11,14 +11,13 @@ Limits are written as `limits` (the library) parses them: '100/second', '10 per 
 
 from __future__ import annotations
 
-import hashlib
 import math
 import time
 from dataclasses import dataclass
 
 import redis
 from limits import parse_many
-from redis.exceptions import NoScriptError
+from redis.commands.core import Script
 
 COUNTERS = "enr:limits:"  # in the stores' key space (store/jobs.py PREFIX), which imports this module
 
@@ -69,7 +68,9 @@ local function rate_check(first, spec)
 end
 """
 HIT = CHECK + "return rate_check(1, ARGV[1])\n"
-HIT_SHA = hashlib.sha1(HIT.encode()).hexdigest()
+# redis-py's Script: EVALSHA, and the script loaded again when Redis answers NOSCRIPT (a restart or
+# SCRIPT FLUSH: the script did not run, so nothing was counted).
+_HIT = Script(None, HIT.encode())  # type: ignore[arg-type]
 
 
 def client_counter(client: str) -> str:
@@ -95,8 +96,4 @@ def hit(r: redis.Redis, who: str, limits: list[Limit]) -> int:
     if not limits:
         return 0
     keys, spec = keys_and_spec(who, limits)
-    try:
-        return int(r.evalsha(HIT_SHA, len(keys), *keys, spec))
-    except NoScriptError:  # a restart or SCRIPT FLUSH: the script did not run, so nothing was counted
-        r.script_load(HIT)
-        return int(r.evalsha(HIT_SHA, len(keys), *keys, spec))
+    return int(_HIT(keys=keys, args=[spec], client=r))
