@@ -4,9 +4,8 @@ publication, retractions.
 Each archive (one per client, plus any shared one such as a wire service's) has its own keys.
 Postings are sorted sets (article id -> published epoch), so any number of workers share one
 index, a newly indexed article is searchable at once, and every lookup can be cut "as of" a date.
-A feature's document frequency is counted in one of SHARDS hashes (so no one hash is touched by
-every lookup and write), and only when a ZADD really added a posting or a ZREM really removed one:
-a replayed write never counts twice (one interrupted between the two loses that count). A lookup
+A feature's document frequency is its postings' cardinality (ZCARD): exact whatever was replayed or
+interrupted, and no counter to store. A lookup
 reads several archives together (a client's own and those shared with it); documents found that
 way are named by qualified ids, "<archive>/<article id>".
 
@@ -54,11 +53,6 @@ def article_key(archive: str, kind: str, article_id: str) -> str:
 
 def _shard(article_id: str) -> str:
     return str(zlib.crc32(article_id.encode()) % SHARDS)
-
-
-def _df_key(archive: str, feature: str) -> str:
-    """The hash that counts this feature's articles: one of SHARDS, so no key is hot."""
-    return key(archive, "df", str(zlib.crc32(feature.encode()) % SHARDS))
 
 
 def qualify(archive: str, article_id: str) -> str:
@@ -112,14 +106,14 @@ def store(r: redis.Redis, archive: str, doc: dict[str, Any], version: float | No
 
 def store_many(r: redis.Redis, archive: str, docs: list[dict[str, Any]],
                versions: list[float] | None = None) -> list[str]:
-    """Index prepared documents, each replacing an earlier version with its id, in four pipelined
-    round trips whatever their number; return the ids written. A document is skipped when its
+    """Index prepared documents, each replacing an earlier version with its id, in three pipelined
+    round trips whatever their number (four when a replaced version loses features); return the
+    ids written. A document is skipped when its
     article was retracted or a newer version of it is indexed already (a late replay).
 
     Safe to replay after an interruption at any point: new postings go in first, then the old
     version's postings that the new one lacks come out, then the document is written (the old
-    one stays readable until then, so a replay still knows which postings to remove). A feature's
-    count moves only when its posting was really added or removed."""
+    one stays readable until then, so a replay still knows which postings to remove)."""
     now = time.time()
     versions = versions or [now] * len(docs)
     pipe = r.pipeline(transaction=False)
@@ -136,22 +130,17 @@ def store_many(r: redis.Redis, archive: str, docs: list[dict[str, Any]],
     for doc, _, _ in chosen:
         for feature in doc["features"]:
             pipe.zadd(key(archive, "post", feature), {doc["id"]: doc["ts"]})
-    added = iter(pipe.execute() if chosen else [])
-    pipe = r.pipeline(transaction=False)
-    for doc, _, _ in chosen:
-        for feature in doc["features"]:
-            if next(added):  # a posting that was not there: the feature has one article more
-                pipe.hincrby(_df_key(archive, feature), feature, 1)
+    if chosen:
+        pipe.pfadd(key(archive, "features"), *{f for doc, _, _ in chosen for f in doc["features"]})
+        pipe.execute()
     stale = [(doc["id"], feature) for doc, _, old_features in chosen if old_features is not None
              for feature in set(orjson.loads(zlib.decompress(old_features))) - doc["features"].keys()]
-    for doc_id, feature in stale:
-        pipe.zrem(key(archive, "post", feature), doc_id)
-    replies = pipe.execute()
-    removed = replies[len(replies) - len(stale):]
+    if stale:
+        pipe = r.pipeline(transaction=False)
+        for doc_id, feature in stale:
+            pipe.zrem(key(archive, "post", feature), doc_id)
+        pipe.execute()
     pipe = r.pipeline(transaction=False)
-    for (_, feature), gone in zip(stale, removed, strict=True):
-        if gone:
-            pipe.hincrby(_df_key(archive, feature), feature, -1)
     for doc, version, _ in chosen:
         doc_id = doc["id"]
         pipe.hset(article_key(archive, "doc", doc_id), mapping=_encoded(doc, version))
@@ -177,15 +166,9 @@ def delete(r: redis.Redis, archive: str, doc_id: str) -> bool:
     old = r.hget(doc_key, "features")
     if old is None:
         return False
-    features = list(orjson.loads(zlib.decompress(old)))
     pipe = r.pipeline(transaction=False)
-    for feature in features:
+    for feature in orjson.loads(zlib.decompress(old)):
         pipe.zrem(key(archive, "post", feature), doc_id)
-    removed = pipe.execute()
-    pipe = r.pipeline(transaction=False)
-    for feature, gone in zip(features, removed, strict=True):
-        if gone:
-            pipe.hincrby(_df_key(archive, feature), feature, -1)
     pipe.srem(key(archive, "ids", _shard(doc_id)), doc_id)
     pipe.delete(doc_key)
     pipe.execute()
@@ -245,8 +228,9 @@ def retracted_count(r: redis.Redis, archive: str) -> int:
 
 
 def feature_count(r: redis.Redis, archive: str) -> int:
-    """Distinct features indexed (those whose count fell to zero included)."""
-    return sum(int(n) for n in _sharded(r, archive, "df", "hlen"))
+    """Distinct features ever indexed (those no article carries any more included), to within about
+    1% (a HyperLogLog: 12 KB an archive, whatever its size)."""
+    return int(r.pfcount(key(archive, "features")))
 
 
 def ids(r: redis.Redis, archive: str) -> list[str]:
@@ -277,32 +261,30 @@ def generations(r: redis.Redis, archives: list[str]) -> list[bytes]:
 
 def document_frequencies(r: redis.Redis, archives: list[str], feats: list[str], fresh: bool = False,
                          size: int = 0) -> dict[str, int]:
-    """How many articles of these archives (together) carry each feature (for those not read in
-    the last DF_TTL seconds at about this `size` of the archives, or all if `fresh`: one HMGET per
-    frequency shard)."""
+    """How many articles of these archives (together) carry each feature: its postings' ZCARD, in
+    one pipeline, for those not read in the last DF_TTL seconds at about this `size` of the
+    archives (all if `fresh`)."""
     now, client, band = time.monotonic(), id(r), size_band(size)
     out: dict[str, int] = dict.fromkeys(feats, 0)
-    missing: dict[tuple[str, bytes, str], list[str]] = defaultdict(list)  # (archive, generation, shard key)
+    missing: list[tuple[str, bytes, str]] = []  # (archive, generation, feature)
     for archive, generation in zip(archives, generations(r, archives), strict=True):
         for feature in feats:
             hit = _df_cache.get((client, archive, generation, band, feature))
             if generation and hit and not fresh and now - hit[1] < DF_TTL:
                 out[feature] += hit[0]
             else:
-                missing[(archive, generation, _df_key(archive, feature))].append(feature)
+                missing.append((archive, generation, feature))
     if not missing:
         return out
     if len(_df_cache) > 1_000_000:
         _df_cache.clear()
     pipe = r.pipeline(transaction=False)
-    for (_, _, shard_key), wanted in missing.items():
-        pipe.hmget(shard_key, wanted)
-    for ((archive, generation, _), wanted), counts in zip(missing.items(), pipe.execute(), strict=True):
-        for feature, count in zip(wanted, counts, strict=True):
-            value = int(count or 0)
-            out[feature] += value
-            if value > 0 and generation:
-                _df_cache[(client, archive, generation, band, feature)] = (value, now)
+    for archive, _, feature in missing:
+        pipe.zcard(key(archive, "post", feature))
+    for (archive, generation, feature), count in zip(missing, pipe.execute(), strict=True):
+        out[feature] += count
+        if count > 0 and generation:
+            _df_cache[(client, archive, generation, band, feature)] = (count, now)
     return out
 
 

@@ -111,6 +111,7 @@ def test_an_interrupted_index_write_replays_to_the_same_state(cluster):  # type:
     assert not archive_index.store(r, "replay", doc, version=1.0)  # a late replay of the older version
     assert archive_index.document_frequencies(r, ["replay"], ["e:ORG:acme", "t:strike", "t:dock"]) == {
         "e:ORG:acme": 1, "t:strike": 0, "t:dock": 1}
+    assert archive_index.feature_count(r, "replay") == 3  # every feature ever indexed
     assert archive_index.size(r, "replay") == 1
     assert archive_index.delete(r, "replay", "v1") and not archive_index.delete(r, "replay", "v1")
     assert not archive_index.store(r, "replay", newer, version=3.0)  # retracted: never indexed again
