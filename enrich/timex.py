@@ -265,9 +265,11 @@ def _future(sentence: str, start: int) -> bool:
     return min(cues)[1] if cues else False
 
 
-def tag(sentence: str, published: date, anchor: date | None = None) -> list[Timex]:
+def tag(sentence: str, published: date, anchor: date | None = None, tense_free: bool = False) -> list[Timex]:
     """Every time expression in `sentence`, resolved against `published`; "two days later" and
-    "a year earlier" count from `anchor` (an earlier date of the story) when one is given."""
+    "a year earlier" count from `anchor` (an earlier date of the story) when one is given.
+    `tense_free` keeps only those whose value does not depend on the sentence's tense ("next
+    month", "March 3, 1988", not a bare "Friday"): what a label about the tense may rest on."""
     if not MAYBE_TIME.search(sentence):
         return []
     taken: list[tuple[int, int]] = []
@@ -278,7 +280,10 @@ def tag(sentence: str, published: date, anchor: date | None = None) -> list[Time
                 continue
             if not _plausible(kind, m, sentence):
                 continue
-            resolved = _resolve(kind, m, published, _future(sentence, m.start()), anchor)
+            future = _future(sentence, m.start())
+            resolved = _resolve(kind, m, published, future, anchor)
+            if tense_free and resolved != _resolve(kind, m, published, not future, anchor):
+                continue
             if resolved is None:
                 continue
             value, granularity, relative = resolved

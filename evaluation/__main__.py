@@ -146,7 +146,7 @@ def print_table(res: dict[str, Any]) -> None:
           f"classifier {c['ms_per_sentence']:.1f} ms a sentence (both heads), one thread")
     a = c["ahead"]
     print(f"\nSentences that look ahead ({a['split']}: {a['sentences']} sentences, {a['looking_ahead']} ahead)")
-    for method in ("head", "word list (before)", "every sentence"):
+    for method in ("head", "word list (before)", "every sentence", "head, dates cut out", "word list, dates cut out"):
         m = a[method]
         print(f"{method:<34}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}")
     print("\nImplication categories against the story's domain (held-out stories: "

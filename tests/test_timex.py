@@ -106,3 +106,20 @@ def test_rendered_dates_read_as_an_editor_writes_them(value: str, shown: str) ->
     from enrich.render import readable_date
 
     assert readable_date(value) == shown
+
+
+def test_tense_free_keeps_only_what_the_tense_cannot_move():
+    # A bare weekday is last Friday or next Friday depending on the verb; "next month" and a written
+    # date are not: only those may label a sentence as looking ahead (training/consequence).
+    sentence = "Talks resume on Friday and the plant reopens next month, before March 3, 1988."
+    published = date(1987, 6, 10)
+    assert [t.text for t in tag(sentence, published)] == ["Friday", "next month", "March 3, 1988"]
+    assert [t.text for t in tag(sentence, published, tense_free=True)] == ["next month", "March 3, 1988"]
+
+
+def test_a_sentence_read_without_its_dates_keeps_its_words():
+    from evaluation.tempeval_ahead import undated
+
+    sentence = "The talks will resume on Friday, after Tuesday's vote, in April 1999."
+    spans = [(sentence.index(w), sentence.index(w) + len(w)) for w in ("Friday", "Tuesday", "April 1999")]
+    assert undated(sentence, spans) == "The talks will resume, after the vote."

@@ -4,7 +4,8 @@
 # Needs PyTorch, which the service does not: the training venv (training/venv.sh).
 # Environment: CAUSAL_NEWS (default ../shared/data/causal_news/sentences.jsonl; relations.jsonl beside
 # it gives the cause/effect spans), TEMPEVAL_TIMEX (default ../shared/data/tempeval3/timex.jsonl: the
-# look-ahead head's labels), SPAN_WEIGHT (default 0.5; 0 trains the sentence label alone), DIST (where the
+# look-ahead head's labels), REUTERS (default ../shared/data/reuters21578/articles.jsonl: its distant
+# labels, training/consequence/dated_archive.py), SPAN_WEIGHT (default 0.5; 0 trains the sentence label alone), DIST (where the
 # wheel goes; default training/consequence/dist, which scripts/setup.sh installs from).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -12,12 +13,13 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 cd "$ROOT"
 DATA="${CAUSAL_NEWS:-$ROOT/../shared/data/causal_news/sentences.jsonl}"
 TIMEX="${TEMPEVAL_TIMEX:-$ROOT/../shared/data/tempeval3/timex.jsonl}"
-VERSION=0.3.0
+REUTERS="${REUTERS:-$ROOT/../shared/data/reuters21578/articles.jsonl}"
+VERSION=0.4.0
 DIST="${DIST:-$HERE/dist}"
 source training/venv.sh
 source training/wheel.sh
-.venv-train/bin/python "$HERE/train.py" --data "$DATA" --timex "$TIMEX" --out "$BUILD" --span-weight "${SPAN_WEIGHT:-0.5}"
+.venv-train/bin/python "$HERE/train.py" --data "$DATA" --timex "$TIMEX" --out "$BUILD" --span-weight "${SPAN_WEIGHT:-0.5}" --archive "$REUTERS"
 cp "$BUILD/training_log.json" "$HERE/training_log.json"
 build_wheel "$BUILD" newsroom-consequence "$VERSION" \
-    "The first 3 layers of MiniLM-L6 (all-MiniLM-L6-v2, Apache-2.0), fine-tuned on the Causal News Corpus (CC0), sentence labels and cause/effect spans, and on TempEval-3 (TimeBank) dates to come: is a news sentence causal, does it look ahead? ONNX, int8." \
+    "The first 3 layers of MiniLM-L6 (all-MiniLM-L6-v2, Apache-2.0), fine-tuned on the Causal News Corpus (CC0), sentence labels and cause/effect spans, and on sentences that look ahead, labelled by their dates and read without them (TempEval-3 TimeBank; Reuters-21578, research use): is a news sentence causal, does it look ahead? ONNX, int8." \
     newsroom_consequence "$DIST"
