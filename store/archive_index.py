@@ -2,8 +2,12 @@
 publication, retractions.
 
 Each archive (one per client, plus any shared one such as a wire service's) has its own keys.
-Postings are sorted sets (article id -> published epoch), so any number of workers share one
+Postings are sorted sets (article number -> published epoch), so any number of workers share one
 index, a newly indexed article is searchable at once, and every lookup can be cut "as of" a date.
+An article's number is given once, when it is first indexed (its archive's counter), and kept in
+its document: a posting holds a small integer rather than the newsroom's id, which Redis packs in
+three bytes. A look-up works on (archive, number) handles and reads back the ids of only the few
+candidates it keeps, from hashes of NUMBERS_PER_KEY numbers each.
 A feature's document frequency is its postings' cardinality (ZCARD): exact whatever was replayed or
 interrupted, and no counter to store. A lookup
 reads several archives together (a client's own and those shared with it); documents found that
@@ -32,12 +36,16 @@ import redis
 from store.jobs import PREFIX
 
 POSTINGS_PER_FEATURE = 400
+NUMBERS_PER_KEY = 128  # article numbers -> ids, per hash: within Redis's default listpack size
 SHARDS = 16  # of an archive's id and retraction sets
 SEPARATOR = "/"  # between an archive's name and an article id in a qualified id: "paper1/123"
 NAMES = PREFIX + "arcs"  # set: the names of the archives that hold articles
 COMPRESSED = ("text", "sentences", "features")  # stored zlib-compressed
 JSON_FIELDS = ("features", "sentences", "tags")
 WEIGHT_DIGITS = 3
+
+
+Handle = tuple[str, int]  # (archive, article number): what postings hold
 
 
 def key(archive: str, kind: str, name: str = "") -> str:
@@ -90,7 +98,7 @@ def _encoded(doc: dict[str, Any], version: float) -> dict[str, Any]:
     """The document hash: features with rounded weights, long fields compressed."""
     feats = {f: round(w, WEIGHT_DIGITS) for f, w in doc["features"].items()}
     return {
-        "id": doc["id"], "title": doc["title"], "url": doc.get("url") or "",
+        "id": doc["id"], "n": doc["n"], "title": doc["title"], "url": doc.get("url") or "",
         "section": doc.get("section") or "", "tags": orjson.dumps(doc.get("tags") or []),
         "published_at": doc["published_at"], "ts": doc["ts"], "version": version,
         "text": zlib.compress(doc["text"].encode(), 6),
@@ -107,38 +115,42 @@ def store(r: redis.Redis, archive: str, doc: dict[str, Any], version: float | No
 def store_many(r: redis.Redis, archive: str, docs: list[dict[str, Any]],
                versions: list[float] | None = None) -> list[str]:
     """Index prepared documents, each replacing an earlier version with its id, in three pipelined
-    round trips whatever their number (four when a replaced version loses features); return the
-    ids written. A document is skipped when its
-    article was retracted or a newer version of it is indexed already (a late replay).
+    round trips whatever their number (two more when some are new, one more when a replaced
+    version loses features); return the ids written. A document is skipped when its article was
+    retracted or a newer version of it is indexed already (a late replay).
 
-    Safe to replay after an interruption at any point: new postings go in first, then the old
-    version's postings that the new one lacks come out, then the document is written (the old
-    one stays readable until then, so a replay still knows which postings to remove)."""
+    Safe to replay after an interruption at any point: a new article's number is set in its
+    document hash before anything uses it (HSETNX: of two writers, both take the first's), new
+    postings go in next, then the old version's postings that the new one lacks come out, then the
+    document is written (the old one stays readable until then, so a replay still knows which
+    postings to remove)."""
     now = time.time()
     versions = versions or [now] * len(docs)
     pipe = r.pipeline(transaction=False)
     for doc in docs:
-        pipe.hmget(article_key(archive, "doc", doc["id"]), ["features", "version"])
+        pipe.hmget(article_key(archive, "doc", doc["id"]), ["features", "version", "n"])
         pipe.sismember(key(archive, "retracted", _shard(doc["id"])), doc["id"])
     replies = pipe.execute() if docs else []
     chosen = []
     for i, doc in enumerate(docs):
-        (old_features, old_version), gone = replies[2 * i], replies[2 * i + 1]
+        (old_features, old_version, number), gone = replies[2 * i], replies[2 * i + 1]
         if not gone and (old_version is None or float(old_version) <= versions[i]):
-            chosen.append((doc, versions[i], old_features))
+            chosen.append(({**doc, "n": int(number) if number is not None else None}, versions[i], old_features))
+    _number(r, archive, [doc for doc, _, _ in chosen if doc["n"] is None])
     pipe = r.pipeline(transaction=False)
     for doc, _, _ in chosen:
         for feature in doc["features"]:
-            pipe.zadd(key(archive, "post", feature), {doc["id"]: doc["ts"]})
+            pipe.zadd(key(archive, "post", feature), {doc["n"]: doc["ts"]})
+        pipe.hset(_numbers_key(archive, doc["n"]), doc["n"] % NUMBERS_PER_KEY, doc["id"])
     if chosen:
         pipe.pfadd(key(archive, "features"), *{f for doc, _, _ in chosen for f in doc["features"]})
         pipe.execute()
-    stale = [(doc["id"], feature) for doc, _, old_features in chosen if old_features is not None
+    stale = [(doc["n"], feature) for doc, _, old_features in chosen if old_features is not None
              for feature in set(orjson.loads(zlib.decompress(old_features))) - doc["features"].keys()]
     if stale:
         pipe = r.pipeline(transaction=False)
-        for doc_id, feature in stale:
-            pipe.zrem(key(archive, "post", feature), doc_id)
+        for number, feature in stale:
+            pipe.zrem(key(archive, "post", feature), number)
         pipe.execute()
     pipe = r.pipeline(transaction=False)
     for doc, version, _ in chosen:
@@ -154,6 +166,27 @@ def store_many(r: redis.Redis, archive: str, docs: list[dict[str, Any]],
     return [doc["id"] for doc, _, _ in chosen]
 
 
+def _numbers_key(archive: str, number: int) -> str:
+    """The hash that names the articles numbered like this one, to within NUMBERS_PER_KEY."""
+    return key(archive, "num", str(number // NUMBERS_PER_KEY))
+
+
+def _number(r: redis.Redis, archive: str, docs: list[dict[str, Any]]) -> None:
+    """Give these new documents (dicts with "n": None) their numbers: the archive's counter moves
+    by their count, then each number is set in the document's hash unless a concurrent or earlier
+    interrupted write set one first, which is then taken instead."""
+    if not docs:
+        return
+    last = r.incrby(key(archive, "seq"), len(docs))
+    pipe = r.pipeline(transaction=False)
+    for n, doc in enumerate(docs, start=last - len(docs) + 1):
+        doc["n"] = n
+        pipe.hsetnx(article_key(archive, "doc", doc["id"]), "n", n)
+    taken = [doc for doc, set_here in zip(docs, pipe.execute(), strict=True) if not set_here]
+    for doc in taken:
+        doc["n"] = int(r.hget(article_key(archive, "doc", doc["id"]), "n"))
+
+
 def delete(r: redis.Redis, archive: str, doc_id: str) -> bool:
     """Retract an article: it leaves the index and is never suggested again. Safe to replay: the
     retraction is marked first (every read filters on it), the document goes last."""
@@ -163,12 +196,13 @@ def delete(r: redis.Redis, archive: str, doc_id: str) -> bool:
     pipe.delete(article_key(archive, "pending", doc_id))
     pipe.delete(article_key(archive, "failed", doc_id))
     pipe.execute()
-    old = r.hget(doc_key, "features")
+    old, number = r.hmget(doc_key, ["features", "n"])
     if old is None:
         return False
     pipe = r.pipeline(transaction=False)
     for feature in orjson.loads(zlib.decompress(old)):
-        pipe.zrem(key(archive, "post", feature), doc_id)
+        pipe.zrem(key(archive, "post", feature), number)
+    pipe.hdel(_numbers_key(archive, int(number)), int(number) % NUMBERS_PER_KEY)
     pipe.srem(key(archive, "ids", _shard(doc_id)), doc_id)
     pipe.delete(doc_key)
     pipe.execute()
@@ -179,7 +213,7 @@ def get(r: redis.Redis, archive: str, doc_id: str, fields: tuple[str, ...] | Non
     doc_key = article_key(archive, "doc", doc_id)
     if fields is None:
         raw = r.hgetall(doc_key)
-        return _decode(raw) if raw else None
+        return _decode(raw) if b"id" in raw else None  # a new article's number alone is not a document
     values = r.hmget(doc_key, list(fields))
     if values[0] is None:
         return None
@@ -289,9 +323,9 @@ def document_frequencies(r: redis.Redis, archives: list[str], feats: list[str], 
 
 
 def postings(r: redis.Redis, archives: list[str], feats: list[str], until: float, exclusive: bool = False,
-             per_feature: int = POSTINGS_PER_FEATURE) -> dict[str, list[tuple[str, float]]]:
-    """Newest (qualified id, published epoch) pairs at or before `until` (strictly before, if
-    exclusive) per feature, over these archives together."""
+             per_feature: int = POSTINGS_PER_FEATURE) -> dict[str, list[tuple[Handle, float]]]:
+    """Newest (handle, published epoch) pairs at or before `until` (strictly before, if exclusive)
+    per feature, over these archives together."""
     pipe = r.pipeline(transaction=False)
     upper = f"({until}" if exclusive else until
     for archive in archives:
@@ -299,14 +333,33 @@ def postings(r: redis.Redis, archives: list[str], feats: list[str], until: float
             pipe.zrevrangebyscore(key(archive, "post", feature), upper, "-inf", start=0, num=per_feature,
                                   withscores=True)
     replies = iter(pipe.execute())
-    out: dict[str, list[tuple[str, float]]] = {f: [] for f in feats}
+    out: dict[str, list[tuple[Handle, float]]] = {f: [] for f in feats}
     for archive in archives:
         for feature in feats:
-            out[feature] += [(qualify(archive, i.decode()), ts) for i, ts in next(replies)]
+            out[feature] += [((archive, int(n)), ts) for n, ts in next(replies)]
     if len(archives) > 1:
         for feature, hits in out.items():
             out[feature] = sorted(hits, key=lambda h: -h[1])[:per_feature]
     return out
+
+
+def resolve(r: redis.Redis, handles: list[Handle]) -> dict[Handle, str]:
+    """The qualified ids of these handles, in one round trip (a number whose article is gone
+    has none)."""
+    pipe = r.pipeline(transaction=False)
+    for archive, number in handles:
+        pipe.hget(_numbers_key(archive, number), number % NUMBERS_PER_KEY)
+    return {h: qualify(h[0], i.decode()) for h, i in zip(handles, pipe.execute() if handles else [], strict=True)
+            if i is not None}
+
+
+def handles(r: redis.Redis, qualified_ids: list[str]) -> dict[str, Handle]:
+    """The handles of these articles (by qualified id), in one round trip; those not indexed have none."""
+    pipe = r.pipeline(transaction=False)
+    for qualified in qualified_ids:
+        pipe.hget(key_of(qualified, "doc"), "n")
+    return {q: (unqualify(q)[0], int(n)) for q, n in zip(qualified_ids, pipe.execute() if qualified_ids else [],
+                                                          strict=True) if n is not None}
 
 
 def fetch_many(r: redis.Redis, qualified_ids: list[str], fields: tuple[str, ...]) -> dict[str, dict[str, Any]]:
@@ -322,11 +375,11 @@ def fetch_many(r: redis.Redis, qualified_ids: list[str], fields: tuple[str, ...]
     return out
 
 
-def candidate_overlap(found: dict[str, list[tuple[str, float]]], weights: dict[str, float]
-                      ) -> tuple[dict[str, float], dict[str, float]]:
+def candidate_overlap(found: dict[str, list[tuple[Handle, float]]], weights: dict[str, float]
+                      ) -> tuple[dict[Handle, float], dict[Handle, float]]:
     """Sum the query weight of every feature each candidate shares; also return its epoch."""
-    scores: dict[str, float] = defaultdict(float)
-    published: dict[str, float] = {}
+    scores: dict[Handle, float] = defaultdict(float)
+    published: dict[Handle, float] = {}
     for feature, hits in found.items():
         for doc_id, ts in hits:
             scores[doc_id] += weights[feature]

@@ -68,16 +68,25 @@ def _copies(query: dict[str, float], title: str, docs: dict[str, dict[str, Any]]
 
 
 class _Lookup:
-    """What one look-up has read (postings by feature, documents by id), so that weighing the
-    candidates again without the article's copies reads only what it lacks."""
+    """What one look-up has read (postings by feature, ids by handle, documents by id), so that
+    weighing the candidates again without the article's copies reads only what it lacks."""
 
     def __init__(self) -> None:
-        self.postings: dict[str, list[tuple[str, float]]] = {}
+        self.postings: dict[str, list[tuple[index.Handle, float]]] = {}
+        self.ids: dict[index.Handle, str] = {}
         self.docs: dict[str, dict[str, Any]] = {}
+
+    def handles_of(self, qualified_ids: set[str]) -> set[index.Handle]:
+        return {h for h, i in self.ids.items() if i in qualified_ids}
+
+
+def _excluded(r: redis.Redis, exclude_id: str | None) -> set[index.Handle]:
+    """The handle of the article a look-up must never return, if it is indexed."""
+    return set(index.handles(r, [exclude_id]).values()) if exclude_id else set()
 
 
 def _nearest(r: redis.Redis, archives: list[str], query: dict[str, float], as_of: float,
-             excluded: set[str], frequencies: Frequencies, seen: _Lookup
+             excluded: set[index.Handle], frequencies: Frequencies, seen: _Lookup
              ) -> tuple[dict[str, float], dict[str, dict[str, Any]], set[str]]:
     """Weights, the candidates, and those of them that carry at least COPY_OVERLAP of the query's
     strongest features (only such can be its copies)."""
@@ -87,17 +96,20 @@ def _nearest(r: redis.Redis, archives: list[str], query: dict[str, float], as_of
     seen.postings.update(index.postings(r, archives, missing, as_of) if missing else {})
     overlap, published = index.candidate_overlap({f: seen.postings[f] for f in chosen},
                                                  {f: weights[f] * query[f] for f in chosen})
-    for doc_id in excluded:
-        overlap.pop(doc_id, None)
-    prior = {i: v * recency(max(0.0, as_of - published[i]) / 86400) for i, v in overlap.items()}
-    top = sorted(prior, key=lambda i: (-prior[i], i))[:MAX_CANDIDATES]
-    unread = [i for i in top if i not in seen.docs]
+    for handle in excluded:
+        overlap.pop(handle, None)
+    prior = {h: v * recency(max(0.0, as_of - published[h]) / 86400) for h, v in overlap.items()}
+    top = sorted(prior, key=lambda h: (-prior[h], h))[:MAX_CANDIDATES]
+    unnamed = [h for h in top if h not in seen.ids]
+    seen.ids.update(index.resolve(r, unnamed) if unnamed else {})
+    named = {seen.ids[h]: h for h in top if h in seen.ids}
+    unread = [i for i in named if i not in seen.docs]
     seen.docs.update(index.fetch_many(r, unread, LINK_FIELDS) if unread else {})
-    docs = {i: seen.docs[i] for i in top if i in seen.docs}  # a retracted one is not read
+    docs = {i: seen.docs[i] for i in named if i in seen.docs}  # a retracted one is not read
     unseen = sorted({f for doc in docs.values() for f in doc["features"]} - weights.keys())
     weights.update(frequencies.weights(unseen))
     strongest = sum(weights[f] * query[f] for f in chosen) or 1.0
-    return weights, docs, {i for i in docs if overlap[i] >= COPY_OVERLAP * strongest}
+    return weights, docs, {i for i in docs if overlap[named[i]] >= COPY_OVERLAP * strongest}
 
 
 def related(r: redis.Redis, archives: list[str], query: dict[str, float], as_of: float,
@@ -109,14 +121,14 @@ def related(r: redis.Redis, archives: list[str], query: dict[str, float], as_of:
     versions in the archive), and the look-up is made again as if they were not archived (reading
     only the postings and documents the first one did not)."""
     frequencies, seen = Frequencies(r, archives), _Lookup()
-    excluded = {exclude_id} if exclude_id else set()
+    excluded = _excluded(r, exclude_id)
     weights, docs, close = _nearest(r, archives, query, as_of, excluded, frequencies, seen)
     copies = _copies(query, title, {i: docs[i] for i in close}, weights, frequencies)
     if not copies:
         return weights, docs, {}
     versions_of = {c: docs[c] for c in sorted(copies)}
     frequencies.leave_out([doc["features"] for doc in versions_of.values()])
-    weights, docs, _ = _nearest(r, archives, query, as_of, excluded | copies, frequencies, seen)
+    weights, docs, _ = _nearest(r, archives, query, as_of, excluded | seen.handles_of(copies), frequencies, seen)
     return weights, docs, versions_of
 
 
@@ -148,8 +160,8 @@ LATEST_SOURCES = 4
 
 
 def _covering(r: redis.Redis, archives: list[str], strength: dict[str, float], before: float,
-              excluded: set[str]) -> dict[str, float]:
-    """Archive ids published before `before` with the share of `strength` their features carry."""
+              excluded: set[index.Handle]) -> dict[index.Handle, float]:
+    """Articles (handles) published before `before` with the share of `strength` their features carry."""
     total = sum(strength.values()) or 1.0
     found = index.postings(r, archives, list(strength), before, exclusive=True, per_feature=STORY_POSTINGS)
     overlap, _ = index.candidate_overlap(found, strength)
@@ -157,20 +169,21 @@ def _covering(r: redis.Redis, archives: list[str], strength: dict[str, float], b
 
 
 def _seeds(r: redis.Redis, archives: list[str], query: dict[str, float], entity_keys: list[str], before: float,
-           excluded: set[str], frequencies: Frequencies) -> tuple[dict[str, float], list[str], dict[str, Any]]:
-    """Weights of the query's features, the features the story is searched by, and the SEEDS
-    articles nearest to it (features and titles)."""
+           excluded: set[index.Handle], frequencies: Frequencies
+           ) -> tuple[dict[str, float], list[str], dict[str, Any], dict[index.Handle, str]]:
+    """Weights of the query's features, the features the story is searched by, the SEEDS articles
+    nearest to it (features and titles, by qualified id), and their handles' ids."""
     weights = frequencies.weights(list(query))
     entities = [f for f in ("e:" + k for k in entity_keys) if f in weights]
     terms = sorted((f for f in weights if f not in entities), key=lambda f: (-weights[f] * query[f], f))
     search = entities + terms[:max(0, STORY_FEATURES - len(entities))]
     first = _covering(r, archives, {f: weights[f] * query[f] for f in search}, before, excluded)
-    seeds = sorted(first, key=lambda i: (-first[i], i))[:SEEDS]
-    return weights, search, index.fetch_many(r, seeds, ("features", "title"))
+    named = index.resolve(r, sorted(first, key=lambda h: (-first[h], h))[:SEEDS])
+    return weights, search, index.fetch_many(r, list(named.values()), ("features", "title")), named
 
 
-def _latest(r: redis.Redis, archives: list[str], entity_keys: list[str], before: float, excluded: set[str],
-            frequencies: Frequencies) -> list[str]:
+def _latest(r: redis.Redis, archives: list[str], entity_keys: list[str], before: float,
+            excluded: set[index.Handle], frequencies: Frequencies) -> list[index.Handle]:
     """Up to LATEST_SOURCES articles of the LATEST_DAYS before `before` that name the article's
     main entities (those named by most first, then the newest), leaving out names found in more
     than COMMON_SHARE of the archive: the story's latest turns, which may share few words with the
@@ -182,8 +195,8 @@ def _latest(r: redis.Redis, archives: list[str], entity_keys: list[str], before:
         carried[variants[feature]] += count
     named = [f for f, k in variants.items() if counts[f] > 0 and carried[k] <= COMMON_SHARE * frequencies.size]
     since = before - LATEST_DAYS * 86400
-    hits: dict[str, set[str]] = defaultdict(set)  # the main entities each names
-    newest: dict[str, float] = {}
+    hits: dict[index.Handle, set[str]] = defaultdict(set)  # the main entities each names
+    newest: dict[index.Handle, float] = {}
     for feature, found in index.postings(r, archives, named, before, exclusive=True,
                                          per_feature=4 * LATEST_SOURCES).items():
         for doc_id, ts in found:
@@ -217,13 +230,13 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
     mostly outside the story (less than STORY_SHARE of their articles are among its sources, as
     estimated from the sources read); "Haiti" in an archive of its earthquake's coverage is not."""
     frequencies = Frequencies(r, archives, PRIOR_DOCS)
-    excluded = {exclude_id} if exclude_id else set()
-    weights, search, seeds = _seeds(r, archives, query, entity_keys, before, excluded, frequencies)
+    excluded = _excluded(r, exclude_id)
+    weights, search, seeds, named = _seeds(r, archives, query, entity_keys, before, excluded, frequencies)
     copies = _copies(query, title, seeds, weights, frequencies)
     if copies:
         frequencies.leave_out([seeds[c]["features"] for c in sorted(copies)])
-        excluded |= copies
-        weights, search, seeds = _seeds(r, archives, query, entity_keys, before, excluded, frequencies)
+        excluded |= {h for h, i in named.items() if i in copies}
+        weights, search, seeds, _ = _seeds(r, archives, query, entity_keys, before, excluded, frequencies)
     story: dict[str, float] = defaultdict(float)
     carried: dict[str, int] = defaultdict(int)  # by how many seeds
     for doc in seeds.values():
@@ -237,13 +250,16 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
     ranked = sorted((f for f in shared if f in weights), key=lambda f: (-weights[f] * story[f], f))
     coverage = _covering(r, archives, {f: weights[f] * story[f] for f in ranked[:STORY_FEATURES]}, before,
                          excluded)
-    best = sorted((i for i, c in coverage.items() if c >= STORY_MIN_COVERAGE),
-                  key=lambda i: (-coverage[i], i))[:MAX_STORY_SOURCES]
+    best = sorted((h for h, c in coverage.items() if c >= STORY_MIN_COVERAGE),
+                  key=lambda h: (-coverage[h], h))[:MAX_STORY_SOURCES]
     article = unit(query, weights)
-    latest = _latest(r, archives, entity_keys, before, excluded, frequencies)
+    newest = _latest(r, archives, entity_keys, before, excluded, frequencies)
+    ids = index.resolve(r, list(dict.fromkeys(best + newest)))
+    covered = {i: coverage.get(h, 0.0) for h, i in ids.items()}
+    latest = {ids[h] for h in newest if h in ids}
     features = {doc_id: doc["features"] for doc_id, doc in
-                index.fetch_many(r, list(dict.fromkeys(best + latest)), ("features",)).items()}
-    closeness = {doc_id: coverage.get(doc_id, 0.0) * (0.5 + dot(article, unit(feats, weights)))
+                index.fetch_many(r, list(ids.values()), ("features",)).items()}
+    closeness = {doc_id: covered[doc_id] * (0.5 + dot(article, unit(feats, weights)))
                  for doc_id, feats in features.items()}
     top = max(closeness.values(), default=0.0)
     nearest = sorted(closeness, key=lambda i: (-closeness[i], i))

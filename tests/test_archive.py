@@ -225,3 +225,36 @@ def test_documents_the_workers_index_are_compact_listpacks(app, client, worker):
     doc = archive_index.article_key("alice", "doc", "compact-zx-1")
     assert len(r.hget(doc, "text")) > 64
     assert r.object("encoding", doc) == b"listpack"
+
+
+def test_postings_hold_small_numbers_that_name_their_articles_again(app):
+    """A posting holds the article's number, not its id: given once (a replay, a new version and a
+    write that another writer numbered first all keep it), read back to the id, and gone with a
+    retraction."""
+    from store import archive_index
+
+    r = app.extensions["archive"]
+
+    def doc(doc_id: str, features: dict[str, float]) -> dict:
+        return {"id": doc_id, "title": "Dock strike", "published_at": "2024-03-01T10:00:00+00:00",
+                "ts": 1709287200.0, "text": "Dockworkers went on strike.", "sentences": [], "features": features}
+
+    long_ids = [f"https://news.example.org/2024/03/dock-strike-{i}" for i in range(3)]
+    r.hsetnx(archive_index.article_key("numbered", "doc", long_ids[2]), "n", 77)  # another writer numbered it first
+    archive_index.store_many(r, "numbered", [doc(i, {"t:strike": 1.0, "t:dock": 1.0}) for i in long_ids])
+    members = sorted(int(m) for m in r.zrange(archive_index.key("numbered", "post", "t:strike"), 0, -1))
+    assert members == [1, 2, 77]
+    assert archive_index.get(r, "numbered", long_ids[2])["n"] == "77"
+    archive_index.store(r, "numbered", doc(long_ids[0], {"t:strike": 1.0, "t:port": 1.0}))  # a new version
+    archive_index.store(r, "numbered", doc(long_ids[0], {"t:strike": 1.0, "t:port": 1.0}))  # replayed
+    assert r.zrange(archive_index.key("numbered", "post", "t:port"), 0, -1) == [b"1"]
+    assert r.zcard(archive_index.key("numbered", "post", "t:dock")) == 2  # the old version's posting went
+    found = archive_index.postings(r, ["numbered"], ["t:strike"], until=1709287200.0)["t:strike"]
+    assert archive_index.resolve(r, [h for h, _ in found]) == {
+        ("numbered", n): archive_index.qualify("numbered", i) for n, i in zip((1, 2, 77), long_ids, strict=True)}
+    assert archive_index.handles(r, [archive_index.qualify("numbered", long_ids[1]), "numbered/unknown"]) == {
+        archive_index.qualify("numbered", long_ids[1]): ("numbered", 2)}
+    assert archive_index.delete(r, "numbered", long_ids[1])
+    assert archive_index.resolve(r, [("numbered", 2)]) == {}
+    assert archive_index.document_frequencies(r, ["numbered"], ["t:strike"], fresh=True) == {"t:strike": 2}
+    assert archive_index.get(r, "numbered", "never-indexed") is None
