@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from enrich import controls, versions
 from enrich.features import dot, label, unit
 from schemas.enrichment import OptionsSchema
@@ -20,9 +22,11 @@ def idf(df: int, n: int) -> float:
     return math.log((n + 1) / (df + 0.5))
 
 
-def recency(age_days: float) -> float:
-    """Coverage of the same story clusters in time: closer earlier articles rank a little higher."""
-    return 1.0 - RECENCY_WEIGHT + RECENCY_WEIGHT * math.exp(-age_days / RECENCY_DAYS)
+def recency(age_days: Any) -> Any:
+    """Coverage of the same story clusters in time: closer earlier articles rank a little higher
+    (a number of days, or a numpy array of them)."""
+    value = 1.0 - RECENCY_WEIGHT + RECENCY_WEIGHT * np.exp(-np.asarray(age_days) / RECENCY_DAYS)
+    return value if np.ndim(value) else float(value)
 
 
 def reason(shared: list[str], names: dict[str, str]) -> str:

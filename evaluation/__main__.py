@@ -201,6 +201,8 @@ def print_through_api(api: dict[str, Any]) -> None:
     print(f"\nThrough the HTTP API of a running stack (archive imported by the CLI: {a['gva_news']:,} gva_news "
           f"+ {a['reuters']:,} Reuters articles; {api['results']['gva_news']} gva_news and "
           f"{api['results']['reuters']} Reuters articles posted)")
+    print(f"  the archive's Redis grew by {a['gva_news_bytes_per_article']:,.0f} B an article over the "
+          f"{a['gva_news_imported']:,} gva_news articles imported (goal <= 5,000)")
     for method, m in api["also_read"].items():
         print(f"  also read, {method:<22}recall@5 {m['recall@5']:.3f}  MRR@10 {m['mrr@10']:.3f}  "
               f"({int(m['queries'])} queries)")

@@ -313,7 +313,11 @@ def evaluate(data: Path) -> dict[str, Any]:
         example = example_article(stack, example_key)
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {key}"
+        before = int(stack.redis.info("memory")["used_memory"])
         import_archive(stack, gva_path, "gva")
+        # What the newsroom's archive costs in Redis, imported through the CLI and the index workers.
+        archived = {"articles": int(session.get(stack.api + "/v1/archive/stats").json()["articles"]),
+                    "bytes": int(stack.redis.info("memory")["used_memory"]) - before}
         with tempfile.NamedTemporaryFile("wb", suffix=".jsonl") as slice_file:
             # The most recent Reuters stories: a second newsroom's wire copy (&lt;, upper case, tables).
             lines = reuters_path.read_bytes().splitlines()
@@ -361,7 +365,9 @@ def evaluate(data: Path) -> dict[str, Any]:
                                    for domain in sorted({d for d, _ in t17})}},
         "cnc_evidence": {**cnc_evidence(cnc_results, cnc_gold), "articles": len(cnc)},
         "example_article": example,
-        "archive": {"gva_news": len(unique), "reuters": REUTERS_SLICE},
+        "archive": {"gva_news": len(unique), "reuters": REUTERS_SLICE,
+                    "gva_news_imported": archived["articles"],
+                    "gva_news_bytes_per_article": archived["bytes"] / max(1, archived["articles"])},
         "results": {"gva_news": len(results), "reuters": len(reuters_results),
                     "background_items": sum(len(r.get("background", [])) for r in results + reuters_results)},
     }

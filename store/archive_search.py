@@ -6,6 +6,7 @@ import math
 from collections import defaultdict
 from typing import Any
 
+import numpy as np
 import redis
 
 from enrich import background, versions
@@ -72,7 +73,7 @@ class _Lookup:
     weighing the candidates again without the article's copies reads only what it lacks."""
 
     def __init__(self) -> None:
-        self.postings: dict[str, list[tuple[index.Handle, float]]] = {}
+        self.postings: index.Postings = {}
         self.ids: dict[index.Handle, str] = {}
         self.docs: dict[str, dict[str, Any]] = {}
 
@@ -94,12 +95,10 @@ def _nearest(r: redis.Redis, archives: list[str], query: dict[str, float], as_of
     chosen = sorted(weights, key=lambda f: (-weights[f] * query[f], f))[:MAX_QUERY_FEATURES]
     missing = [f for f in chosen if f not in seen.postings]
     seen.postings.update(index.postings(r, archives, missing, as_of) if missing else {})
-    overlap, published = index.candidate_overlap({f: seen.postings[f] for f in chosen},
-                                                 {f: weights[f] * query[f] for f in chosen})
-    for handle in excluded:
-        overlap.pop(handle, None)
-    prior = {h: v * recency(max(0.0, as_of - published[h]) / 86400) for h, v in overlap.items()}
-    top = sorted(prior, key=lambda h: (-prior[h], h))[:MAX_CANDIDATES]
+    found = index.Candidates({f: seen.postings[f] for f in chosen}, {f: weights[f] * query[f] for f in chosen},
+                             excluded)
+    top = found.ranked(found.overlap * recency(np.maximum(0.0, as_of - found.epoch) / 86400), MAX_CANDIDATES)
+    overlap = found.overlap_of(top)
     unnamed = [h for h in top if h not in seen.ids]
     seen.ids.update(index.resolve(r, unnamed) if unnamed else {})
     named = {seen.ids[h]: h for h in top if h in seen.ids}
@@ -160,12 +159,12 @@ LATEST_SOURCES = 4
 
 
 def _covering(r: redis.Redis, archives: list[str], strength: dict[str, float], before: float,
-              excluded: set[index.Handle]) -> dict[index.Handle, float]:
-    """Articles (handles) published before `before` with the share of `strength` their features carry."""
+              excluded: set[index.Handle]) -> index.Candidates:
+    """Articles published before `before`, each with the share of `strength` its features carry
+    (`overlap`)."""
     total = sum(strength.values()) or 1.0
     found = index.postings(r, archives, list(strength), before, exclusive=True, per_feature=STORY_POSTINGS)
-    overlap, _ = index.candidate_overlap(found, strength)
-    return {i: v / total for i, v in overlap.items() if i not in excluded}
+    return index.Candidates(found, {f: v / total for f, v in strength.items()}, excluded)
 
 
 def _seeds(r: redis.Redis, archives: list[str], query: dict[str, float], entity_keys: list[str], before: float,
@@ -178,7 +177,7 @@ def _seeds(r: redis.Redis, archives: list[str], query: dict[str, float], entity_
     terms = sorted((f for f in weights if f not in entities), key=lambda f: (-weights[f] * query[f], f))
     search = entities + terms[:max(0, STORY_FEATURES - len(entities))]
     first = _covering(r, archives, {f: weights[f] * query[f] for f in search}, before, excluded)
-    named = index.resolve(r, sorted(first, key=lambda h: (-first[h], h))[:SEEDS])
+    named = index.resolve(r, first.ranked(first.overlap, SEEDS))
     return weights, search, index.fetch_many(r, list(named.values()), ("features", "title")), named
 
 
@@ -199,10 +198,11 @@ def _latest(r: redis.Redis, archives: list[str], entity_keys: list[str], before:
     newest: dict[index.Handle, float] = {}
     for feature, found in index.postings(r, archives, named, before, exclusive=True,
                                          per_feature=4 * LATEST_SOURCES).items():
-        for doc_id, ts in found:
-            if ts >= since and doc_id not in excluded:
-                hits[doc_id].add(variants[feature])
-                newest[doc_id] = ts
+        for archive, pairs in found:
+            for number, ts in pairs.tolist():
+                if ts >= since and (archive, number) not in excluded:
+                    hits[(archive, number)].add(variants[feature])
+                    newest[(archive, number)] = ts
     return sorted(hits, key=lambda i: (-len(hits[i]), -newest[i], i))[:LATEST_SOURCES]
 
 
@@ -250,12 +250,12 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
     ranked = sorted((f for f in shared if f in weights), key=lambda f: (-weights[f] * story[f], f))
     coverage = _covering(r, archives, {f: weights[f] * story[f] for f in ranked[:STORY_FEATURES]}, before,
                          excluded)
-    best = sorted((h for h, c in coverage.items() if c >= STORY_MIN_COVERAGE),
-                  key=lambda h: (-coverage[h], h))[:MAX_STORY_SOURCES]
+    best = coverage.ranked(coverage.overlap, MAX_STORY_SOURCES, at_least=STORY_MIN_COVERAGE)
     article = unit(query, weights)
     newest = _latest(r, archives, entity_keys, before, excluded, frequencies)
     ids = index.resolve(r, list(dict.fromkeys(best + newest)))
-    covered = {i: coverage.get(h, 0.0) for h, i in ids.items()}
+    shares = coverage.overlap_of(list(ids))
+    covered = {i: shares[h] for h, i in ids.items()}
     latest = {ids[h] for h in newest if h in ids}
     features = {doc_id: doc["features"] for doc_id, doc in
                 index.fetch_many(r, list(ids.values()), ("features",)).items()}
@@ -272,7 +272,7 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
     names = [f for f in ranked if f.startswith(SUBJECTS) and carried[f] >= recurring]
     strongest = {f[2:]: weights[f] * story[f] for f in names[:STORY_ENTITIES]}
     keys = list(dict.fromkeys([*entity_keys, *strongest]))
-    members = sum(1 for c in coverage.values() if c >= STORY_MIN_COVERAGE)
+    members = int((coverage.overlap >= STORY_MIN_COVERAGE).sum())
     counts = frequencies.counts(["e:" + k for k in keys])
     common = set()
     for k in keys:

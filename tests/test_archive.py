@@ -249,8 +249,9 @@ def test_postings_hold_small_numbers_that_name_their_articles_again(app):
     archive_index.store(r, "numbered", doc(long_ids[0], {"t:strike": 1.0, "t:port": 1.0}))  # replayed
     assert r.zrange(archive_index.key("numbered", "post", "t:port"), 0, -1) == [b"1"]
     assert r.zcard(archive_index.key("numbered", "post", "t:dock")) == 2  # the old version's posting went
-    found = archive_index.postings(r, ["numbered"], ["t:strike"], until=1709287200.0)["t:strike"]
-    assert archive_index.resolve(r, [h for h, _ in found]) == {
+    [(archive, pairs)] = archive_index.postings(r, ["numbered"], ["t:strike"], until=1709287200.0)["t:strike"]
+    assert pairs.tolist() == [[77, 1709287200], [2, 1709287200], [1, 1709287200]]  # number, epoch; newest first
+    assert archive_index.resolve(r, [(archive, n) for n, _ in pairs.tolist()]) == {
         ("numbered", n): archive_index.qualify("numbered", i) for n, i in zip((1, 2, 77), long_ids, strict=True)}
     assert archive_index.handles(r, [archive_index.qualify("numbered", long_ids[1]), "numbered/unknown"]) == {
         archive_index.qualify("numbered", long_ids[1]): ("numbered", 2)}
