@@ -41,7 +41,7 @@ def undated(sentence: str, spans: list[tuple[int, int]]) -> str:
     return re.sub(r"[,;:]+([,.;:])", r"\1", text)
 
 
-def _when(value: str, dct: str) -> str:
+def date_side(value: str, dct: str) -> str:
     """'F' after the document's date, 'P' before, 'S' the same (compared at the value's precision)."""
     width = min(len(value), len(dct))
     a, b = value[:width], dct[:width]
@@ -60,7 +60,7 @@ def labelled_sentences(path: Path) -> list[dict[str, Any]]:
         if r["type"] != "DATE" or not CALENDAR.match(r["value"]):
             continue
         key = (r["doc_id"], r["sentence"])
-        sides[key].add(_when(r["value"], r["dct"]))
+        sides[key].add(date_side(r["value"], r["dct"]))
         meta[key] = (r["corpus"], r["doc_id"])
     out = []
     for key, seen in sorted(sides.items()):

@@ -7,7 +7,8 @@ index, a newly indexed article is searchable at once, and every lookup can be cu
 An article's number is given once, when it is first indexed (its archive's counter), and kept in
 its document: a posting holds a small integer rather than the newsroom's id, which Redis packs in
 three bytes. A look-up works on (archive, number) handles and reads back the ids of only the few
-candidates it keeps, from hashes of NUMBERS_PER_KEY numbers each.
+candidates it keeps (store/archive_candidates.py scores them), from hashes of NUMBERS_PER_KEY
+numbers each.
 A feature's document frequency is its postings' cardinality (ZCARD): exact whatever was replayed or
 interrupted, and no counter to store. A lookup
 reads several archives together (a client's own and those shared with it); documents found that
@@ -380,47 +381,3 @@ def fetch_many(r: redis.Redis, qualified_ids: list[str], fields: tuple[str, ...]
         if values[0] is not None and qualified not in gone:
             out[qualified] = _decode(dict(zip(fields, values, strict=True)))
     return out
-
-
-class Candidates:
-    """The articles some features' postings name, each with the summed weight of those features
-    (`overlap`) and its epoch: numpy arrays in one order, so scoring thousands costs little."""
-
-    def __init__(self, found: Postings, weights: dict[str, float], excluded: set[Handle] = frozenset()) -> None:
-        self.archives = sorted({archive for parts in found.values() for archive, _ in parts})
-        position = {archive: i for i, archive in enumerate(self.archives)}
-        keys, epochs, weight = [np.empty(0, np.int64)], [np.empty(0, np.int64)], [np.empty(0)]
-        for feature, parts in found.items():
-            for archive, pairs in parts:
-                keys.append(pairs[:, 0] * len(position) + position[archive])
-                epochs.append(pairs[:, 1])
-                weight.append(np.full(len(pairs), weights[feature]))
-        self.keys, first, inverse = np.unique(np.concatenate(keys), return_index=True, return_inverse=True)
-        self.overlap = np.bincount(inverse, weights=np.concatenate(weight), minlength=len(self.keys))
-        self.epoch = np.concatenate(epochs)[first].astype(float)
-        if excluded:
-            keep = ~np.isin(self.keys, [self._key(h) for h in excluded if h[0] in position])
-            self.keys, self.overlap, self.epoch = self.keys[keep], self.overlap[keep], self.epoch[keep]
-
-    def _key(self, handle: Handle) -> int:
-        return handle[1] * len(self.archives) + self.archives.index(handle[0])
-
-    def _handle(self, k: int) -> Handle:
-        return self.archives[k % len(self.archives)], k // len(self.archives)
-
-    def ranked(self, score: np.ndarray, limit: int, at_least: float = -np.inf) -> list[Handle]:
-        """The `limit` best by `score` (at least `at_least`), ties by handle."""
-        chosen = np.flatnonzero(score >= at_least)
-        if len(chosen) > limit:  # the best `limit`, and any tied with the last of them
-            chosen = chosen[score[chosen] >= np.partition(score[chosen], -limit)[-limit]]
-        handles = [(self._handle(int(k)), float(v)) for k, v in zip(self.keys[chosen], score[chosen], strict=True)]
-        return [h for h, _ in sorted(handles, key=lambda hv: (-hv[1], hv[0]))[:limit]]
-
-    def overlap_of(self, handles: list[Handle]) -> dict[Handle, float]:
-        """The overlap of each of these handles (0 for those not among the candidates)."""
-        if not self.archives:
-            return dict.fromkeys(handles, 0.0)
-        wanted = np.array([self._key(h) if h[0] in self.archives else -1 for h in handles], dtype=np.int64)
-        at = np.clip(np.searchsorted(self.keys, wanted), 0, max(0, len(self.keys) - 1))
-        found = (wanted >= 0) & (self.keys[at] == wanted) if len(self.keys) else np.zeros(len(handles), bool)
-        return {h: float(self.overlap[i]) if hit else 0.0 for h, i, hit in zip(handles, at, found, strict=True)}

@@ -13,6 +13,7 @@ from enrich import background, versions
 from enrich.also_read import idf, recency
 from enrich.features import dot, unit
 from store import archive_index as index
+from store.archive_candidates import Candidates
 
 LINK_FIELDS = ("title", "url", "published_at", "features", "id", "section", "tags")
 MAX_QUERY_FEATURES = 30
@@ -95,7 +96,7 @@ def _nearest(r: redis.Redis, archives: list[str], query: dict[str, float], as_of
     chosen = sorted(weights, key=lambda f: (-weights[f] * query[f], f))[:MAX_QUERY_FEATURES]
     missing = [f for f in chosen if f not in seen.postings]
     seen.postings.update(index.postings(r, archives, missing, as_of) if missing else {})
-    found = index.Candidates({f: seen.postings[f] for f in chosen}, {f: weights[f] * query[f] for f in chosen},
+    found = Candidates({f: seen.postings[f] for f in chosen}, {f: weights[f] * query[f] for f in chosen},
                              excluded)
     top = found.ranked(found.overlap * recency(np.maximum(0.0, as_of - found.epoch) / 86400), MAX_CANDIDATES)
     overlap = found.overlap_of(top)
@@ -159,12 +160,12 @@ LATEST_SOURCES = 4
 
 
 def _covering(r: redis.Redis, archives: list[str], strength: dict[str, float], before: float,
-              excluded: set[index.Handle]) -> index.Candidates:
+              excluded: set[index.Handle]) -> Candidates:
     """Articles published before `before`, each with the share of `strength` its features carry
     (`overlap`)."""
     total = sum(strength.values()) or 1.0
     found = index.postings(r, archives, list(strength), before, exclusive=True, per_feature=STORY_POSTINGS)
-    return index.Candidates(found, {f: v / total for f, v in strength.items()}, excluded)
+    return Candidates(found, {f: v / total for f, v in strength.items()}, excluded)
 
 
 def _seeds(r: redis.Redis, archives: list[str], query: dict[str, float], entity_keys: list[str], before: float,

@@ -1,10 +1,10 @@
-"""Candidates: the articles postings name, scored together (store/archive_index.py), pure numpy."""
+"""Candidates: the articles postings name, scored together (store/archive_candidates.py), pure numpy."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from store.archive_index import Candidates
+from store.archive_candidates import Candidates
 
 
 def _pairs(*rows: tuple[int, int]) -> np.ndarray:

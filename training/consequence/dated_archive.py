@@ -25,20 +25,16 @@ from typing import Any
 
 from enrich.timex import as_date, tag
 from evaluation.category_domains import held_out, sentences
-from evaluation.tempeval_ahead import undated
+from evaluation.tempeval_ahead import date_side, undated
 
 DEMO_ARTICLES = 2000
 PER_ARTICLE = 2
 
 
 def _side(value: str, published: date) -> str | None:
-    """'F' after the article's date, 'P' before it, 'S' the same (compared at the value's precision,
-    as TempEval's labels), None for what has no calendar day."""
-    if as_date(value) is None:
-        return None
-    width = {4: 4, 7: 7}.get(len(value), 10)
-    a, b = value[:width], published.isoformat()[:width]
-    return "F" if a > b else "P" if a < b else "S"
+    """'F' after the article's date, 'P' before it, 'S' the same, as TempEval's labels compare them
+    (evaluation/tempeval_ahead.date_side); None for what has no calendar day."""
+    return date_side(value, published.isoformat()) if as_date(value) else None
 
 
 def labelled(path: Path, per_article: int = PER_ARTICLE, seed: int = 0) -> list[dict[str, Any]]:
