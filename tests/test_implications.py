@@ -232,3 +232,22 @@ def test_the_story_s_latest_coverage_gets_a_read_of_its_own(monkeypatch):
     assert read == texts[:implications.ARCHIVE_READS] + [latest]
     monkeypatch.setattr(implications, "LATEST_READS", 0)
     assert latest not in [c["text"] for c, _ in implications.most_about_each_category(pool)]
+
+
+def test_every_article_sentence_about_a_category_is_read_and_none_about_none(monkeypatch):
+    """A long article's own consequences are read however many sentences are more about their
+    category (the Shell demo lost its forecasts to a quota of three); archive sentences keep theirs."""
+    texts = [f"Article sentence number {n} about crude output and prices this year." for n in range(9)]
+    off = "The home side won the league title with a late goal on Sunday."
+    text = " ".join([*texts, off])
+    spans, at = [], 0
+    for t in [*texts, off]:
+        spans.append([at, at + len(t)])
+        at += len(t) + 1
+    monkeypatch.setattr(categories, "in_context", lambda sentences, story: [
+        [] if s == off else [("economic", 0.9 - 0.01 * texts.index(s))] for s in sentences])
+    read = [c["text"] for c, _ in implications.most_about_each_category(implications.candidates(text, spans, []))]
+    assert read == texts
+    monkeypatch.setattr(implications, "ARTICLE_READS", 3)
+    read = [c["text"] for c, _ in implications.most_about_each_category(implications.candidates(text, spans, []))]
+    assert read == texts[:3]

@@ -1,0 +1,118 @@
+"""Choosing implications' read quota (enrich/implications.ARTICLE_READS) on choice data only.
+
+Implications read, per category, the article sentences most about it, and keep those the
+consequence model passes. How many it reads decides whether a long article's own consequences are
+ever read. This compares quotas, in-process and without an archive, on:
+- long articles (at least MIN_SENTENCES sentences) of Reuters and gva_news stories outside the
+  category model's held-out fifth (evaluation/category_domains.held_out), outside the Reuters lines
+  `make run`'s demo and `make eval` read (the first DEMO_LINES and the last through_api.REUTERS_SLICE),
+  and, for gva_news, in the tuning half of the incidents: items in a category the story's domain
+  allows, per article, and sentences read (the cost);
+- the Causal News choice stories (evaluation/causal_news.choice_split) as six-sentence articles:
+  the share of evidence sentences labelled causal.
+Nothing here is reported as a result: these stories chose the quota. Run:
+    python -m evaluation.implication_reads [data dir]
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+from enrich import consequence, implications
+from evaluation import category_domains, causal_news, gva_also_read, through_api
+from evaluation.ptb import detokenise
+
+QUOTAS: tuple[int | None, ...] = (3, 4, 5, 6, 8, None)  # None: every sentence about a category
+MIN_SENTENCES = 12
+PER_DOMAIN = 120
+DEMO_LINES = 2500
+LIMIT = 5  # the request's default number of implications (schemas/enrichment.py)
+
+
+def joined(sentences: list[str]) -> tuple[str, list[list[int]]]:
+    """The sentences as one text, one a paragraph, with their spans."""
+    spans, at = [], 0
+    for s in sentences:
+        spans.append([at, at + len(s)])
+        at += len(s) + 2
+    return "\n\n".join(sentences), spans
+
+
+def long_articles(data: Path) -> list[tuple[str, list[str]]]:
+    """(domain, sentences) of the choice side's long Reuters and gva_news articles, a seeded sample."""
+    lines = (data / "reuters21578" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    usable = {json.loads(line)["newid"] for line in lines[DEMO_LINES:-through_api.REUTERS_SLICE]}
+    tuning = set()
+    for line in (data / "gva_news" / "articles.jsonl").open(encoding="utf-8"):
+        r = json.loads(line)
+        if gva_also_read.half(r["incident_id"]) == "tuning":
+            tuning.add(f"gva:{r['incident_id']}")
+    picked: dict[str, list[tuple[str, list[str]]]] = {"reuters": [], "gva": []}
+    for key, domain, sentences in category_domains.documents(data):
+        if domain not in picked or category_domains.held_out(key) or len(sentences) < MIN_SENTENCES:
+            continue
+        if (domain == "reuters" and int(key.split(":")[1]) in usable) or key in tuning:
+            picked[domain].append((domain, sentences))
+    rng = random.Random(19)
+    return [a for docs in picked.values() for a in rng.sample(docs, min(PER_DOMAIN, len(docs)))]
+
+
+def cnc_choice(data: Path) -> tuple[list[list[str]], dict[str, int]]:
+    """The Causal News choice stories as six-sentence articles, and each sentence's label."""
+    train, _ = causal_news.split(data / "causal_news" / "sentences.jsonl")
+    _, choice = causal_news.choice_split(train)
+    by_story: dict[str, list[dict[str, Any]]] = {}
+    for row in sorted(choice, key=lambda r: (causal_news.story(r["id"]), int(r["id"].split("_")[-2]))):
+        by_story.setdefault(causal_news.story(row["id"]), []).append(row)
+    articles, gold = [], {}
+    size = through_api.CNC_ARTICLE_SENTENCES
+    for rows in by_story.values():
+        for at in range(0, len(rows), size):
+            texts = [detokenise(r["text"]) for r in rows[at:at + size]]
+            gold.update({t: r["causal"] for t, r in zip(texts, rows[at:], strict=False)})
+            articles.append(texts)
+    return articles, gold
+
+
+def measure(quota: int | None, long: list[tuple[str, list[str]]], cnc: list[list[str]],
+            gold: dict[str, int]) -> dict[str, float | None]:
+    implications.ARTICLE_READS = quota
+    read_count = 0
+
+    def counting(texts: list[str]) -> list[tuple[float, float]]:
+        nonlocal read_count
+        read_count += len(texts)
+        return consequence.read(texts)
+
+    items = allowed = with_items = 0
+    for domain, sentences in long:
+        found = implications.implications(*joined(sentences), LIMIT, read=counting)
+        items += len(found)
+        allowed += sum(i["category"] in category_domains.ALLOWED[domain] for i in found)
+        with_items += bool(found)
+    reads = read_count / len(long)
+    cited = [e["text"] for texts in cnc for i in implications.implications(*joined(texts), LIMIT)
+             for e in i["evidence"]]
+    known = [gold[t] for t in cited if t in gold]
+    return {"quota": quota, "items_per_article": items / len(long), "allowed_per_article": allowed / len(long),
+            "allowed_share": allowed / max(1, items), "articles_with_items": with_items / len(long),
+            "reads_per_article": reads, "cnc_evidence": len(known),
+            "cnc_precision": sum(known) / max(1, len(known))}
+
+
+def main() -> None:
+    data = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("../shared/data")
+    long = long_articles(data)
+    cnc, gold = cnc_choice(data)
+    print(f"{len(long)} long choice articles (>= {MIN_SENTENCES} sentences), {len(cnc)} Causal News choice articles")
+    for quota in QUOTAS:
+        figures = measure(quota, long, cnc, gold)
+        print(json.dumps({k: v if v is None else round(v, 3) for k, v in figures.items()}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
