@@ -16,7 +16,8 @@ way are named by qualified ids, "<archive>/<article id>".
 
 Built for a Redis Cluster as much as for one Redis: the keys of one article share a hash tag
 (`{<id>}`), the article-id and retraction sets are sharded, every multi-key read is a pipeline
-(redis-py routes it per node) and no write is a MULTI: each write is idempotent per key and
+(redis-py routes it per node) or a read-only script run on each node (store/sorted_set_sizes.py),
+and no write is a MULTI: each write is idempotent per key and
 ordered so that replaying an interrupted one finishes it (postings added before old ones are
 removed, the document written last), and an article's version (when it was staged) keeps a late
 replay of an older version from overwriting a newer one.
@@ -34,6 +35,7 @@ import numpy as np
 import orjson
 import redis
 
+from store import sorted_set_sizes
 from store.jobs import PREFIX
 
 POSTINGS_PER_FEATURE = 400
@@ -299,8 +301,8 @@ def generations(r: redis.Redis, archives: list[str]) -> list[bytes]:
 def document_frequencies(r: redis.Redis, archives: list[str], feats: list[str], fresh: bool = False,
                          size: int = 0) -> dict[str, int]:
     """How many articles of these archives (together) carry each feature: its postings' ZCARD, in
-    one pipeline, for those not read in the last DF_TTL seconds at about this `size` of the
-    archives (all if `fresh`)."""
+    one command per node (store/sorted_set_sizes.py), for those not read in the last DF_TTL seconds
+    at about this `size` of the archives (all if `fresh`)."""
     now, client, band = time.monotonic(), id(r), size_band(size)
     out: dict[str, int] = dict.fromkeys(feats, 0)
     missing: list[tuple[str, bytes, str]] = []  # (archive, generation, feature)
@@ -315,10 +317,8 @@ def document_frequencies(r: redis.Redis, archives: list[str], feats: list[str], 
         return out
     if len(_df_cache) > 1_000_000:
         _df_cache.clear()
-    pipe = r.pipeline(transaction=False)
-    for archive, _, feature in missing:
-        pipe.zcard(key(archive, "post", feature))
-    for (archive, generation, feature), count in zip(missing, pipe.execute(), strict=True):
+    counts = sorted_set_sizes.sizes(r, [key(archive, "post", feature) for archive, _, feature in missing])
+    for (archive, generation, feature), count in zip(missing, counts, strict=True):
         out[feature] += count
         if count > 0 and generation:
             _df_cache[(client, archive, generation, band, feature)] = (count, now)

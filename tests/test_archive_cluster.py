@@ -14,7 +14,7 @@ from core.settings import Settings
 from devtools.local_cluster import LocalCluster
 from devtools.local_redis import RedisServer
 from service import create_app
-from store import archive_bulk, archive_index
+from store import archive_bulk, archive_index, sorted_set_sizes
 from store.connection import archive_store
 from tests.conftest import ROOT, SAMPLE_ARCHIVE, Worker, auth, wait_for
 from workers.celery_app import create_celery
@@ -117,3 +117,30 @@ def test_an_interrupted_index_write_replays_to_the_same_state(cluster):  # type:
     assert not archive_index.store(r, "replay", newer, version=3.0)  # retracted: never indexed again
     assert r.zcard(archive_index.key("replay", "post", "e:ORG:acme")) == 0  # its postings are gone
     archive_bulk.erase(r, "replay")
+
+
+@pytest.mark.parametrize("on", ["one Redis", "cluster"])
+def test_many_sorted_set_sizes_are_read_in_one_script_per_node(on, cluster, redis_server, monkeypatch):  # type: ignore[no-untyped-def]
+    """Document frequencies read as one script per node give each key's ZCARD, in order, over keys
+    of every node and slot; a node that refuses the script (a slot on the move) is read key by key."""
+    r = archive_store(cluster.url, cluster=True) if on == "cluster" else redis.Redis.from_url(redis_server.url)
+    keys = [f"enr:test:sizes:{n}" for n in range(200)]
+    for n, k in enumerate(keys[:150]):
+        r.zadd(k, {str(m): m for m in range(n % 7 + 1)})
+    expected = [r.zcard(k) for k in keys]
+    assert expected[150:] == [0] * 50 and len(set(expected)) == 8
+    calls = []
+    execute = r.execute_command
+    monkeypatch.setattr(r, "execute_command", lambda *a, **kw: calls.append(a[0]) or execute(*a, **kw))
+    assert sorted_set_sizes.sizes(r, keys) == expected
+    nodes = len(cluster.nodes) if on == "cluster" else 1
+    assert calls.count("EVAL") == nodes and "ZCARD" not in calls
+    if on == "cluster":
+        def refuse(*a, **kw):  # type: ignore[no-untyped-def]
+            if a[0] == "EVAL":
+                raise redis.ResponseError("MOVED 1 127.0.0.1:1")
+            return execute(*a, **kw)
+        monkeypatch.setattr(r, "execute_command", refuse)
+        assert sorted_set_sizes.sizes(r, keys) == expected
+    for k in keys:
+        r.delete(k)
