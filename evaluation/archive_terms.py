@@ -36,8 +36,10 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "gva_news" / "a
 IMPLICATION_QUERIES = 150
 
 
-def implications_allowed(r: redis.Redis, articles: list[dict], prepared: list[dict]) -> tuple[float, int]:
-    """Share of the implication items in a category gva_news's domain allows, and their number."""
+def implications_allowed(r: redis.Redis, articles: list[dict], prepared: list[dict],
+                         window: int | None = background.STORY_WINDOW) -> tuple[float, int]:
+    """Share of the implication items in a category gva_news's domain allows, and their number
+    (`window`: background.story_sentences's)."""
     items = []
     for article, p in zip(articles, prepared, strict=True):
         main = background.main_entities(p["entities"])
@@ -46,48 +48,72 @@ def implications_allowed(r: redis.Redis, articles: list[dict], prepared: list[di
                                                              p["title"], 8)
         timeline = background.timeline(main, sources, weights, 8, story=story)
         items += implications.implications_and_key_points(p, timeline, 5,
-                                                          background.story_sentences(sources))["implications"]
+                                                          background.story_sentences(sources, main, story,
+                                                                                     window=window)
+                                                          )["implications"]
     allowed = category_domains.ALLOWED["gva"]
     return sum(i["category"] in allowed for i in items) / max(len(items), 1), len(items)
+
+
+class Gva:
+    """The gva_news archive's articles and analyses, the tuning half's queries and their gold
+    links, and IMPLICATION_QUERIES of them (seeded) prepared for implications."""
+
+    def __init__(self) -> None:
+        self.model = Settings.from_env({}).nlp_pipeline
+        self.articles, incident = gva_also_read.load(DATA)
+        ids = [a["id"] for a in self.articles]
+        self.gold = gva_also_read.gold_links(self.articles, incident)
+        self.queries = sorted(i for i in self.gold if gva_also_read.half(incident[ids[i]]) == "tuning")
+        self.texts = [archive_text(a["body"])[0] for a in self.articles]
+        self.analyses = analyse_cached(self.model, [with_title(a["title"], t) for a, t in
+                                                    zip(self.articles, self.texts, strict=True)], "gva-archive")
+        self.sample = sorted(random.Random(5).sample(self.queries, min(IMPLICATION_QUERIES, len(self.queries))))
+        self.prepared = gva_also_read.prepared_queries(self.articles, self.model, self.sample)
+
+    def index(self, r: redis.Redis, cap: int | None = None) -> tuple[int, int]:
+        """Index the archive afresh (each article's `cap` most frequent terms; None: the default):
+        the postings it holds and the Redis memory it takes."""
+        r.flushall()
+        before = int(r.info("memory")["used_memory"])
+        postings = 0
+        for article, text, analysis in zip(self.articles, self.texts, self.analyses, strict=True):
+            doc = archive_doc_from_analysis(article, text, analysis, max_terms=cap)
+            postings += len(doc["features"])
+            eval_archive.store(r, doc)
+        return postings, int(r.info("memory")["used_memory"]) - before
+
+    def implications_allowed(self, r: redis.Redis, window: int | None = background.STORY_WINDOW) -> tuple[float, int]:
+        return implications_allowed(r, [self.articles[i] for i in self.sample], self.prepared, window)
+
+
+def private_redis(tmp: str) -> tuple[RedisServer, redis.Redis]:
+    """A Redis of this run's own, documents kept compact as the index workers keep them."""
+    server = RedisServer(Path(tmp), appendonly=False)
+    server.start()
+    r = redis.Redis.from_url(server.url)
+    compact_documents(r)
+    return server, r
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--terms", default="100,60,40,30,20", help="caps to try (comma-separated)")
     caps = [int(c) for c in p.parse_args().terms.split(",")]
-    model = Settings.from_env({}).nlp_pipeline
-    articles, incident = gva_also_read.load(DATA)
-    ids = [a["id"] for a in articles]
-    gold = gva_also_read.gold_links(articles, incident)
-    queries = sorted(i for i in gold if gva_also_read.half(incident[ids[i]]) == "tuning")
-    texts = [archive_text(a["body"])[0] for a in articles]
-    analyses = analyse_cached(model, [with_title(a["title"], t) for a, t in zip(articles, texts, strict=True)],
-                              "gva-archive")
-    sample = sorted(random.Random(5).sample(queries, min(IMPLICATION_QUERIES, len(queries))))
-    prepared = gva_also_read.prepared_queries(articles, model, sample)
-    print(f"gva_news: {len(articles)} archive articles; {len(queries)} queries of the tuning half "
-          f"({len(sample)} for implications)")
+    gva = Gva()
+    print(f"gva_news: {len(gva.articles)} archive articles; {len(gva.queries)} queries of the tuning half "
+          f"({len(gva.sample)} for implications)")
     print(f"{'terms':>6} {'postings/article':>17} {'bytes/article':>14} {'recall@5':>9} {'mrr@10':>7} {'ndcg@5':>7}"
           f" {'implications allowed':>21}")
     with tempfile.TemporaryDirectory() as tmp:
-        server = RedisServer(Path(tmp), appendonly=False)
-        server.start()
+        server, r = private_redis(tmp)
         try:
-            r = redis.Redis.from_url(server.url)
-            compact_documents(r)  # as the index workers do
             for cap in caps:
-                r.flushall()
-                before = int(r.info("memory")["used_memory"])
-                postings = 0
-                for article, text, analysis in zip(articles, texts, analyses, strict=True):
-                    doc = archive_doc_from_analysis(article, text, analysis, max_terms=cap)
-                    postings += len(doc["features"])
-                    eval_archive.store(r, doc)
-                memory = int(r.info("memory")["used_memory"]) - before
-                ranked = gva_also_read.system_rankings(r, articles, model, queries)
-                m = summarise([(ranked[i], gold[i]) for i in queries])
-                allowed, items = implications_allowed(r, [articles[i] for i in sample], prepared)
-                print(f"{cap:>6} {postings / len(articles):>17.1f} {memory / len(articles):>14,.0f} "
+                postings, memory = gva.index(r, cap)
+                ranked = gva_also_read.system_rankings(r, gva.articles, gva.model, gva.queries)
+                m = summarise([(ranked[i], gva.gold[i]) for i in gva.queries])
+                allowed, items = gva.implications_allowed(r)
+                print(f"{cap:>6} {postings / len(gva.articles):>17.1f} {memory / len(gva.articles):>14,.0f} "
                       f"{m['recall@5']:>9.3f} {m['mrr@10']:>7.3f} {m['ndcg@5']:>7.3f} "
                       f"{allowed:>12.3f} of {items:<5}", flush=True)
         finally:

@@ -35,7 +35,7 @@ def enrich_in_process(r: redis.Redis, article: dict[str, Any], model: str) -> di
     weights, sources, story = eval_archive.story_sources(r, prepared["features"], [e["key"] for e in main],
                                                      as_of, article.get("id"), prepared["title"], 8)
     items = background.timeline(main, sources, weights, 8, story=story)
-    story_sentences = background.story_sentences(sources)
+    story_sentences = background.story_sentences(sources, main, story)
     for item in items:
         item["source"]["archive"] = eval_archive.ARCHIVE
     ms["background"] = (time.perf_counter() - t) * 1000

@@ -204,3 +204,25 @@ def test_a_source_typing_the_article_s_name_otherwise_still_counts_for_it():
     source["sentences"][0][2] = ["MISC:acme"]
     items = background.timeline(ACME, {"misc": source}, {"e:ORG:acme": 2.0}, limit=8)
     assert [i["text"] for i in items] == ["Acme opened its deep-water port on the river in 1990."]
+
+
+def test_implications_read_only_the_part_of_a_source_about_the_story():
+    """A local news page covers several stories: implications read the sentences within the window
+    of one naming the story (its own entities, under any type, or the story's), never the rest."""
+    sentences = ["Acme dockers voted to strike over pay on Monday.",
+                 "The walkout could halt grain exports for weeks, traders said.",
+                 "Port officials expect ships to queue outside the harbour.",
+                 "In other news, the county fair opens on Saturday with a pie contest.",
+                 "Health officials want to prevent the spread of flu in schools.",
+                 "A council vote on the new library was postponed again.",
+                 "Union leaders at Acme said talks would resume next week."]
+    page = _source("Local news", "2024-03-06T00:00:00+00:00", sentences)
+    for n, span in enumerate(page["sentences"]):
+        span[2] = {0: ["ORG:acme"], 6: ["MISC:acme"]}.get(n, ["LOC:county"])
+    read = [s["text"] for s in background.story_sentences({"page": page}, ACME, window=1)]
+    assert read == [sentences[0], sentences[1], sentences[5], sentences[6]]
+    assert [s["text"] for s in background.story_sentences({"page": page}, ACME, window=2)] == \
+        sentences[:3] + sentences[4:]
+    assert [s["text"] for s in background.story_sentences({"page": page}, ACME, window=None)] == sentences
+    story = background.Story(common={"ORG:acme"})  # too common to tie a sentence to the story alone
+    assert background.story_sentences({"page": page}, ACME, story, window=1) == []

@@ -145,7 +145,8 @@ def _background(r: redis.Redis, job_id: str) -> Any:
         _own(archives, article), prepared["title"], options["limits"]["background"])
     sources = {k: doc for k, doc in sources.items() if not controls.excluded(doc, options)}
     # The story's sentences, for implications (the stage this one queues) to read its consequences in.
-    jobs.store_json(r, job_id, _public(background.story_sentences(sources)), settings().job_ttl, "out", "story")
+    jobs.store_json(r, job_id, _public(background.story_sentences(sources, main, story)), settings().job_ttl, "out",
+                    "story")
     return _public(background.timeline(main, sources, weights, options["limits"]["background"], options,
                                                 story), "source")
 
