@@ -53,7 +53,8 @@ class Frequencies:
 
     def weights(self, feats: list[str]) -> dict[str, float]:
         """idf of each of these features that some article (not a copy) carries."""
-        return {f: idf(count, self.size) for f, count in self.counts(feats).items() if count > 0}
+        size = self.size
+        return {f: idf(count, size) for f, count in self.counts(feats).items() if count > 0}
 
 
 def _copies(query: dict[str, float], title: str, docs: dict[str, dict[str, Any]], weights: dict[str, float],

@@ -14,7 +14,7 @@ from core.settings import Settings
 from devtools.local_cluster import LocalCluster
 from devtools.local_redis import RedisServer
 from service import create_app
-from store import archive_bulk, archive_index, sorted_set_sizes
+from store import archive_bulk, archive_index, many_keys
 from store.connection import archive_store
 from tests.conftest import ROOT, SAMPLE_ARCHIVE, Worker, auth, wait_for
 from workers.celery_app import create_celery
@@ -120,27 +120,41 @@ def test_an_interrupted_index_write_replays_to_the_same_state(cluster):  # type:
 
 
 @pytest.mark.parametrize("on", ["one Redis", "cluster"])
-def test_many_sorted_set_sizes_are_read_in_one_script_per_node(on, cluster, redis_server, monkeypatch):  # type: ignore[no-untyped-def]
-    """Document frequencies read as one script per node give each key's ZCARD, in order, over keys
-    of every node and slot; a node that refuses the script (a slot on the move) is read key by key."""
+def test_a_read_over_many_keys_is_one_script_per_node(on, cluster, redis_server, monkeypatch):  # type: ignore[no-untyped-def]
+    """Document frequencies, ids, retractions and documents are read as one script per node: the
+    same replies, in key order, as the commands one by one, over keys of every node and slot; a
+    node that refuses the script (a slot on the move) is read key by key."""
     r = archive_store(cluster.url, cluster=True) if on == "cluster" else redis.Redis.from_url(redis_server.url)
-    keys = [f"enr:test:sizes:{n}" for n in range(200)]
-    for n, k in enumerate(keys[:150]):
-        r.zadd(k, {str(m): m for m in range(n % 7 + 1)})
-    expected = [r.zcard(k) for k in keys]
-    assert expected[150:] == [0] * 50 and len(set(expected)) == 8
+    keys = [f"enr:test:many:{{{n}}}" for n in range(60)]
+    for n, k in enumerate(keys[:40]):
+        r.zadd(k + ":z", {str(m): m for m in range(n % 7 + 1)})
+        r.hset(k + ":h", mapping={"a": f"a{n}", "b": f"b{n}"})
+        r.sadd(k + ":s", f"m{n % 3}")
+    reads = [("ZCARD", [k + ":z" for k in keys], None, ()),
+             ("HMGET", [k + ":h" for k in keys], None, ("a", "c", "b")),
+             ("HGET", [k + ":h" for k in keys], [["a" if n % 2 else "b"] for n in range(60)], ()),
+             ("SISMEMBER", [k + ":s" for k in keys], [[f"m{n % 2}"] for n in range(60)], ())]
+    expected = {command: [r.execute_command(command, k, *(shared if per_key is None else per_key[i]))
+                          for i, k in enumerate(ks)] for command, ks, per_key, shared in reads}
+    assert expected["ZCARD"][40:] == [0] * 20 and len(set(expected["ZCARD"])) == 8
+    assert expected["HMGET"][0] == [b"a0", None, b"b0"] and expected["HGET"][59] is None
     calls = []
     execute = r.execute_command
     monkeypatch.setattr(r, "execute_command", lambda *a, **kw: calls.append(a[0]) or execute(*a, **kw))
-    assert sorted_set_sizes.sizes(r, keys) == expected
+    for command, ks, per_key, shared in reads:
+        assert [bool(x) if command == "SISMEMBER" else x for x in many_keys.each(r, command, ks, per_key, shared)] \
+            == [bool(x) if command == "SISMEMBER" else x for x in expected[command]], command
     nodes = len(cluster.nodes) if on == "cluster" else 1
-    assert calls.count("EVAL") == nodes and "ZCARD" not in calls
+    assert calls == ["EVAL"] * nodes * len(reads)
+    with pytest.raises(ValueError, match="not one of the reads"):
+        many_keys.each(r, "DEL", keys)
     if on == "cluster":
         def refuse(*a, **kw):  # type: ignore[no-untyped-def]
             if a[0] == "EVAL":
                 raise redis.ResponseError("MOVED 1 127.0.0.1:1")
             return execute(*a, **kw)
         monkeypatch.setattr(r, "execute_command", refuse)
-        assert sorted_set_sizes.sizes(r, keys) == expected
+        assert many_keys.each(r, "ZCARD", reads[0][1]) == expected["ZCARD"]
+        assert many_keys.each(r, "HMGET", reads[1][1], shared=("a", "c", "b")) == expected["HMGET"]
     for k in keys:
-        r.delete(k)
+        r.delete(k + ":z", k + ":h", k + ":s")
