@@ -16,8 +16,7 @@ way are named by qualified ids, "<archive>/<article id>".
 
 Built for a Redis Cluster as much as for one Redis: the keys of one article share a hash tag
 (`{<id>}`), the article-id and retraction sets are sharded, every multi-key read is a pipeline
-(redis-py routes it per node) or a read-only script run on each node (store/many_keys.py),
-and no write is a MULTI: each write is idempotent per key and
+(redis-py routes it per node) and no write is a MULTI: each write is idempotent per key and
 ordered so that replaying an interrupted one finishes it (postings added before old ones are
 removed, the document written last), and an article's version (when it was staged) keeps a late
 replay of an older version from overwriting a newer one.
@@ -35,7 +34,6 @@ import numpy as np
 import orjson
 import redis
 
-from store import many_keys
 from store.jobs import PREFIX
 
 POSTINGS_PER_FEATURE = 400
@@ -86,10 +84,11 @@ def key_of(qualified: str, kind: str) -> str:
 
 def retracted(r: redis.Redis, qualified_ids: list[str]) -> set[str]:
     """Those of these qualified ids that were retracted from their archives, in one round trip."""
-    parts = [unqualify(q) for q in qualified_ids]
-    gone = many_keys.each(r, "SISMEMBER", [key(archive, "retracted", _shard(i)) for archive, i in parts],
-                          [[i] for _, i in parts])
-    return {q for q, out in zip(qualified_ids, gone, strict=True) if out}
+    pipe = r.pipeline(transaction=False)
+    for qualified in qualified_ids:
+        archive, article_id = unqualify(qualified)
+        pipe.sismember(key(archive, "retracted", _shard(article_id)), article_id)
+    return {q for q, gone in zip(qualified_ids, pipe.execute(), strict=True) if gone} if qualified_ids else set()
 
 
 def retracted_among(r: redis.Redis, archive: str, ids: list[str]) -> list[str]:
@@ -249,8 +248,11 @@ def _sharded(r: redis.Redis, archive: str, kind: str, command: str) -> list[Any]
 
 def size(r: redis.Redis, *archives: str) -> int:
     """How many articles these archives hold together."""
-    return sum(many_keys.each(r, "SCARD", [key(archive, "ids", str(shard)) for archive in archives
-                                            for shard in range(SHARDS)]))
+    pipe = r.pipeline(transaction=False)
+    for archive in archives:
+        for shard in range(SHARDS):
+            pipe.scard(key(archive, "ids", str(shard)))
+    return sum(int(n) for n in pipe.execute()) if archives else 0
 
 
 def names(r: redis.Redis) -> list[str]:
@@ -290,14 +292,17 @@ def size_band(size: int) -> int:
 
 def generations(r: redis.Redis, archives: list[str]) -> list[bytes]:
     """Each archive's generation (b"" for an archive that holds nothing yet)."""
-    return [g or b"" for g in many_keys.each(r, "GET", [key(archive, "generation") for archive in archives])]
+    pipe = r.pipeline(transaction=False)
+    for archive in archives:
+        pipe.get(key(archive, "generation"))
+    return [g or b"" for g in pipe.execute()] if archives else []
 
 
 def document_frequencies(r: redis.Redis, archives: list[str], feats: list[str], fresh: bool = False,
                          size: int = 0) -> dict[str, int]:
     """How many articles of these archives (together) carry each feature: its postings' ZCARD, in
-    one command per node (store/many_keys.py), for those not read in the last DF_TTL seconds
-    at about this `size` of the archives (all if `fresh`)."""
+    one pipeline, for those not read in the last DF_TTL seconds at about this `size` of the
+    archives (all if `fresh`)."""
     now, client, band = time.monotonic(), id(r), size_band(size)
     out: dict[str, int] = dict.fromkeys(feats, 0)
     missing: list[tuple[str, bytes, str]] = []  # (archive, generation, feature)
@@ -313,8 +318,10 @@ def document_frequencies(r: redis.Redis, archives: list[str], feats: list[str], 
         return out
     if sum(map(len, _df_cache.values())) > DF_CACHE_ENTRIES:
         _df_cache.clear()
-    counts = many_keys.each(r, "ZCARD", [key(archive, "post", feature) for archive, _, feature in missing])
-    for (archive, generation, feature), count in zip(missing, counts, strict=True):
+    pipe = r.pipeline(transaction=False)
+    for archive, _, feature in missing:
+        pipe.zcard(key(archive, "post", feature))
+    for (archive, generation, feature), count in zip(missing, pipe.execute(), strict=True):
         out[feature] += count
         if count > 0 and generation:
             _df_cache.setdefault((client, archive, generation, band), {})[feature] = (count, now)
@@ -350,23 +357,30 @@ def postings(r: redis.Redis, archives: list[str], feats: list[str], until: float
 def resolve(r: redis.Redis, handles: list[Handle]) -> dict[Handle, str]:
     """The qualified ids of these handles, in one round trip (a number whose article is gone
     has none)."""
-    ids = many_keys.each(r, "HGET", [_numbers_key(archive, number) for archive, number in handles],
-                         [[number % NUMBERS_PER_KEY] for _, number in handles])
-    return {h: qualify(h[0], i.decode()) for h, i in zip(handles, ids, strict=True) if i is not None}
+    pipe = r.pipeline(transaction=False)
+    for archive, number in handles:
+        pipe.hget(_numbers_key(archive, number), number % NUMBERS_PER_KEY)
+    return {h: qualify(h[0], i.decode()) for h, i in zip(handles, pipe.execute() if handles else [], strict=True)
+            if i is not None}
 
 
 def handles(r: redis.Redis, qualified_ids: list[str]) -> dict[str, Handle]:
     """The handles of these articles (by qualified id), in one round trip; those not indexed have none."""
-    numbers = many_keys.each(r, "HGET", [key_of(q, "doc") for q in qualified_ids], shared=["n"])
-    return {q: (unqualify(q)[0], int(n)) for q, n in zip(qualified_ids, numbers, strict=True) if n is not None}
+    pipe = r.pipeline(transaction=False)
+    for qualified in qualified_ids:
+        pipe.hget(key_of(qualified, "doc"), "n")
+    return {q: (unqualify(q)[0], int(n)) for q, n in zip(qualified_ids, pipe.execute() if qualified_ids else [],
+                                                          strict=True) if n is not None}
 
 
 def fetch_many(r: redis.Redis, qualified_ids: list[str], fields: tuple[str, ...]) -> dict[str, dict[str, Any]]:
     """Fields of these documents (by qualified id), leaving out retracted ones."""
-    found = many_keys.each(r, "HMGET", [key_of(q, "doc") for q in qualified_ids], shared=fields)
+    pipe = r.pipeline(transaction=False)
+    for qualified in qualified_ids:
+        pipe.hmget(key_of(qualified, "doc"), list(fields))
     gone = retracted(r, qualified_ids)
     out: dict[str, dict[str, Any]] = {}
-    for qualified, values in zip(qualified_ids, found, strict=True):
+    for qualified, values in zip(qualified_ids, pipe.execute() if qualified_ids else [], strict=True):
         if values[0] is not None and qualified not in gone:
             out[qualified] = _decode(dict(zip(fields, values, strict=True)))
     return out

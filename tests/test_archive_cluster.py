@@ -14,7 +14,7 @@ from core.settings import Settings
 from devtools.local_cluster import LocalCluster
 from devtools.local_redis import RedisServer
 from service import create_app
-from store import archive_bulk, archive_index, many_keys
+from store import archive_bulk, archive_index
 from store.connection import archive_store
 from tests.conftest import ROOT, SAMPLE_ARCHIVE, Worker, auth, wait_for
 from workers.celery_app import create_celery
@@ -117,44 +117,3 @@ def test_an_interrupted_index_write_replays_to_the_same_state(cluster):  # type:
     assert not archive_index.store(r, "replay", newer, version=3.0)  # retracted: never indexed again
     assert r.zcard(archive_index.key("replay", "post", "e:ORG:acme")) == 0  # its postings are gone
     archive_bulk.erase(r, "replay")
-
-
-@pytest.mark.parametrize("on", ["one Redis", "cluster"])
-def test_a_read_over_many_keys_is_one_script_per_node(on, cluster, redis_server, monkeypatch):  # type: ignore[no-untyped-def]
-    """Document frequencies, ids, retractions and documents are read as one script per node: the
-    same replies, in key order, as the commands one by one, over keys of every node and slot; a
-    node that refuses the script (a slot on the move) is read key by key."""
-    r = archive_store(cluster.url, cluster=True) if on == "cluster" else redis.Redis.from_url(redis_server.url)
-    keys = [f"enr:test:many:{{{n}}}" for n in range(60)]
-    for n, k in enumerate(keys[:40]):
-        r.zadd(k + ":z", {str(m): m for m in range(n % 7 + 1)})
-        r.hset(k + ":h", mapping={"a": f"a{n}", "b": f"b{n}"})
-        r.sadd(k + ":s", f"m{n % 3}")
-    reads = [("ZCARD", [k + ":z" for k in keys], None, ()),
-             ("HMGET", [k + ":h" for k in keys], None, ("a", "c", "b")),
-             ("HGET", [k + ":h" for k in keys], [["a" if n % 2 else "b"] for n in range(60)], ()),
-             ("SISMEMBER", [k + ":s" for k in keys], [[f"m{n % 2}"] for n in range(60)], ())]
-    expected = {command: [r.execute_command(command, k, *(shared if per_key is None else per_key[i]))
-                          for i, k in enumerate(ks)] for command, ks, per_key, shared in reads}
-    assert expected["ZCARD"][40:] == [0] * 20 and len(set(expected["ZCARD"])) == 8
-    assert expected["HMGET"][0] == [b"a0", None, b"b0"] and expected["HGET"][59] is None
-    calls = []
-    execute = r.execute_command
-    monkeypatch.setattr(r, "execute_command", lambda *a, **kw: calls.append(a[0]) or execute(*a, **kw))
-    for command, ks, per_key, shared in reads:
-        assert [bool(x) if command == "SISMEMBER" else x for x in many_keys.each(r, command, ks, per_key, shared)] \
-            == [bool(x) if command == "SISMEMBER" else x for x in expected[command]], command
-    nodes = len(cluster.nodes) if on == "cluster" else 1
-    assert calls == ["EVAL"] * nodes * len(reads)
-    with pytest.raises(ValueError, match="not one of the reads"):
-        many_keys.each(r, "DEL", keys)
-    if on == "cluster":
-        def refuse(*a, **kw):  # type: ignore[no-untyped-def]
-            if a[0] == "EVAL":
-                raise redis.ResponseError("MOVED 1 127.0.0.1:1")
-            return execute(*a, **kw)
-        monkeypatch.setattr(r, "execute_command", refuse)
-        assert many_keys.each(r, "ZCARD", reads[0][1]) == expected["ZCARD"]
-        assert many_keys.each(r, "HMGET", reads[1][1], shared=("a", "c", "b")) == expected["HMGET"]
-    for k in keys:
-        r.delete(k + ":z", k + ":h", k + ":s")
