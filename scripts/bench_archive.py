@@ -12,8 +12,9 @@ other names renamed for the copy's generation g = i div n (so each generation of
 people and organisations no other generation does, as a new decade's news would); half its terms
 from A and half from B (recombined); its own id and a publication date drawn over ten years.
 Lookups are the also-read stage's (store/archive_search.py related + enrich/also_read.py rank) for
-gva_news articles, as of the archive's newest date. The baseline, measured in the same run: the same
-lookups on the archive of the base articles alone.
+gva_news articles, as of the archive's newest date, twice: the figures are the second pass's (the
+first is printed beside them). The baseline, measured in the same run: the same lookups on the
+archive of the base articles alone.
 """
 
 from __future__ import annotations
@@ -119,14 +120,24 @@ def build(r: Any, base: list[dict[str, Any]], start: int, stop: int, newest: flo
 
 
 def lookups(r: Any, prepared: list[dict[str, Any]], as_of: float) -> dict[str, float]:
-    times = []
-    for p in prepared:
-        t = time.perf_counter()
-        weights, docs, _ = archive_search.related(r, [ARCHIVE], p["features"], as_of, None)
-        also_read.rank(p["features"], weights, docs, p, as_of, 5)
-        times.append((time.perf_counter() - t) * 1000)
-    times.sort()
-    return {"p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))]}
+    """The lookups' p50 and p95, measured on a second pass (the first, right after the bulk build,
+    is reported as `first_p95_ms`: Redis is still settling, 10-30% slower at 300,000 articles in a
+    session's A/B). Each pass starts with the process's document-frequency cache empty, so the
+    second pass reads every frequency as the first did."""
+    passes = []
+    for _ in range(2):
+        archive_index._df_cache.clear()
+        times = []
+        for p in prepared:
+            t = time.perf_counter()
+            weights, docs, _ = archive_search.related(r, [ARCHIVE], p["features"], as_of, None)
+            also_read.rank(p["features"], weights, docs, p, as_of, 5)
+            times.append((time.perf_counter() - t) * 1000)
+        times.sort()
+        passes.append(times)
+    first, times = passes
+    return {"p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))],
+            "first_p95_ms": first[int(0.95 * (len(first) - 1))]}
 
 
 def measure(kind: str, r: Any, base: list[dict[str, Any]], prepared: list[dict[str, Any]], count: int,
@@ -142,7 +153,9 @@ def measure(kind: str, r: Any, base: list[dict[str, Any]], prepared: list[dict[s
     large = lookups(r, prepared, newest)
     return {"store": kind, "articles": total, "bytes_per_article": memory / total, "index_articles_per_s": rate,
             "lookup_p50_ms": large["p50_ms"], "lookup_p95_ms": large["p95_ms"],
-            "baseline_articles": size_base, "baseline_p50_ms": small["p50_ms"], "baseline_p95_ms": small["p95_ms"]}
+            "lookup_first_pass_p95_ms": large["first_p95_ms"],
+            "baseline_articles": size_base, "baseline_p50_ms": small["p50_ms"], "baseline_p95_ms": small["p95_ms"],
+            "baseline_first_pass_p95_ms": small["first_p95_ms"]}
 
 
 def main() -> None:
@@ -180,12 +193,15 @@ def main() -> None:
           f"distinct from them (recombined terms, fresh names of people and organisations, own dates) to the "
           f"sizes below; {QUERIES} also-read lookups; {machine})")
     print(f"{'store':<26}{'articles':>11}{'B/article':>11}{'index/s':>10}{'lookup p50':>12}{'p95':>8}"
-          f"{'baseline at':>13}{'p50':>7}{'p95':>7}")
+          f"{'1st pass':>10}{'baseline at':>13}{'p50':>7}{'p95':>7}{'1st pass':>10}")
     for row in rows:
         print(f"{row['store']:<26}{row['articles']:>11,}{row['bytes_per_article']:>11,.0f}"
               f"{row['index_articles_per_s']:>10,.0f}{row['lookup_p50_ms']:>12.1f}{row['lookup_p95_ms']:>8.1f}"
-              f"{row['baseline_articles']:>13,}{row['baseline_p50_ms']:>7.1f}{row['baseline_p95_ms']:>7.1f}")
-    print("(goals at 1,000,000: lookup p95 <= 30 ms, <= 5 KB an article; index/s: store writes only, no NLP)")
+              f"{row['lookup_first_pass_p95_ms']:>10.1f}{row['baseline_articles']:>13,}{row['baseline_p50_ms']:>7.1f}"
+              f"{row['baseline_p95_ms']:>7.1f}{row['baseline_first_pass_p95_ms']:>10.1f}")
+    print("(goals at 1,000,000: lookup p95 <= 30 ms, <= 5 KB an article; index/s: store writes only, no NLP; "
+          "p50 and p95 from a second pass of the lookups, each pass with the frequency cache emptied; "
+          "1st pass: p95 right after the build)")
     if args.json:
         args.json.write_text(json.dumps({"machine": machine, "rows": rows}, indent=1) + "\n")
 
