@@ -138,16 +138,18 @@ def story_sentences(sources: dict[str, dict[str, Any]], entities: list[dict[str,
     story = story or Story()
     names = {e["key"] for e in entities or []} | story.entities.keys()
     primary = _primary(entities or [], names)
+    ties = names - story.common
     out = []
     for doc_id in closest + latest:
         flag = {"latest": True} if sources[doc_id].get("latest") else {}
         doc = sources[doc_id]
-        naming = [i for i, sentence in enumerate(doc["sentences"])
-                  if {primary.get(k, k) for k in sentence[2]} & names - story.common]
+        near = None  # every sentence
+        if window is not None and entities:
+            near = {i + step for i, sentence in enumerate(doc["sentences"])
+                    if {primary.get(k, k) for k in sentence[2]} & ties for step in range(-window, window + 1)}
         for i, sentence in enumerate(doc["sentences"]):
             start, end = sentence[:2]
-            near = window is None or not entities or any(abs(i - at) <= window for at in naming)
-            if near and MIN_CHARS <= end - start <= MAX_CHARS:
+            if (near is None or i in near) and MIN_CHARS <= end - start <= MAX_CHARS:
                 out.append({"archive_id": doc_id, "span": [start, end], "text": doc["text"][start:end], **flag})
     return out
 

@@ -14,11 +14,14 @@ import random
 from pathlib import Path
 from typing import Any
 
+from evaluation.ptb import detokenise
+
 HELD_OUT_SHARE = 0.2
 SEED = 1
 
 
 BLOCK = 100
+ARTICLE_SENTENCES = 6  # consecutive sentences of one story posted (or read) as one article
 
 
 def story(sentence_id: str) -> str:
@@ -45,3 +48,19 @@ def choice_split(train: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], lis
     random.Random(SEED + 1).shuffle(stories)
     held = set(stories[:round(len(stories) * HELD_OUT_SHARE)])
     return ([r for r in train if story(r["id"]) not in held], [r for r in train if story(r["id"]) in held])
+
+
+def articles(rows: list[dict[str, Any]]) -> tuple[list[tuple[str, int, list[str]]], dict[str, int]]:
+    """These rows as articles of ARTICLE_SENTENCES consecutive sentences of one story, in story
+    order: (story, the first sentence's place in it, the sentences, detokenised), and each
+    sentence's label (causal 0/1) by its text."""
+    by_story: dict[str, list[dict[str, Any]]] = {}
+    for row in sorted(rows, key=lambda r: (story(r["id"]), int(r["id"].split("_")[-2]))):
+        by_story.setdefault(story(row["id"]), []).append(row)
+    out, gold = [], {}
+    for name, ordered in sorted(by_story.items()):
+        for at in range(0, len(ordered), ARTICLE_SENTENCES):
+            texts = [detokenise(r["text"]) for r in ordered[at:at + ARTICLE_SENTENCES]]
+            gold.update({t: r["causal"] for t, r in zip(texts, ordered[at:], strict=False)})
+            out.append((name, at, texts))
+    return out, gold

@@ -20,11 +20,9 @@ import json
 import random
 import sys
 from pathlib import Path
-from typing import Any
 
 from enrich import consequence, implications
 from evaluation import category_domains, causal_news, gva_also_read, through_api
-from evaluation.ptb import detokenise
 
 QUOTAS: tuple[int | None, ...] = (3, 4, 5, 6, 8, None)  # None: every sentence about a category
 MIN_SENTENCES = 12
@@ -62,20 +60,11 @@ def long_articles(data: Path) -> list[tuple[str, list[str]]]:
 
 
 def cnc_choice(data: Path) -> tuple[list[list[str]], dict[str, int]]:
-    """The Causal News choice stories as six-sentence articles, and each sentence's label."""
+    """The Causal News choice stories as articles of consecutive sentences (as make eval posts the
+    held-out ones), and each sentence's label."""
     train, _ = causal_news.split(data / "causal_news" / "sentences.jsonl")
-    _, choice = causal_news.choice_split(train)
-    by_story: dict[str, list[dict[str, Any]]] = {}
-    for row in sorted(choice, key=lambda r: (causal_news.story(r["id"]), int(r["id"].split("_")[-2]))):
-        by_story.setdefault(causal_news.story(row["id"]), []).append(row)
-    articles, gold = [], {}
-    size = through_api.CNC_ARTICLE_SENTENCES
-    for rows in by_story.values():
-        for at in range(0, len(rows), size):
-            texts = [detokenise(r["text"]) for r in rows[at:at + size]]
-            gold.update({t: r["causal"] for t, r in zip(texts, rows[at:], strict=False)})
-            articles.append(texts)
-    return articles, gold
+    found, gold = causal_news.articles(causal_news.choice_split(train)[1])
+    return [texts for _, _, texts in found], gold
 
 
 def measure(quota: int | None, long: list[tuple[str, list[str]]], cnc: list[list[str]],

@@ -217,24 +217,13 @@ def implication_domains(results: list[dict[str, Any]], domain: str) -> dict[str,
             "by_category": dict(Counter(i["category"] for i in items))}
 
 
-CNC_ARTICLE_SENTENCES = 6  # consecutive held-out Causal News sentences posted as one article
-
-
 def cnc_articles(path: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """The Causal News held-out stories (evaluation/causal_news.py) as articles of consecutive
-    sentences, one a paragraph, and each sentence's gold label by its text."""
+    sentences (causal_news.articles), one a paragraph, and each sentence's gold label by its text."""
     _, held = causal_news.split(path)
-    by_story: dict[str, list[dict[str, Any]]] = {}
-    for row in sorted(held, key=lambda r: (causal_news.story(r["id"]), int(r["id"].split("_")[-2]))):
-        by_story.setdefault(causal_news.story(row["id"]), []).append(row)
-    articles, gold = [], {}
-    for story, rows in sorted(by_story.items()):
-        for at in range(0, len(rows), CNC_ARTICLE_SENTENCES):
-            texts = [detokenise(r["text"]) for r in rows[at:at + CNC_ARTICLE_SENTENCES]]
-            gold.update({t: r["causal"] for t, r in zip(texts, rows[at:], strict=False)})
-            articles.append({"id": f"cnc-{story}-{at}", "title": texts[0][:80], "body": "\n\n".join(texts),
-                             "published_at": "2020-01-01T00:00:00Z"})
-    return articles, gold
+    found, gold = causal_news.articles(held)
+    return [{"id": f"cnc-{story}-{at}", "title": texts[0][:80], "body": "\n\n".join(texts),
+             "published_at": "2020-01-01T00:00:00Z"} for story, at, texts in found], gold
 
 
 def cnc_evidence(results: list[dict[str, Any]], gold: dict[str, int]) -> dict[str, Any]:
