@@ -23,12 +23,14 @@ def encoder_entities(doc: Doc) -> Doc:
     for words, spans in zip(sentences, found, strict=True):
         for first, end, kind in spans:
             # A name neither starts nor ends with a lower-case function word or a stray mark
-            # ("Texaco Inc and" is "Texaco Inc"), nor is it function words alone.
+            # ("Texaco Inc and" is "Texaco Inc"), nor is it function words alone ("The"), nor has an
+            # address in it ("jdoe@example.com", "example.com/news"; "Amazon.com" is a name).
             while first < end and _loose(words[end - 1]):
                 end -= 1
             while first < end and _loose(words[first]):
                 first += 1
-            if first < end and not all(w.is_stop or w.is_punct for w in words[first:end]):  # "The" alone
+            name = words[first:end]
+            if name and not all(w.is_stop or w.is_punct for w in name) and not any(map(_address, name)):
                 ents.append(Span(doc, words[first].i, words[end - 1].i + 1, label=kind))
     doc.ents = _every_mention(doc, _join_particles(doc, ents))
     return doc
@@ -84,6 +86,10 @@ def _every_mention(doc: Doc, ents: list[Span]) -> list[Span]:
             added.append(Span(doc, start, end, label=label))
     kept = [e for e in ents if not taken & set(range(e.start, e.end))]
     return sorted(kept + added, key=lambda e: e.start)
+
+
+def _address(token: Token) -> bool:
+    return token.like_email or (token.like_url and ("/" in token.text or token.lower_.startswith("www.")))
 
 
 def _loose(token: Token) -> bool:

@@ -14,9 +14,10 @@ from spacy.lang.char_classes import HYPHENS
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from enrich import encoder_names  # noqa: F401  (registers the encoder_entities component)
+from enrich.text import readable
 
 # Both label sets map onto CoNLL's: our trained model's (PER/ORG/LOC/MISC) and OntoNotes'.
 ENTITY_TYPES = {
@@ -41,6 +42,11 @@ BODY_WORDS = COMPANY_WORDS | {
     "bank", "association", "agency", "party", "council", "university", "ministry", "department",
     "institute", "exchange", "federation", "union", "commission", "committee", "fund", "board", "club",
     "league", "police", "army", "court", "times", "post", "news", "press", "television", "radio"}
+# A dateline's station or agency runs into its dash: "BRISTOL, TN (WJHL)- The..." The dash after a
+# closing bracket comes off a word's end, then the bracket does, so "WJHL" is the name, not "WJHL)-".
+DASH_AFTER_BRACKET = r"(?<=[)\]])[-\u2013\u2014]+"
+# ... and a closing bracket written against the next word comes off it: "(KTVI)\u2013Two men", "(Register)New Haven".
+BRACKET_BEFORE_WORD = r"(?<=\w)[)\]][-\u2013\u2014]*(?=[^\W\d_])"
 PARAGRAPH_GAP = re.compile(r"\n[ \t]*\n|\n[ \t]{2,}")
 ALIASES = {"u.s.": "united states", "us": "united states", "usa": "united states",
            "u.k.": "united kingdom", "uk": "united kingdom", "britain": "united kingdom",
@@ -79,7 +85,9 @@ def load(spec: str) -> Language:
     # al-Khalifa al-Sabah" became three people. (Keeping every hyphenated word whole cost the
     # Timeline17 haiti timeline 0.91 -> 0.64 date F1: "Port-au-Prince" and the like.)
     infixes = [PARTICLES + pattern if HYPHENS in pattern else pattern for pattern in nlp.Defaults.infixes]
+    infixes.append(BRACKET_BEFORE_WORD)
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp.tokenizer.suffix_search = compile_suffix_regex([*nlp.Defaults.suffixes, DASH_AFTER_BRACKET]).search
     return nlp
 
 
@@ -219,9 +227,10 @@ def analyse_doc(doc: Doc, lead_end: int | None = None) -> dict[str, Any]:
 
 
 def analyse(model: str, text: str, lead_end: int | None = None) -> dict[str, Any]:
-    return analyse_doc(load(model)(text), lead_end)
+    """The analysis of `text` (read with Windows-1252 characters restored: enrich/text.readable)."""
+    return analyse_doc(load(model)(readable(text)), lead_end)
 
 
 def analyse_many(model: str, texts: Iterable[str]) -> Iterator[dict[str, Any]]:
-    for doc in load(model).pipe(texts, batch_size=32):
+    for doc in load(model).pipe((readable(t) for t in texts), batch_size=32):
         yield analyse_doc(doc)

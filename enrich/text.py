@@ -17,6 +17,16 @@ SPACES = re.compile(r"\s+")
 
 Span = tuple[int, int]
 
+# Windows-1252 quotes and dashes decoded as Latin-1 arrive as C1 control characters ("Miami\x92s"):
+# read as the characters they were, one for one, so every offset holds.
+CP1252 = str.maketrans({chr(b): bytes([b]).decode("cp1252")
+                        for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)})
+
+
+def readable(text: str) -> str:
+    """`text` with Windows-1252 characters in place of the C1 controls they were mistaken for; same length."""
+    return text.translate(CP1252)
+
 
 def looks_like_html(body: str) -> bool:
     return bool(HTML_HINT.search(body))
@@ -99,8 +109,9 @@ def article_text(body: str) -> tuple[str, list[Span]]:
 
 
 def archive_text(body: str) -> tuple[str, list[Span]]:
-    """Normalised text of an archive article: paragraphs with collapsed whitespace."""
+    """Normalised text of an archive article: paragraphs with collapsed whitespace, Windows-1252
+    characters restored (the archive's text is ours to normalise; an incoming article's is not)."""
     if looks_like_html(body):
-        return join_paragraphs(html_paragraphs(body))
-    paragraphs = [SPACES.sub(" ", unescape(body[s:e])).strip() for s, e in plain_paragraph_spans(body)]
+        return join_paragraphs([readable(p) for p in html_paragraphs(body)])
+    paragraphs = [SPACES.sub(" ", readable(unescape(body[s:e]))).strip() for s, e in plain_paragraph_spans(body)]
     return join_paragraphs([p for p in paragraphs if p])

@@ -9,7 +9,7 @@ from typing import Any
 
 import redis
 
-from enrich import nlp
+from enrich import encoder_names, entity_tagger, nlp
 from enrich.prepare import archive_doc_from_analysis, with_title
 from enrich.text import archive_text
 from evaluation import eval_archive
@@ -17,10 +17,18 @@ from evaluation import eval_archive
 CACHE = Path(".cache/eval")
 
 
+def code_hash() -> str:
+    """The NLP code's hash: a change to the pipeline or to the name tagger's rules starts afresh."""
+    code = hashlib.sha1()
+    for module in (nlp, encoder_names, entity_tagger):
+        code.update(Path(module.__file__).read_bytes())
+    return code.hexdigest()[:8]
+
+
 def analyse_cached(model: str, texts: list[str], label: str) -> list[dict[str, Any]]:
     """Analyse texts with the worker's NLP, reusing results cached for the same model, NLP code and text."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    code = hashlib.sha1(Path(nlp.__file__).read_bytes()).hexdigest()[:8]  # a change to the NLP code starts afresh
+    code = code_hash()
     path = CACHE / f"{label}-{model}-{code}.jsonl"
     known: dict[str, dict[str, Any]] = {}
     if path.exists():

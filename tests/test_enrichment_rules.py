@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from core.settings import Settings
-from enrich import also_read, background, nlp, timex
+from enrich import also_read, background, nlp, text, timex
 from enrich.prepare import prepare_article
 
 MODEL = Settings().nlp_pipeline
@@ -177,6 +177,38 @@ def test_a_name_is_never_function_words_alone_nor_ends_with_one():
     names = {e["name"] for e in nlp.analyse(MODEL, body)["entities"]}
     assert "Texaco Inc" in names and not any(n.endswith(" and") for n in names)
     assert not names & {"The", "the"}, names
+
+
+@pytest.mark.parametrize("dateline", ["BRISTOL, Tenn. (WJHL)- ", "BRISTOL, Tenn. (WJHL)-- ",
+                                      "BRISTOL, Tenn. (WJHL)\u2014 ", "BRISTOL, Tenn. (WJHL) - "])
+def test_a_dateline_s_station_is_named_without_its_bracket_and_dash(dateline):
+    body = dateline + "The Tennessee Bureau of Investigation said a man was shot at a motel."
+    names = {e["name"] for e in nlp.analyse(MODEL, body)["entities"]}
+    assert "Tennessee Bureau of Investigation" in names
+    assert not [n for n in names if set(n) & set("()-\u2014")], names
+
+
+@pytest.mark.parametrize(("body", "wanted"), [
+    ("ST. LOUIS (KTVI)\u2013Two men were shot in St. Louis on Friday, police said.", "KTVI"),
+    ("Anyone with information should email jdoe@example.com or call Chicago police.", "Chicago"),
+    ("The story first ran at example.com/news/shooting-2013 and on Amazon.com, police said.", "Amazon.com"),
+])
+def test_names_hold_no_bracket_of_the_next_word_nor_an_address(body, wanted):
+    names = {e["name"] for e in nlp.analyse(MODEL, body)["entities"]}
+    assert wanted in names, names
+    assert not [n for n in names if set(n) & set(")@/")], names
+
+
+def test_windows_1252_punctuation_is_read_as_such_and_offsets_hold():
+    body = "Kevin Richardson\x92s car was found on Miami\x92s north side, police said. \x93We\x92re safe,\x94 he said."
+    analysis = nlp.analyse(MODEL, body)
+    names = {e["name"]: e for e in analysis["entities"]}
+    assert {"Kevin Richardson", "Miami"} <= set(names), names
+    start, end = names["Kevin Richardson"]["mentions"][0]
+    assert body[start:end] == "Kevin Richardson"
+    assert not [n for n in names if set(n) & {"\x92", "\x93", "\x94"}], names
+    assert text.archive_text(body)[0] == body.translate(text.CP1252)  # the archive keeps it restored
+    assert "\x92" not in text.archive_text(f"<p>{body}</p>")[0]
 
 
 def test_the_entity_tagger_is_chosen_by_setting_and_an_unknown_one_is_refused():
