@@ -1,8 +1,11 @@
-"""Choosing implications' read quota (enrich/implications.ARTICLE_READS) on choice data only.
+"""Choosing how implications read an article, on choice data only: the read quota
+(enrich/implications.ARTICLE_READS) and the story's weight on each sentence's category
+(enrich/categories.STORY_WEIGHT).
 
 Implications read, per category, the article sentences most about it, and keep those the
 consequence model passes. How many it reads decides whether a long article's own consequences are
-ever read. This compares quotas, in-process and without an archive, on:
+ever read; how much the story's own mix of categories weighs decides what each is filed under.
+This compares settings, in-process and without an archive, on:
 - long articles (at least MIN_SENTENCES sentences) of Reuters and gva_news stories outside the
   category model's held-out fifth (evaluation/category_domains.held_out), outside the Reuters lines
   `make run`'s demo and `make eval` read (the first DEMO_LINES and the last through_api.REUTERS_SLICE),
@@ -10,8 +13,8 @@ ever read. This compares quotas, in-process and without an archive, on:
   allows, per article, and sentences read (the cost);
 - the Causal News choice stories (evaluation/causal_news.choice_split) as six-sentence articles:
   the share of evidence sentences labelled causal.
-Nothing here is reported as a result: these stories chose the quota. Run:
-    python -m evaluation.implication_reads [data dir]
+Nothing here is reported as a result: these stories chose both settings. Run:
+    python -m evaluation.implication_reads [reads|story-weight] [data dir]
 """
 
 from __future__ import annotations
@@ -21,10 +24,11 @@ import random
 import sys
 from pathlib import Path
 
-from enrich import consequence, implications
+from enrich import categories, consequence, implications
 from evaluation import category_domains, causal_news, gva_also_read, through_api
 
 QUOTAS: tuple[int | None, ...] = (3, 4, 5, 6, 8, None)  # None: every sentence about a category
+STORY_WEIGHTS = (0.0, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 MIN_SENTENCES = 12
 PER_DOMAIN = 120
 DEMO_LINES = 2500
@@ -67,9 +71,9 @@ def cnc_choice(data: Path) -> tuple[list[list[str]], dict[str, int]]:
     return [texts for _, _, texts in found], gold
 
 
-def measure(quota: int | None, long: list[tuple[str, list[str]]], cnc: list[list[str]],
-            gold: dict[str, int]) -> dict[str, float | None]:
-    implications.ARTICLE_READS = quota
+def measure(long: list[tuple[str, list[str]]], cnc: list[list[str]],
+            gold: dict[str, int]) -> dict[str, float]:
+    """Implications of the long articles and the Causal News articles as enrich/ is set now."""
     read_count = 0
 
     def counting(texts: list[str]) -> list[tuple[float, float]]:
@@ -87,20 +91,27 @@ def measure(quota: int | None, long: list[tuple[str, list[str]]], cnc: list[list
     cited = [e["text"] for texts in cnc for i in implications.implications(*joined(texts), LIMIT)
              for e in i["evidence"]]
     known = [gold[t] for t in cited if t in gold]
-    return {"quota": quota, "items_per_article": items / len(long), "allowed_per_article": allowed / len(long),
+    return {"items_per_article": items / len(long), "allowed_per_article": allowed / len(long),
             "allowed_share": allowed / max(1, items), "articles_with_items": with_items / len(long),
             "reads_per_article": reads, "cnc_evidence": len(known),
             "cnc_precision": sum(known) / max(1, len(known))}
 
 
 def main() -> None:
-    data = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("../shared/data")
+    knob = sys.argv[1] if len(sys.argv) > 1 else "reads"
+    data = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("../shared/data")
+    settings = {"reads": ("ARTICLE_READS", implications, QUOTAS),
+                "story-weight": ("STORY_WEIGHT", categories, STORY_WEIGHTS)}
+    if knob not in settings:
+        raise SystemExit(f"unknown setting {knob!r}: choose one of {', '.join(settings)}")
+    name, module, values = settings[knob]
     long = long_articles(data)
     cnc, gold = cnc_choice(data)
     print(f"{len(long)} long choice articles (>= {MIN_SENTENCES} sentences), {len(cnc)} Causal News choice articles")
-    for quota in QUOTAS:
-        figures = measure(quota, long, cnc, gold)
-        print(json.dumps({k: v if v is None else round(v, 3) for k, v in figures.items()}), flush=True)
+    for value in values:
+        setattr(module, name, value)
+        figures = measure(long, cnc, gold)
+        print(json.dumps({name: value, **{k: round(v, 3) for k, v in figures.items()}}), flush=True)
 
 
 if __name__ == "__main__":

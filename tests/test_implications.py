@@ -107,7 +107,9 @@ def test_a_category_gets_a_second_item_only_when_the_limit_allows():
         "Higher oil prices are expected to drive up inflation across the region next year.",
         "The rise in interest rates will push mortgage costs higher for millions of households.",
         "Falling exports could cut the country's growth in half by the end of the year."])]
-    _, items = _implications("The band played on. The hall was full of people from the town.", archive)
+    # The article states no consequence of its own; its story (oil) is the archive sentence's.
+    _, items = _implications("Oil ministers met in Vienna on Monday to discuss crude output and prices. "
+                             "The meeting was held at the cartel's offices.", archive)
     assert [i["category"] for i in items].count("economic") == 2, items
     prepared = prepare_article({"title": "Shell", "body": "The band played on."}, MODEL)
     one = implications.implications(prepared["text"], prepared["sentences"], 1, archive)
@@ -122,7 +124,9 @@ def test_a_category_without_a_consequence_is_left_out():
 def test_archive_sentences_are_evidence_with_their_archive_id():
     archive = [{"archive_id": "a-1", "span": [10, 99],
                 "text": "Higher oil prices are expected to drive up inflation across the region next year."}]
-    _, items = _implications("The band played on. The hall was full of people from the town.", archive)
+    # The article states no consequence of its own; its story (oil) is the archive sentence's.
+    _, items = _implications("Oil ministers met in Vienna on Monday to discuss crude output and prices. "
+                             "The meeting was held at the cartel's offices.", archive)
     assert items and items[0]["evidence"] == [{"source": "a-1", "span": [10, 99], "text": archive[0]["text"]}]
 
 
