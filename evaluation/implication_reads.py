@@ -1,6 +1,7 @@
 """Choosing how implications read an article, on choice data only: the read quota
-(enrich/implications.ARTICLE_READS) and the story's weight on each sentence's category
-(enrich/categories.STORY_WEIGHT).
+(enrich/implications.ARTICLE_READS), the story's weight on each sentence's category
+(enrich/categories.STORY_WEIGHT) and the consequence model's thresholds (CAUSAL_THRESHOLD,
+AHEAD_THRESHOLD: chosen for evidence precision >= 0.85 with the most evidence).
 
 Implications read, per category, the article sentences most about it, and keep those the
 consequence model passes. How many it reads decides whether a long article's own consequences are
@@ -13,8 +14,8 @@ This compares settings, in-process and without an archive, on:
   allows, per article, and sentences read (the cost);
 - the Causal News choice stories (evaluation/causal_news.choice_split) as six-sentence articles:
   the share of evidence sentences labelled causal.
-Nothing here is reported as a result: these stories chose both settings. Run:
-    python -m evaluation.implication_reads [reads|story-weight] [data dir]
+Nothing here is reported as a result: these stories chose these settings. Run:
+    python -m evaluation.implication_reads [reads|story-weight|thresholds] [data dir]
 """
 
 from __future__ import annotations
@@ -22,13 +23,17 @@ from __future__ import annotations
 import json
 import random
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from enrich import categories, consequence, implications
 from evaluation import category_domains, causal_news, gva_also_read, through_api
 
 QUOTAS: tuple[int | None, ...] = (3, 4, 5, 6, 8, None)  # None: every sentence about a category
 STORY_WEIGHTS = (0.0, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
+# (causal, ahead) probability pairs from which a sentence states a consequence; 1.01: that head never passes.
+THRESHOLDS = tuple((c, a) for c in (0.7, 0.75, 0.8, 0.85, 0.9) for a in (0.5, 0.6, 0.7, 0.8, 0.9, 1.01))
 MIN_SENTENCES = 12
 PER_DOMAIN = 120
 DEMO_LINES = 2500
@@ -71,15 +76,31 @@ def cnc_choice(data: Path) -> tuple[list[list[str]], dict[str, int]]:
     return [texts for _, _, texts in found], gold
 
 
-def measure(long: list[tuple[str, list[str]]], cnc: list[list[str]],
-            gold: dict[str, int]) -> dict[str, float]:
+Reader = Callable[[list[str]], list[tuple[float, float]]]
+
+
+def remembering(read: Reader) -> Reader:
+    """`read`, each distinct sentence read once over the whole sweep (a setting changes which
+    sentences are read or what passes, never what the model says of one)."""
+    known: dict[str, tuple[float, float]] = {}
+
+    def cached(texts: list[str]) -> list[tuple[float, float]]:
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        known.update(zip(missing, read(missing), strict=True))
+        return [known[t] for t in texts]
+
+    return cached
+
+
+def measure(long: list[tuple[str, list[str]]], cnc: list[list[str]], gold: dict[str, int],
+            read: Reader = consequence.read) -> dict[str, float]:
     """Implications of the long articles and the Causal News articles as enrich/ is set now."""
     read_count = 0
 
     def counting(texts: list[str]) -> list[tuple[float, float]]:
         nonlocal read_count
         read_count += len(texts)
-        return consequence.read(texts)
+        return read(texts)
 
     items = allowed = with_items = 0
     for domain, sentences in long:
@@ -88,7 +109,7 @@ def measure(long: list[tuple[str, list[str]]], cnc: list[list[str]],
         allowed += sum(i["category"] in category_domains.ALLOWED[domain] for i in found)
         with_items += bool(found)
     reads = read_count / len(long)
-    cited = [e["text"] for texts in cnc for i in implications.implications(*joined(texts), LIMIT)
+    cited = [e["text"] for texts in cnc for i in implications.implications(*joined(texts), LIMIT, read=read)
              for e in i["evidence"]]
     known = [gold[t] for t in cited if t in gold]
     return {"items_per_article": items / len(long), "allowed_per_article": allowed / len(long),
@@ -97,20 +118,31 @@ def measure(long: list[tuple[str, list[str]]], cnc: list[list[str]],
             "cnc_precision": sum(known) / max(1, len(known))}
 
 
+def _set_thresholds(pair: tuple[float, float]) -> None:
+    implications.CAUSAL_THRESHOLD, implications.AHEAD_THRESHOLD = pair
+
+
+# Each setting: its name, how to set a value, the values compared.
+SETTINGS: dict[str, tuple[str, Callable[[Any], None], tuple[Any, ...]]] = {
+    "reads": ("ARTICLE_READS", lambda v: setattr(implications, "ARTICLE_READS", v), QUOTAS),
+    "story-weight": ("STORY_WEIGHT", lambda v: setattr(categories, "STORY_WEIGHT", v), STORY_WEIGHTS),
+    "thresholds": ("CAUSAL_THRESHOLD, AHEAD_THRESHOLD", _set_thresholds, THRESHOLDS),
+}
+
+
 def main() -> None:
     knob = sys.argv[1] if len(sys.argv) > 1 else "reads"
     data = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("../shared/data")
-    settings = {"reads": ("ARTICLE_READS", implications, QUOTAS),
-                "story-weight": ("STORY_WEIGHT", categories, STORY_WEIGHTS)}
-    if knob not in settings:
-        raise SystemExit(f"unknown setting {knob!r}: choose one of {', '.join(settings)}")
-    name, module, values = settings[knob]
+    if knob not in SETTINGS:
+        raise SystemExit(f"unknown setting {knob!r}: choose one of {', '.join(SETTINGS)}")
+    name, set_value, values = SETTINGS[knob]
     long = long_articles(data)
     cnc, gold = cnc_choice(data)
+    read = remembering(consequence.read)
     print(f"{len(long)} long choice articles (>= {MIN_SENTENCES} sentences), {len(cnc)} Causal News choice articles")
     for value in values:
-        setattr(module, name, value)
-        figures = measure(long, cnc, gold)
+        set_value(value)
+        figures = measure(long, cnc, gold, read)
         print(json.dumps({name: value, **{k: round(v, 3) for k, v in figures.items()}}), flush=True)
 
 

@@ -69,3 +69,11 @@ def labelled_sentences(path: Path) -> list[dict[str, Any]]:
                         "ahead": int(seen == {"F"}),
                         "corpus": meta[key][0], "doc_id": meta[key][1]})
     return out
+
+
+def by_document(rows: list[dict[str, Any]], share: float = 0.2) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(fit, choice): every fifth document (sorted ids) to the choice part, where the consequence
+    model's training keeps its epoch (training/consequence/train.py)."""
+    docs = sorted({r["doc_id"] for r in rows})
+    choice = set(docs[::round(1 / share)])
+    return [r for r in rows if r["doc_id"] not in choice], [r for r in rows if r["doc_id"] in choice]
