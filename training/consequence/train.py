@@ -42,7 +42,7 @@ from transformers import AutoModel, AutoTokenizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from evaluation.causal_news import choice_split, split  # noqa: E402
-from evaluation.tempeval_ahead import labelled_sentences  # noqa: E402
+from evaluation.tempeval_ahead import by_document, labelled_sentences  # noqa: E402
 from training.consequence import dated_archive  # noqa: E402
 from training.onnx_export import export_int8  # noqa: E402
 
@@ -99,13 +99,6 @@ def mean_pooled(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     learned little, and the causal head's probabilities came out within 0.002 of 0.5.)"""
     weights = mask.unsqueeze(-1).to(hidden.dtype)
     return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
-
-
-def by_document(rows: list[dict], share: float = 0.2) -> tuple[list[dict], list[dict]]:
-    """(fit, choice): every fifth document (sorted ids) to the choice part."""
-    docs = sorted({r["doc_id"] for r in rows})
-    choice = set(docs[::round(1 / share)])
-    return [r for r in rows if r["doc_id"] not in choice], [r for r in rows if r["doc_id"] in choice]
 
 
 def main() -> None:
