@@ -130,6 +130,14 @@ def test_archive_sentences_are_evidence_with_their_archive_id():
     assert items and items[0]["evidence"] == [{"source": "a-1", "span": [10, 99], "text": archive[0]["text"]}]
 
 
+def test_an_archive_sentence_off_the_article_s_story_is_no_implication():
+    """Read in the article's story, an oil-price forecast is not a concert's implication."""
+    archive = [{"archive_id": "a-1", "span": [10, 99],
+                "text": "Higher oil prices are expected to drive up inflation across the region next year."}]
+    _, items = _implications("The band played on. The hall was full of people from the town.", archive)
+    assert items == []
+
+
 def test_key_points_never_repeat_an_implication():
     prepared, items = _implications(SHELL)
     taken = frozenset(tuple(e["span"]) for i in items for e in i["evidence"])
