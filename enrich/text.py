@@ -23,9 +23,13 @@ CP1252 = str.maketrans({chr(b): bytes([b]).decode("cp1252")
                         for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)})
 
 
+C1_CONTROLS = re.compile("[\x80-\x9f]")
+
+
 def readable(text: str) -> str:
-    """`text` with Windows-1252 characters in place of the C1 controls they were mistaken for; same length."""
-    return text.translate(CP1252)
+    """`text` with Windows-1252 characters in place of the C1 controls they were mistaken for; same
+    length. Most texts have none: they are returned as they are, without a character-by-character pass."""
+    return text.translate(CP1252) if C1_CONTROLS.search(text) else text
 
 
 def looks_like_html(body: str) -> bool:

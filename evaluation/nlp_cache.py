@@ -10,6 +10,7 @@ from typing import Any
 import redis
 
 from enrich import encoder_names, entity_tagger, nlp
+from enrich import text as text_module
 from enrich.prepare import archive_doc_from_analysis, with_title
 from enrich.text import archive_text
 from evaluation import eval_archive
@@ -18,9 +19,10 @@ CACHE = Path(".cache/eval")
 
 
 def code_hash() -> str:
-    """The NLP code's hash: a change to the pipeline or to the name tagger's rules starts afresh."""
+    """The NLP code's hash: a change to the pipeline, to the name tagger's rules or to what the
+    analysis reads (enrich/text.readable) starts afresh."""
     code = hashlib.sha1()
-    for module in (nlp, encoder_names, entity_tagger):
+    for module in (nlp, encoder_names, entity_tagger, text_module):
         code.update(Path(module.__file__).read_bytes())
     return code.hexdigest()[:8]
 
