@@ -32,8 +32,29 @@ def encoder_entities(doc: Doc) -> Doc:
             name = words[first:end]
             if name and not all(w.is_stop or w.is_punct for w in name) and not any(map(_address, name)):
                 ents.append(Span(doc, words[first].i, words[end - 1].i + 1, label=kind))
-    doc.ents = _every_mention(doc, _join_particles(doc, ents))
+    doc.ents = _every_mention(doc, _join_hyphenated(doc, _join_particles(doc, ents)))
     return doc
+
+
+HYPHENS = {"-", "\u2010", "\u2011"}
+
+
+def _join_hyphenated(doc: Doc, ents: list[Span]) -> list[Span]:
+    """spaCy splits a word at its hyphen, so the tagger may find the halves of one name: a
+    double-barrelled name ("Boutros Boutros-Ghali", "Ruano-Pascual": a person twice) or an
+    organisation named with a hyphen ("Daimler-Benz", "Moslem-Croat Federation": whatever the
+    first half was typed, the whole is the second half's organisation) is one name. Two places
+    ("the Israel-Jordan border") stay two."""
+    out: list[Span] = []
+    for ent in ents:
+        last = out[-1] if out else None
+        if (last is not None and ent.start == last.end + 1 and doc[last.end].text in HYPHENS
+                and not doc[last.end - 1].whitespace_ and not doc[last.end].whitespace_
+                and (ent.label_ == "ORG" or last.label_ == ent.label_ == "PER")):
+            out[-1] = Span(doc, last.start, ent.end, label=ent.label_)
+        else:
+            out.append(ent)
+    return out
 
 
 # Lower-case words inside a name: "Osama bin Laden", "Charles de Gaulle", "Ludwig van Beethoven".

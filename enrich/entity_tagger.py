@@ -17,6 +17,7 @@ from enrich.onnx_model import OnnxModel
 LABELS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")
 CASING_CLASSES = 5
 MAX_TOKENS = 128  # word pieces a window, as in training; a longer sentence is read in windows
+OVERLAP = 32  # word pieces two consecutive windows share (a quarter of a window)
 
 
 def casing(word: str) -> int:
@@ -83,28 +84,32 @@ class EntityTagger(OnnxModel):
     def tag(self, sentences: list[list[str]]) -> list[list[tuple[int, int, str]]]:
         """For each sentence (its words), the names found: (first word, end word, type). A sentence
         longer than MAX_TOKENS word pieces (a table, lines a wire story runs together) is read in
-        consecutive windows of whole words that fit.
+        overlapping windows of whole words (`_stitch` joins them where no name is cut).
 
         One window a run, not batches: no padding, and a sentence is tagged the same whatever
         sentences it is read with (int8 activations are scaled per run: batched, "Shell Oil" lost
         its "Oil"). On one thread it is also the fastest (python -m evaluation.batch_speed)."""
-        tags: list[list[str]] = [["O"] * len(words) for words in sentences]
-        for i, words in enumerate(sentences):
+        found = []
+        for words in sentences:
+            windows = []
             for ids, types, starts in self._windows(words):
                 feed = {"input_ids": np.array([ids], dtype=np.int64),
                         "token_type_ids": np.array([types], dtype=np.int64),
                         "attention_mask": np.ones((1, len(ids)), dtype=np.int64)}
                 logits = self.session.run(None, feed)[0][0]
                 firsts = [(j, word) for j, word in enumerate(starts) if word is not None]
-                for (_, word), label in zip(firsts, viterbi(logits[[j for j, _ in firsts]]), strict=True):
-                    tags[i][word] = LABELS[label]
-        return [spans_of(t) for t in tags]
+                labels = viterbi(logits[[j for j, _ in firsts]])
+                windows.append({word: LABELS[label] for (_, word), label in zip(firsts, labels, strict=True)})
+            found.append(spans_of(_stitch(windows, len(words))))
+        return found
 
     def _windows(self, words: list[str]) -> list[tuple[list[int], list[int], list[int | None]]]:
         """One sentence encoded once, cut at word boundaries into windows of at most MAX_TOKENS
         pieces with their [CLS] and [SEP]: each window's piece ids, casing classes, and for each
-        piece the sentence word it starts (None otherwise). A word longer than a window is cut; a
-        sentence whose words have no word piece at all ("\u200b" alone) has no window."""
+        piece the sentence word it starts (None otherwise). Each window after the first starts
+        OVERLAP pieces back into the one before, so a name at a cut is read whole in one of them.
+        A word longer than a window is cut; a sentence whose words have no word piece at all
+        ("\u200b" alone) has no window."""
         encoding = self.tokenizer.encode(words, is_pretokenized=True)
         cls, sep = encoding.ids[0], encoding.ids[-1]
         by_word: dict[int, list[int]] = {}
@@ -114,18 +119,47 @@ class EntityTagger(OnnxModel):
         if not by_word:
             return []
         room = MAX_TOKENS - 2
+        order = [(word, pieces[:room]) for word, pieces in by_word.items()]
         out: list[tuple[list[int], list[int], list[int | None]]] = []
-        ids, types, starts = [cls], [0], [None]
-        for word, pieces in by_word.items():
-            pieces = pieces[:room]
-            if len(ids) - 1 + len(pieces) > room:
-                out.append((ids + [sep], types + [0], starts + [None]))
-                ids, types, starts = [cls], [0], [None]
-            ids += pieces
-            types += [casing(words[word])] * len(pieces)
-            starts += [word] + [None] * (len(pieces) - 1)
-        out.append((ids + [sep], types + [0], starts + [None]))
-        return out
+        first = 0
+        while True:
+            ids, types, starts, end = [cls], [0], [None], first
+            while end < len(order) and len(ids) - 1 + len(order[end][1]) <= room:
+                word, pieces = order[end]
+                ids += pieces
+                types += [casing(words[word])] * len(pieces)
+                starts += [word] + [None] * (len(pieces) - 1)
+                end += 1
+            out.append((ids + [sep], types + [0], starts + [None]))
+            if end >= len(order):
+                return out
+            back, size = end, 0  # the next window starts OVERLAP pieces back, one word on at least
+            while back - 1 > first and size + len(order[back - 1][1]) <= OVERLAP:
+                back -= 1
+                size += len(order[back][1])
+            first = back
+
+
+def _stitch(windows: list[dict[int, str]], length: int) -> list[str]:
+    """One tag a word from overlapping windows: each word takes the tags of the window it is read
+    in, and where two windows overlap the cut goes at a word that neither window has inside a name
+    (tagged O or starting one), the one nearest the middle of the overlap; at the middle if none."""
+    tags = ["O"] * length
+    if not windows:
+        return tags
+    cut = min(windows[0], default=0)
+    for before, after in zip(windows, windows[1:]):
+        shared = sorted(set(before) & set(after))
+        clean = [w for w in shared if not before[w].startswith("I-") and not after[w].startswith("I-")]
+        middle = shared[len(shared) // 2] if shared else min(after)
+        end = min(clean, key=lambda w: abs(w - middle)) if clean else middle
+        for word in range(cut, end):
+            tags[word] = before.get(word, tags[word])
+        cut = end
+    for word, tag in windows[-1].items():
+        if word >= cut:
+            tags[word] = tag
+    return tags
 
 
 @lru_cache(maxsize=1)

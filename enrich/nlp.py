@@ -56,11 +56,27 @@ ALIASES = {"u.s.": "united states", "us": "united states", "usa": "united states
 @Language.component("paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
     """Start a sentence after a blank line or an indented line: none runs across paragraphs.
-    (A single line break is a hard wrap inside a sentence, as wire copy has.)"""
+    A single line break is a hard wrap inside a sentence, as wire copy has, unless a line beside it
+    is written in capitals (a headline, a dateline: "Leon Barkho\nBAGHDAD 1996-08-27\nA new U.N.
+    relief..."), so no name runs from a byline into a dateline."""
+    text = doc.text
     for token in doc[:-1]:
-        if token.is_space and PARAGRAPH_GAP.search(token.text):
+        if not token.is_space or "\n" not in token.text:
+            continue
+        if PARAGRAPH_GAP.search(token.text):
+            doc[token.i + 1].is_sent_start = True
+            continue
+        end = token.idx + len(token.text)
+        before = text[text.rfind("\n", 0, token.idx) + 1:token.idx]
+        after = text[end:(text.find("\n", end) + 1 or len(text) + 1) - 1]
+        if _in_capitals(before) or _in_capitals(after):
             doc[token.i + 1].is_sent_start = True
     return doc
+
+
+def _in_capitals(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
 ENCODER = "encoder"  # a pipeline spec's suffix: "en_newsroom_ner+encoder"

@@ -188,6 +188,50 @@ def test_a_dateline_s_station_is_named_without_its_bracket_and_dash(dateline):
     assert not [n for n in names if set(n) & set("()-\u2014")], names
 
 
+def test_a_name_at_the_cut_between_two_windows_of_a_long_sentence_stays_whole():
+    """A table run into one sentence is read in windows of word pieces; a name the cut falls in is
+    read whole where the windows overlap (consecutive windows gave "Wayne" and "Westner")."""
+    from enrich import entity_tagger
+    tagger = entity_tagger.tagger()
+    filler = "scores after the final round of the open were as follows and".split()
+    for lead in range(len(filler) * 12):
+        words = [filler[i % len(filler)] for i in range(lead)] + ["Wayne", "Westner", "of", "South", "Africa"]
+        pieces = [len(tagger.tokenizer.encode([w], is_pretokenized=True).ids) - 2 for w in words]
+        if sum(pieces[:lead + 1]) == entity_tagger.MAX_TOKENS - 2:  # "Wayne" ends the first window
+            break
+    else:
+        pytest.fail("no lead puts the cut inside the name")
+    words += filler * 4
+    spans = tagger.tag([words])[0]
+    assert (lead, lead + 2, "PER") in spans, [(" ".join(words[a:b]), t) for a, b, t in spans]
+
+
+@pytest.mark.parametrize(("body", "whole", "kind"), [
+    ("U.N. Secretary-General Boutros Boutros-Ghali said on Friday the talks would resume.",
+     "Boutros Boutros-Ghali", "PER"),
+    ("Spain's Virginia Ruano-Pascual beat Karin Kschwendt of Austria 6-3 6-2 on Tuesday.",
+     "Virginia Ruano-Pascual", "PER"),
+])
+def test_a_name_written_with_a_hyphen_is_one_name(body, whole, kind):
+    entities = {e["name"]: e["type"] for e in nlp.analyse(MODEL, body)["entities"]}
+    assert entities.get(whole) == kind, entities
+
+
+def test_two_places_joined_by_a_hyphen_stay_two_places():
+    entities = {e["name"]: e["type"] for e in nlp.analyse(MODEL, "Talks on the Israel-Jordan border ended in Amman.")["entities"]}
+    assert "Israel-Jordan" not in entities and entities.get("Israel") == "LOC", entities
+
+
+def test_a_byline_and_a_dateline_in_capitals_are_lines_of_their_own():
+    body = "Leon Barkho\nBAGHDAD 1996-08-27\nA new U.N. relief coordinator has arrived in Baghdad."
+    analysis = nlp.analyse(MODEL, body)
+    names = {e["name"]: e["type"] for e in analysis["entities"]}
+    assert names.get("Leon Barkho") == "PER" and names.get("BAGHDAD") == "LOC", names
+    assert [body[a:b] for a, b in analysis["sentences"]][:2] == ["Leon Barkho", "BAGHDAD 1996-08-27"]
+    wrapped = "He said the\nOPEC ministers would meet\nin Vienna next week."
+    assert len(nlp.analyse(MODEL, wrapped)["sentences"]) == 1  # a hard wrap is no sentence end
+
+
 @pytest.mark.parametrize(("body", "wanted"), [
     ("ST. LOUIS (KTVI)\u2013Two men were shot in St. Louis on Friday, police said.", "KTVI"),
     ("Anyone with information should email jdoe@example.com or call Chicago police.", "Chicago"),
