@@ -75,7 +75,11 @@ def test_the_broker_fails_over_and_every_accepted_job_is_delivered_once(env, fai
             return response.status_code == 200 and response.json["callback"]["state"] == "delivered"
 
         for job_id in accepted.values():
-            wait_for(lambda j=job_id: finished(j), timeout=120)
+            try:
+                wait_for(lambda j=job_id: finished(j), timeout=120)
+            except TimeoutError:  # say where the job stands and what the worker did
+                job = client.get(f"/v1/enrichments/{job_id}", headers=auth()).json
+                raise AssertionError(f"{job_id} not delivered: {job}\n{worker.log.read_text()[-6000:]}")
         time.sleep(1)  # a duplicate delivery would arrive now
         deliveries = Counter(event["id"] for event in received)
         assert set(deliveries) == set(accepted.values())
