@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -148,7 +149,7 @@ def _stitch(windows: list[dict[int, str]], length: int) -> list[str]:
     if not windows:
         return tags
     cut = min(windows[0], default=0)
-    for before, after in zip(windows, windows[1:]):
+    for before, after in pairwise(windows):
         shared = sorted(set(before) & set(after))
         clean = [w for w in shared if not before[w].startswith("I-") and not after[w].startswith("I-")]
         middle = shared[len(shared) // 2] if shared else min(after)

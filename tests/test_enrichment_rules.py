@@ -218,7 +218,8 @@ def test_a_name_written_with_a_hyphen_is_one_name(body, whole, kind):
 
 
 def test_two_places_joined_by_a_hyphen_stay_two_places():
-    entities = {e["name"]: e["type"] for e in nlp.analyse(MODEL, "Talks on the Israel-Jordan border ended in Amman.")["entities"]}
+    body = "Talks on the Israel-Jordan border ended in Amman."
+    entities = {e["name"]: e["type"] for e in nlp.analyse(MODEL, body)["entities"]}
     assert "Israel-Jordan" not in entities and entities.get("Israel") == "LOC", entities
 
 

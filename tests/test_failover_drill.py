@@ -18,8 +18,10 @@ from pytest_httpserver import HTTPServer
 from core.settings import Settings
 from devtools.local_sentinel import MASTER_NAME, LocalFailoverSet
 from service import create_app
+from store.due import LEASE_SECONDS
 from tests.conftest import Worker, auth, wait_for
 from workers.celery_app import create_celery
+from workers.exit_guard import STOPPED_GRACE_SECONDS
 
 POSTS = 40
 KILL_AFTER = 10
@@ -74,12 +76,16 @@ def test_the_broker_fails_over_and_every_accepted_job_is_delivered_once(env, fai
             response = client.get(f"/v1/enrichments/{job_id}", headers=auth())
             return response.status_code == 200 and response.json["callback"]["state"] == "delivered"
 
+        # What bounds recovery: a worker Celery stopped without exiting ends after the exit guard's
+        # grace and is started again; the watchdog re-queues a job with no progress for
+        # JOB_STALL_SECONDS; a callback whose deliver message was lost is due when its lease ends.
+        deadline = time.monotonic() + STOPPED_GRACE_SECONDS + LEASE_SECONDS + 60
         for job_id in accepted.values():
             try:
-                wait_for(lambda j=job_id: finished(j), timeout=120)
+                wait_for(lambda j=job_id: finished(j), timeout=max(1.0, deadline - time.monotonic()))
             except TimeoutError:  # say where the job stands and what the worker did
                 job = client.get(f"/v1/enrichments/{job_id}", headers=auth()).json
-                raise AssertionError(f"{job_id} not delivered: {job}\n{worker.log.read_text()[-6000:]}")
+                raise AssertionError(f"{job_id} not delivered: {job}\n{worker.log.read_text()[-6000:]}") from None
         time.sleep(1)  # a duplicate delivery would arrive now
         deliveries = Counter(event["id"] for event in received)
         assert set(deliveries) == set(accepted.values())

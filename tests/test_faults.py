@@ -213,3 +213,22 @@ def test_a_failed_stage_is_named_on_the_job(stack):
     job = wait_for(lambda: _final(stack.client, job_id), timeout=60)
     assert job["status"] == "failed" and job["failed_stage"] == "prepare", job
     assert job["error"].startswith("prepare: KeyError"), job
+
+
+def test_a_worker_stopped_but_not_exited_is_ended_after_the_grace():
+    """Celery can stop a worker's parts on an error it cannot recover from and leave the process
+    alive, consuming nothing (seen in the failover drill); the exit guard ends it so its supervisor
+    starts it again. A worker that runs, or stops only briefly, is left alone."""
+    from celery.bootsteps import CLOSE, RUN
+
+    from workers.exit_guard import EXIT_CODE, watch
+
+    def run(states: list[int], grace: float) -> list[int]:
+        exits: list[int] = []
+        feed = iter(states)
+        watch(lambda: next(feed, CLOSE), grace=grace, exit_process=exits.append, every=0.01)
+        return exits
+
+    started = time.monotonic()
+    assert run([RUN] * 5 + [CLOSE] * 3 + [RUN] * 20, grace=0.15) == [EXIT_CODE]
+    assert time.monotonic() - started >= 0.15 + 0.2  # the brief stop reset the clock: only the final one counted

@@ -40,10 +40,12 @@ def create_celery(settings: Settings) -> Celery:
         worker_send_task_events=True,  # for Flower; no task-sent events (a publish per POST)
         enrichment_settings=settings,
     )
+    from workers.exit_guard import ExitGuard
     from workers.intake import IntakeRelay
     from workers.scheduler import DueWorkScheduler
     app.steps["worker"].add(IntakeRelay)
     app.steps["worker"].add(DueWorkScheduler)
+    app.steps["worker"].add(ExitGuard)
     return app
 
 
