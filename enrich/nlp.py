@@ -151,13 +151,15 @@ def _entities(doc: Doc, lead_end: int) -> list[dict[str, Any]]:
 
 
 def _merge_surnames(groups: dict[str, dict[str, Any]]) -> None:
-    """Fold 'Smith' into 'John Smith' when one full name in the text ends with it."""
+    """Fold 'Smith' into 'John Smith' when one full name in the text ends with it, whatever the
+    tagger typed the surname alone ("Police arrested Jon Long ... Long told officers": not the
+    organisation "Long")."""
     full_names = defaultdict(list)
     for key, group in groups.items():
         if group["type"] == "PER" and " " in key:
             full_names[key.rsplit(" ", 1)[1]].append(key)
     for key in list(groups):
-        if groups[key]["type"] == "PER" and " " not in key and len(full_names.get(key, [])) == 1:
+        if " " not in key and len(full_names.get(key, [])) == 1:
             groups[full_names[key][0]]["mentions"].extend(groups.pop(key)["mentions"])
 
 

@@ -223,6 +223,17 @@ def test_two_places_joined_by_a_hyphen_stay_two_places():
     assert "Israel-Jordan" not in entities and entities.get("Israel") == "LOC", entities
 
 
+@pytest.mark.parametrize("surname", ["Long", "Banks"])
+def test_a_surname_alone_is_the_person_named_in_full(surname):
+    """The tagger types "Long" alone an organisation; after "Jon Long" it is him."""
+    body = (f"Police arrested Jon {surname}, 34, on Friday in Bristol. {surname} told officers he had been at "
+            f"home. {surname} was held on bond.")
+    entities = nlp.analyse(MODEL, body)["entities"]
+    person = next(e for e in entities if e["name"] == f"Jon {surname}")
+    assert person["type"] == "PER" and len(person["mentions"]) == 3, entities
+    assert not [e for e in entities if e["name"] == surname], entities
+
+
 def test_a_byline_and_a_dateline_in_capitals_are_lines_of_their_own():
     body = "Leon Barkho\nBAGHDAD 1996-08-27\nA new U.N. relief coordinator has arrived in Baghdad."
     analysis = nlp.analyse(MODEL, body)
