@@ -151,15 +151,16 @@ def _entities(doc: Doc, lead_end: int) -> list[dict[str, Any]]:
 
 
 def _merge_surnames(groups: dict[str, dict[str, Any]]) -> None:
-    """Fold 'Smith' into 'John Smith' when one full name in the text ends with it, whatever the
-    tagger typed the surname alone ("Police arrested Jon Long ... Long told officers": not the
-    organisation "Long")."""
+    """Fold 'Smith' into 'John Smith' when one full name in the text ends with it, even where the
+    tagger typed the surname alone an organisation ("Police arrested Jon Long ... Long told
+    officers": not the organisation "Long"). A place stays a place: "Haiti" is no surname of
+    "Jaime Haiti", a name the tagger made up in a Timeline17 article, and its timeline was lost."""
     full_names = defaultdict(list)
     for key, group in groups.items():
         if group["type"] == "PER" and " " in key:
             full_names[key.rsplit(" ", 1)[1]].append(key)
     for key in list(groups):
-        if " " not in key and len(full_names.get(key, [])) == 1:
+        if groups[key]["type"] != "LOC" and " " not in key and len(full_names.get(key, [])) == 1:
             groups[full_names[key][0]]["mentions"].extend(groups.pop(key)["mentions"])
 
 

@@ -234,6 +234,18 @@ def test_a_surname_alone_is_the_person_named_in_full(surname):
     assert not [e for e in entities if e["name"] == surname], entities
 
 
+def test_a_place_is_never_folded_into_a_person_whose_name_ends_with_it():
+    """The tagger once made "Jaime Haiti" a person in a Timeline17 article; folding "Haiti" into
+    him lost the earthquake story's main place and its whole timeline."""
+    def group(kind: str, start: int) -> dict[str, object]:
+        return {"type": kind, "mentions": [[start, start + 5]], "aliases": []}
+    groups = {"jaime haiti": group("PER", 0), "haiti": group("LOC", 20), "long": group("ORG", 40),
+              "jon long": group("PER", 60)}
+    nlp._merge_surnames(groups)
+    assert set(groups) == {"jaime haiti", "haiti", "jon long"}
+    assert groups["jon long"]["mentions"] == [[60, 65], [40, 45]]
+
+
 def test_a_byline_and_a_dateline_in_capitals_are_lines_of_their_own():
     body = "Leon Barkho\nBAGHDAD 1996-08-27\nA new U.N. relief coordinator has arrived in Baghdad."
     analysis = nlp.analyse(MODEL, body)
@@ -292,6 +304,20 @@ def test_a_source_typing_the_article_s_name_otherwise_still_counts_for_it():
     source["sentences"][0][2] = ["MISC:acme"]
     items = background.timeline(ACME, {"misc": source}, {"e:ORG:acme": 2.0}, limit=8)
     assert [i["text"] for i in items] == ["Acme opened its deep-water port on the river in 1990."]
+
+
+def test_a_sentence_sharing_only_the_place_with_the_story_is_no_background():
+    """A shooting in Bristol: a page about Bristol that also says a culinary school there closed
+    gives no background item for it; its sentence about a shooting there does."""
+    bristol = [{"key": "LOC:bristol", "name": "Bristol", "salience": 1.0}]
+    sentences = ["On 3 November 2014 a private culinary school in Bristol closed its doors.",
+                 "On 5 November 2014 a man was shot outside a motel in Bristol, police said."]
+    page = _source("Bristol news", "2014-11-06T00:00:00+00:00", sentences)
+    for span in page["sentences"]:
+        span[2] = ["LOC:bristol"]
+    weights = {"e:LOC:bristol": 2.0, "t:shot": 1.0, "t:motel": 1.0, "t:gunman": 1.0, "t:bristol": 1.0}
+    items = background.timeline(bristol, {"page": page}, weights, limit=8)
+    assert [i["text"] for i in items] == [sentences[1]]
 
 
 def test_implications_read_only_the_part_of_a_source_about_the_story():
