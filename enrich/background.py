@@ -23,7 +23,6 @@ from datetime import date
 from typing import Any
 
 from enrich import date_ranker, timex, versions
-from enrich.nlp import title_terms
 
 MAIN_ENTITIES = 4
 MIN_CHARS, MAX_CHARS = 40, 400
@@ -32,9 +31,6 @@ NEAR_DUPLICATE = 0.6  # share of words two sentences may have in common
 LEAD_BONUS = 0.5
 STORY_ENTITY = 0.5  # a story's entity that the article does not name weighs at most half a main one
 WORDS = re.compile(r"[a-z0-9]+")
-# A sentence tied to the story by a place alone ("A private culinary school in Bristol has closed",
-# for a shooting in Bristol) must also share one of the article's terms.
-PLACE_NEEDS_A_TERM = True
 
 
 @dataclass
@@ -101,7 +97,6 @@ def candidates(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]
     weight_of = {key: share * STORY_ENTITY for key, share in story.entities.items()}
     weight_of.update({e["key"]: e["salience"] * weights.get("e:" + e["key"], 0.0) / top_idf for e in entities})
     primary = _primary(entities, weight_of.keys())
-    terms = {key[2:] for key in weights if key.startswith("t:")}
     found = []
     for doc_id, doc in sources.items():
         published = date.fromisoformat(doc["published_at"][:10])
@@ -111,10 +106,6 @@ def candidates(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]
             if not about or all(k in common for k in about) or not MIN_CHARS <= end - start <= MAX_CHARS:
                 continue
             text = doc["text"][start:end]
-            if PLACE_NEEDS_A_TERM and all(k.startswith("LOC:") for k in about):
-                named = set().union(*(title_terms(k.split(":", 1)[1]) for k in about))
-                if not (title_terms(text) - named) & terms:
-                    continue  # only the place in common: another story in the same town
             # Dated when indexed (enrich/prepare.py); an article indexed before that is dated now.
             when, how = (str(sentence[3]), str(sentence[4])) if len(sentence) >= 5 else timex.dated(text, published)
             weight = (sum(weight_of[k] for k in about) + (LEAD_BONUS if index == 0 else 0.0)) \

@@ -306,20 +306,6 @@ def test_a_source_typing_the_article_s_name_otherwise_still_counts_for_it():
     assert [i["text"] for i in items] == ["Acme opened its deep-water port on the river in 1990."]
 
 
-def test_a_sentence_sharing_only_the_place_with_the_story_is_no_background():
-    """A shooting in Bristol: a page about Bristol that also says a culinary school there closed
-    gives no background item for it; its sentence about a shooting there does."""
-    bristol = [{"key": "LOC:bristol", "name": "Bristol", "salience": 1.0}]
-    sentences = ["On 3 November 2014 a private culinary school in Bristol closed its doors.",
-                 "On 5 November 2014 a man was shot outside a motel in Bristol, police said."]
-    page = _source("Bristol news", "2014-11-06T00:00:00+00:00", sentences)
-    for span in page["sentences"]:
-        span[2] = ["LOC:bristol"]
-    weights = {"e:LOC:bristol": 2.0, "t:shot": 1.0, "t:motel": 1.0, "t:gunman": 1.0, "t:bristol": 1.0}
-    items = background.timeline(bristol, {"page": page}, weights, limit=8)
-    assert [i["text"] for i in items] == [sentences[1]]
-
-
 def test_implications_read_only_the_part_of_a_source_about_the_story():
     """A local news page covers several stories: implications read the sentences within the window
     of one naming the story (its own entities, under any type, or the story's), never the rest."""
