@@ -36,7 +36,7 @@ def encoder_entities(doc: Doc) -> Doc:
     return doc
 
 
-HYPHENS = {"-", "\u2010", "\u2011"}
+HYPHEN_TOKENS = {"-", "\u2010", "\u2011"}  # a hyphen spaCy split off as a token of its own
 
 
 def _join_hyphenated(doc: Doc, ents: list[Span]) -> list[Span]:
@@ -48,7 +48,7 @@ def _join_hyphenated(doc: Doc, ents: list[Span]) -> list[Span]:
     out: list[Span] = []
     for ent in ents:
         last = out[-1] if out else None
-        if (last is not None and ent.start == last.end + 1 and doc[last.end].text in HYPHENS
+        if (last is not None and ent.start == last.end + 1 and doc[last.end].text in HYPHEN_TOKENS
                 and not doc[last.end - 1].whitespace_ and not doc[last.end].whitespace_
                 and (ent.label_ == "ORG" or last.label_ == ent.label_ == "PER")):
             out[-1] = Span(doc, last.start, ent.end, label=ent.label_)

@@ -67,8 +67,9 @@ def paragraph_breaks(doc: Doc) -> Doc:
             doc[token.i + 1].is_sent_start = True
             continue
         end = token.idx + len(token.text)
+        next_break = text.find("\n", end)
         before = text[text.rfind("\n", 0, token.idx) + 1:token.idx]
-        after = text[end:(text.find("\n", end) + 1 or len(text) + 1) - 1]
+        after = text[end:next_break if next_break >= 0 else len(text)]
         if _in_capitals(before) or _in_capitals(after):
             doc[token.i + 1].is_sent_start = True
     return doc

@@ -1,0 +1,53 @@
+"""Names on CoNLL-2003 train's choice documents (every tenth, i % 10 == 9, which the encoder's
+training left out: training/ner_encoder/train.py), read two ways with the service's pipeline:
+
+- on gold words and gold sentences (the tagger alone, as evaluation/conll_ner.py scores valid);
+- on the text as the API receives it (evaluation/through_api.conll_article: one sentence a line),
+  where spaCy splits words and sentences and enrich/nlp.py groups the names (what the API returns).
+
+The gap between the two is what the service's own rules lose or win; the name rules of session 16
+were chosen on these documents, so these are choice figures, never a result (valid is reported).
+
+    .venv/bin/python -m evaluation.conll_choice
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.settings import Settings
+from enrich import nlp
+from enrich.text import readable
+from evaluation import conll_ner
+from evaluation.through_api import conll_article
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+TRACKED = set(conll_ner.TRACKED)
+
+
+def choice_documents() -> list[list[conll_ner.Sentence]]:
+    return [d for i, d in enumerate(conll_ner.read_conll(DATA / "conll2003" / "train.txt")) if i % 10 == 9]
+
+
+def service_path_f1(model: str, docs: list[list[conll_ner.Sentence]]) -> float:
+    tp = n_pred = n_gold = 0
+    pipeline = nlp.load(model)
+    for number, sentences in enumerate(docs):
+        article, gold = conll_article(number, sentences)
+        entities = nlp.analyse_doc(pipeline(readable(article["body"])))["entities"]
+        predicted = {(start, end, e["type"]) for e in entities if e["type"] in TRACKED for start, end in e["mentions"]}
+        tp, n_pred, n_gold = tp + len(predicted & gold), n_pred + len(predicted), n_gold + len(gold)
+    return conll_ner.prf(tp, n_pred, n_gold)[2]
+
+
+def main() -> None:
+    model = Settings().nlp_pipeline
+    docs = choice_documents()
+    gold_words = conll_ner.evaluate(nlp.load(model), docs, {t: t for t in conll_ner.CONLL_TYPES})
+    print(f"CoNLL-2003 train, choice documents ({len(docs)}), {model}, micro PER/ORG/LOC F1")
+    print(f"  gold words and sentences (the tagger alone)   {gold_words['micro_PER_ORG_LOC']['f']:.4f}")
+    print(f"  the text as the API receives it (the service) {service_path_f1(model, docs):.4f}")
+
+
+if __name__ == "__main__":
+    main()
