@@ -126,6 +126,7 @@ def _set_thresholds(pair: tuple[float, float]) -> None:
 SETTINGS: dict[str, tuple[str, Callable[[Any], None], tuple[Any, ...]]] = {
     "reads": ("ARTICLE_READS", lambda v: setattr(implications, "ARTICLE_READS", v), QUOTAS),
     "story-weight": ("STORY_WEIGHT", lambda v: setattr(categories, "STORY_WEIGHT", v), STORY_WEIGHTS),
+    "story-share": ("STORY_SHARE", lambda v: setattr(categories, "STORY_SHARE", v), (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0)),
     "thresholds": ("CAUSAL_THRESHOLD, AHEAD_THRESHOLD", _set_thresholds, THRESHOLDS),
 }
 

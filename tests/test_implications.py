@@ -229,6 +229,22 @@ def test_a_sentence_is_read_in_its_story():
     assert "economic" not in dict(in_fighting)
 
 
+def test_a_category_the_story_is_hardly_about_is_not_served():
+    """One market sentence in a war story is plainly economic, alone and even weighed by the story;
+    the story's mass of economic sentences is too small for an economic item."""
+    fighting = ["Rebel fighters stormed the city after days of shelling.",
+                "Government troops retreated and dozens of soldiers were killed.",
+                "The army launched air strikes on militant positions.",
+                "Militants ambushed a convoy near the border.",
+                "The fighting forced the garrison to surrender its weapons."]
+    markets = "Shares slumped on the stock exchange as investors sold bank stocks."
+    assert categories.categories(markets)[0][0] == "economic"
+    [in_war] = categories.in_context([markets, fighting[0]], [*fighting, markets])[:1]
+    assert in_war == []
+    [alone] = categories.in_context([markets], [markets])
+    assert alone[0][0] == "economic"
+
+
 def test_the_story_s_latest_coverage_gets_a_read_of_its_own(monkeypatch):
     """Archive sentences compete for ARCHIVE_READS per category, most about it first; the one most
     about it in the story's latest coverage is read besides, though others are more about it."""
