@@ -206,6 +206,30 @@ def test_a_name_at_the_cut_between_two_windows_of_a_long_sentence_stays_whole():
     assert (lead, lead + 2, "PER") in spans, [(" ".join(words[a:b]), t) for a, b, t in spans]
 
 
+def test_a_sentence_that_can_hold_no_name_is_not_read_by_the_tagger(monkeypatch):
+    """Lower case after the first word, and the first a function word: the encoder is not run.
+    A capitalised word anywhere else, or a first word that can be a name ("May"), is read."""
+    from enrich import entity_tagger
+    tagger = entity_tagger.tagger()
+    runs = []
+
+    class Counting:
+        def __init__(self, session):
+            self.session = session
+
+        def run(self, *args):
+            runs.append(args)
+            return self.session.run(*args)
+
+    monkeypatch.setattr(tagger, "session", Counting(tagger.session))
+    skipped = ["He said the shooting happened shortly after midnight .".split(),
+               "but police would not say how many were hurt".split()]
+    read = ["Police said Smith was shot twice .".split(), "May said she would resign .".split()]
+    assert tagger.tag(skipped) == [[], []] and runs == []
+    found = tagger.tag(read)
+    assert len(runs) == 2 and (2, 3, "PER") in found[0] and (0, 1, "PER") in found[1], found
+
+
 @pytest.mark.parametrize(("body", "whole", "kind"), [
     ("U.N. Secretary-General Boutros Boutros-Ghali said on Friday the talks would resume.",
      "Boutros Boutros-Ghali", "PER"),
