@@ -16,7 +16,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
-from enrich import encoder_names  # noqa: F401  (registers the encoder_entities component)
+from enrich import (
+    encoder_names,  # noqa: F401  (registers the encoder_entities component)
+    us_states,
+)
 from enrich.text import readable
 
 # Both label sets map onto CoNLL's: our trained model's (PER/ORG/LOC/MISC) and OntoNotes'.
@@ -123,6 +126,8 @@ def _entities(doc: Doc, lead_end: int) -> list[dict[str, Any]]:
     for ent in doc.ents:
         etype = ENTITY_TYPES.get(ent.label_)
         key = canonical_name(ent.text)
+        if etype == "LOC":  # "Tenn." and "TN" are Tennessee
+            key = us_states.state_name(key)
         if not etype or len(key) < 2:
             continue
         group = groups.setdefault(key, {"name": "", "votes": Counter(), "mentions": []})

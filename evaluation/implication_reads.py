@@ -1,6 +1,7 @@
 """Choosing how implications read an article, on choice data only: the read quota
 (enrich/implications.ARTICLE_READS), the story's weight on each sentence's category
-(enrich/categories.STORY_WEIGHT) and the consequence model's thresholds (CAUSAL_THRESHOLD,
+(enrich/categories.STORY_WEIGHT), the share of the story's main category a category needs to be
+served (enrich/categories.STORY_SHARE) and the consequence model's thresholds (CAUSAL_THRESHOLD,
 AHEAD_THRESHOLD: chosen for evidence precision >= 0.85 with the most evidence).
 
 Implications read, per category, the article sentences most about it, and keep those the
@@ -15,7 +16,7 @@ This compares settings, in-process and without an archive, on:
 - the Causal News choice stories (evaluation/causal_news.choice_split) as six-sentence articles:
   the share of evidence sentences labelled causal.
 Nothing here is reported as a result: these stories chose these settings. Run:
-    python -m evaluation.implication_reads [reads|story-weight|thresholds] [data dir]
+    python -m evaluation.implication_reads [reads|story-weight|story-share|thresholds] [data dir]
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from evaluation import category_domains, causal_news, gva_also_read, through_api
 
 QUOTAS: tuple[int | None, ...] = (3, 4, 5, 6, 8, None)  # None: every sentence about a category
 STORY_WEIGHTS = (0.0, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
+STORY_SHARES = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0)
 # (causal, ahead) probability pairs from which a sentence states a consequence; 1.01: that head never passes.
 THRESHOLDS = tuple((c, a) for c in (0.7, 0.75, 0.8, 0.85, 0.9) for a in (0.5, 0.6, 0.7, 0.8, 0.9, 1.01))
 MIN_SENTENCES = 12
@@ -126,7 +128,7 @@ def _set_thresholds(pair: tuple[float, float]) -> None:
 SETTINGS: dict[str, tuple[str, Callable[[Any], None], tuple[Any, ...]]] = {
     "reads": ("ARTICLE_READS", lambda v: setattr(implications, "ARTICLE_READS", v), QUOTAS),
     "story-weight": ("STORY_WEIGHT", lambda v: setattr(categories, "STORY_WEIGHT", v), STORY_WEIGHTS),
-    "story-share": ("STORY_SHARE", lambda v: setattr(categories, "STORY_SHARE", v), (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0)),
+    "story-share": ("STORY_SHARE", lambda v: setattr(categories, "STORY_SHARE", v), STORY_SHARES),
     "thresholds": ("CAUSAL_THRESHOLD, AHEAD_THRESHOLD", _set_thresholds, THRESHOLDS),
 }
 

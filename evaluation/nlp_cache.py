@@ -9,7 +9,7 @@ from typing import Any
 
 import redis
 
-from enrich import encoder_names, entity_tagger, nlp
+from enrich import encoder_names, entity_tagger, nlp, us_states
 from enrich import text as text_module
 from enrich.prepare import archive_doc_from_analysis, with_title
 from enrich.text import archive_text
@@ -19,10 +19,10 @@ CACHE = Path(".cache/eval")
 
 
 def code_hash() -> str:
-    """The NLP code's hash: a change to the pipeline, to the name tagger's rules or to what the
-    analysis reads (enrich/text.readable) starts afresh."""
+    """The NLP code's hash: a change to the pipeline, to the name tagger's rules, to the state table
+    or to what the analysis reads (enrich/text.readable) starts afresh."""
     code = hashlib.sha1()
-    for module in (nlp, encoder_names, entity_tagger, text_module):
+    for module in (nlp, encoder_names, entity_tagger, text_module, us_states):
         code.update(Path(module.__file__).read_bytes())
     return code.hexdigest()[:8]
 

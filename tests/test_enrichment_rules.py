@@ -206,6 +206,18 @@ def test_a_name_at_the_cut_between_two_windows_of_a_long_sentence_stays_whole():
     assert (lead, lead + 2, "PER") in spans, [(" ".join(words[a:b]), t) for a, b, t in spans]
 
 
+def test_a_state_written_short_is_the_state():
+    """A dateline's postal code, the AP abbreviation and the full name are one place."""
+    body = ("BRISTOL, TN (WJHL) - A man was shot on Friday in Bristol, Tenn., police said. Officers from "
+            "Tennessee and Virginia searched the woods near Bristol, Va., on Saturday.")
+    places = [e for e in nlp.analyse(MODEL, body)["entities"] if e["type"] == "LOC"]
+    keys = [e["key"] for e in places]
+    assert keys.count("LOC:tennessee") == 1 and "LOC:virginia" in keys, places
+    assert not {"LOC:tn", "LOC:tenn", "LOC:va"} & set(keys), places
+    tennessee = next(e for e in places if e["key"] == "LOC:tennessee")
+    assert len(tennessee["mentions"]) == 3, tennessee
+
+
 def test_a_sentence_that_can_hold_no_name_is_not_read_by_the_tagger(monkeypatch):
     """Lower case after the first word, and the first a function word: the encoder is not run.
     A capitalised word anywhere else, or a first word that can be a name ("May"), is read."""
