@@ -125,7 +125,7 @@ def _entities(doc: Doc, lead_end: int) -> list[dict[str, Any]]:
     groups: dict[str, dict[str, Any]] = {}
     for ent in doc.ents:
         etype = ENTITY_TYPES.get(ent.label_)
-        key = canonical_name(ent.text)
+        key = written = canonical_name(ent.text)
         if etype == "LOC":  # "Tenn." and "TN" are Tennessee
             key = us_states.state_name(key)
         if not etype or len(key) < 2:
@@ -133,7 +133,8 @@ def _entities(doc: Doc, lead_end: int) -> list[dict[str, Any]]:
         group = groups.setdefault(key, {"name": "", "votes": Counter(), "mentions": []})
         group["votes"][etype] += 1
         group["mentions"].append([ent.start_char, ent.end_char])
-        display = LEADING.sub("", " ".join(ent.text.split()))
+        # A state written only short is shown by its name ("TN" and "Tenn." as Tennessee).
+        display = key.title() if key != written else LEADING.sub("", " ".join(ent.text.split()))
         if len(display) > len(group["name"]):
             group["name"] = display
     for key, group in groups.items():
