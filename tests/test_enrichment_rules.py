@@ -216,7 +216,8 @@ def test_a_state_written_short_is_the_state():
     assert not {"LOC:tn", "LOC:tenn", "LOC:va"} & set(keys), places
     tennessee = next(e for e in places if e["key"] == "LOC:tennessee")
     assert len(tennessee["mentions"]) == 3, tennessee
-    short_only = nlp.analyse(MODEL, "CHARLOTTE, N.C. (WBTV) - A man was shot on Friday in Charlotte, N.C., police said.")
+    short_only = nlp.analyse(MODEL, "CHARLOTTE, N.C. (WBTV) - A man was shot on Friday in Charlotte, N.C., "
+                                    "police said.")
     assert "North Carolina" in [e["name"] for e in short_only["entities"] if e["type"] == "LOC"], short_only
 
 
