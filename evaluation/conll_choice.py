@@ -17,15 +17,13 @@ were chosen on these documents, so these are choice figures, never a result (val
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from core.settings import Settings
 from enrich import entity_tagger, nlp
 from enrich.text import readable
-from evaluation import conll_ner
+from evaluation import conll_ner, speed
 from evaluation.through_api import conll_article
-from service.archive_formats import from_gva
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 TRACKED = set(conll_ner.TRACKED)
@@ -53,17 +51,10 @@ def nameless_in_choice(docs: list[list[conll_ner.Sentence]]) -> tuple[int, int, 
     return len(sentences), len(nameless), sum(any(t != "O" for _, t in s) for s in nameless)
 
 
-def nameless_in_gva(model: str, count: int = 40) -> tuple[int, int]:
-    """(sentences, nameless ones) of the first `count` gva_news articles of 500-700 words."""
+def nameless_in_gva(model: str) -> tuple[int, int]:
+    """(sentences, nameless ones) of make eval's speed articles (evaluation/speed.sample_600_words)."""
     pipeline, total, nameless = nlp.load(model), 0, 0
-    articles = []
-    for line in (DATA / "gva_news" / "articles.jsonl").open(encoding="utf-8"):
-        article = from_gva(json.loads(line))
-        if article and 500 <= len(article["body"].split()) <= 700:
-            articles.append(article)
-        if len(articles) == count:
-            break
-    for article in articles:
+    for article in speed.sample_600_words(DATA):
         for sentence in pipeline(readable(article["body"])).sents:
             words = [t.text for t in sentence if not t.is_space]
             if not words:

@@ -3,7 +3,9 @@ also-read lookup against 100k articles, each beside a baseline measured in the s
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 from statistics import median
 from typing import Any
 
@@ -15,7 +17,20 @@ from enrich.assemble import assemble
 from enrich.prepare import epoch, prepare_article
 from evaluation import eval_archive
 from evaluation.baselines import TfidfRanker
+from service.archive_formats import from_gva
 from store import archive_index
+
+
+def sample_600_words(data: Path, limit: int = 40) -> list[dict[str, Any]]:
+    """The speed articles: the first `limit` gva_news articles of 500-700 words (ids marked as queries)."""
+    out = []
+    for line in (data / "gva_news" / "articles.jsonl").open(encoding="utf-8"):
+        article = from_gva(json.loads(line))
+        if article and 500 <= len(article["body"].split()) <= 700:
+            out.append({**article, "id": article["id"] + "-query"})
+        if len(out) == limit:
+            break
+    return out
 
 
 def enrich_in_process(r: redis.Redis, article: dict[str, Any], model: str) -> dict[str, float]:
