@@ -61,7 +61,8 @@ class Gva:
 
     def __init__(self) -> None:
         self.model = Settings.from_env({}).nlp_pipeline
-        self.articles, incident = gva_also_read.load(DATA)
+        self.articles, self.incident = gva_also_read.load(DATA)
+        incident = self.incident
         ids = [a["id"] for a in self.articles]
         self.gold = gva_also_read.gold_links(self.articles, incident)
         self.queries = sorted(i for i in self.gold if gva_also_read.half(incident[ids[i]]) == "tuning")
