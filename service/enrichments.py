@@ -9,7 +9,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, current_app, g, jsonify, request, url_for
+from flask import Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint, abort
 
@@ -126,10 +126,14 @@ def _fingerprint(payload: dict[str, Any]) -> str:
 
 
 def _accepted(r: Any, job_id: str, wait: int, created: bool) -> ResponseReturnValue:
-    location = url_for("enrichments.get", job_id=job_id)
+    # The job's URL as url_for("enrichments.get") builds it, without its cost on every POST.
+    location = f"{request.script_root}{blp.url_prefix}/{job_id}"
     headers = {"Location": location}
-    # A job made by this request is queued; only a repeat (Idempotency-Key) or a wait reads it.
-    job = jobs.get_job(r, job_id) or {} if wait or not created else {"status": "queued"}
+    if created and not wait:  # the common case: queued, and that is all the answer says
+        body = json.dumps({"id": job_id, "links": {"self": location}, "status": "queued"})
+        return Response(body + "\n", 202, headers, mimetype="application/json")
+    # Only a repeat (Idempotency-Key) or a wait reads the job.
+    job = jobs.get_job(r, job_id) or {}
     applied = wait > 0
     if applied and job.get("status") not in jobs.TERMINAL:
         with waiting.slot(r, wait, current_app.extensions["settings"].max_waiting) as applied:

@@ -59,6 +59,29 @@ def test_without_prefer_the_post_answers_202_at_once(client, worker):
     assert done["finished_at"] >= done["created_at"]
 
 
+def test_the_202_names_the_job_as_url_for_does_even_under_a_mount_prefix(app, client):
+    """The accept answer is built without url_for or the schema (they cost a POST time): it must
+    say what they would, wherever the API is mounted (SCRIPT_NAME, as behind a path-routing proxy)."""
+    from flask import url_for
+
+    from schemas.enrichment import AcceptedSchema
+
+    for root in ("", "/newsroom/enrich"):
+        base = "http://localhost" + root
+        response = client.post("/v1/enrichments", json={"article": ARTICLE}, headers=auth(), base_url=base)
+        assert response.status_code == 202, response.json
+        assert response.mimetype == "application/json"
+        job_id = response.json["id"]
+        with app.test_request_context(base_url=base):
+            expected = url_for("enrichments.get", job_id=job_id)
+        assert expected.startswith(root + "/v1/enrichments/")
+        assert response.headers["Location"] == expected
+        assert response.json == AcceptedSchema().dump({"id": job_id, "status": "queued",
+                                                       "links": {"self": expected}})
+        polled = client.get(expected[len(root):], headers=auth(), base_url=base)
+        assert polled.status_code == 200 and polled.json["id"] == job_id
+
+
 def test_idempotency_key_returns_the_first_job(client, worker):
     key = uuid.uuid4().hex
     first = client.post("/v1/enrichments", json={"article": ARTICLE},
