@@ -199,6 +199,9 @@ def print_through_api(api: dict[str, Any]) -> None:
           f"accepted, the articles posted again): rejected ids back as a link or source {f['rejected_reappeared']}; "
           f"accepted kept {f['accepted_kept']}/{f['accepted']} ({f['accepted_kept_first']} first); "
           f"after feedback recall@5 {f['after']['recall@5']:.3f}  MRR@10 {f['after']['mrr@10']:.3f}")
+    b = api["background_on_story"]
+    print(f"  background of the gva_news articles: {b['items']} items, {b['own_incident']:.3f} citing an article "
+          f"of the article's own incident ({b['queries_with_none']} of {b['queries']} articles with none)")
     print(f"  citations: {c['held']}/{c['checked']} quoted archive texts equal GET /v1/archive/articles/<id>'s "
           f"text[span] ({c['articles_read']} archive articles read; "
           f"{api['results']['background_items']} background items)")

@@ -1,5 +1,5 @@
-"""Choosing which archive sentences may tie to the story in the background, on the gva_news
-tuning half only.
+"""Choosing which archive sentences may tie to the story in the background (enrich/background.py
+NEAR_SOURCES, FAR_TIES), on tuning data only.
 
     .venv/bin/python -m evaluation.background_choice
 
@@ -8,10 +8,11 @@ own incident is about the story for sure; one that cites another incident's may 
 earlier shooting at the same motel) or, more often, a sentence that shares a town's name only (a
 local news page covers many stories). For the seeded tuning-half queries of
 evaluation/archive_terms.py, background runs in-process as the workers run it, once per rule, and
-this prints the items, the share citing the query's incident, and the queries left with none: for
-the rule the workers use and for looser or stricter source pools (wanted: the fewest sources kept
-whatever their closeness, the timeline's limit by default; RELATIVE_FLOOR: store/archive_search.py).
-Nothing here is a result: make eval reports the reported half through the API.
+this prints the items, the share citing the query's incident, and the queries left with none.
+Beside them, for the same rule, what it does where stories are long and international: Reuters
+background's tag precision on the tuning half of its queries (evaluation/reuters_background.py)
+and Timeline17's mean date F1 (evaluation/timeline17.py; its four stories are also where the
+date model's choices were made). Nothing here is a result: make eval reports the other halves.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from contextlib import ExitStack, contextmanager
 
 from enrich import background
 from enrich.prepare import epoch
-from evaluation import eval_archive
+from evaluation import eval_archive, reuters_background, timeline17
+from evaluation.archive_terms import DATA as GVA
 from evaluation.archive_terms import Gva, private_redis
-from store import archive_search
+
+DATA = GVA.parents[1]
 
 
 @contextmanager
@@ -60,23 +63,39 @@ def on_story(gva: Gva, r: object, limit: int = 8, wanted: int | None = None
     return items, own, empty, off
 
 
+VARIANTS: list[tuple[str, dict[str, object]]] = [
+    ("no gate", {"FAR_TIES": 1}),
+    ("near 5, far 2 ties", {"NEAR_SOURCES": 5, "FAR_TIES": 2}),
+    ("near 10, far 2 ties", {"NEAR_SOURCES": 10, "FAR_TIES": 2}),
+    ("near 5, far 3 ties", {"NEAR_SOURCES": 5, "FAR_TIES": 3}),
+    ("near 10, far never", {"NEAR_SOURCES": 10, "FAR_TIES": None}),
+]
+
+
 def main() -> None:
     gva = Gva()
+    reuters = DATA / "reuters21578" / "articles.jsonl"
     print(f"gva_news: {len(gva.articles)} archive articles; {len(gva.sample)} tuning-half queries")
+    print(f"{'rule':>22} {'gva items':>9} {'own incident':>12} {'none':>5} {'Reuters items':>13} "
+          f"{'tag precision':>13} {'T17 date F1':>11} {'T17 items':>9}")
     with tempfile.TemporaryDirectory() as tmp:
         server, r = private_redis(tmp)
         try:
-            gva.index(r)
-            variants = [("now", None, {}), ("wanted 0", 0, {}), ("wanted 3", 3, {}),
-                        ("floor 0.7", None, {"RELATIVE_FLOOR": 0.7}),
-                        ("wanted 0, floor 0.7", 0, {"RELATIVE_FLOOR": 0.7})]
-            for name, wanted, constants in variants:
+            for name, constants in VARIANTS:
                 with ExitStack() as stack:
                     for constant, value in constants.items():
-                        stack.enter_context(rule(archive_search, constant, value))
-                    items, own, empty, off = on_story(gva, r, wanted=wanted)
-                print(f"{name:>22}: {items} items, {own / max(items, 1):.3f} citing the query's incident, "
-                      f"{empty} queries with none", flush=True)
+                        stack.enter_context(rule(background, constant, value))
+                    gva.index(r)
+                    items, own, empty, _ = on_story(gva, r)
+                    r.flushall()
+                    tagged = reuters_background.evaluate(reuters, r, gva.model, queries=300, split="tuning")["system"]
+                    r.flushall()
+                    t17 = timeline17.evaluate(DATA / "timelines", r, gva.model)
+                    r.flushall()
+                t17_items = sum(t["items"] for t in t17["topics"].values())
+                print(f"{name:>22} {items:>9} {own / max(items, 1):>12.3f} {empty:>5} {tagged['items']:>13} "
+                      f"{tagged['tag_precision']:>13.3f} {t17['mean']['system']['date_f1']:>11.3f} {t17_items:>9}",
+                      flush=True)
         finally:
             server.stop()
 

@@ -32,6 +32,8 @@ def story_sources(r: redis.Redis, query: dict[str, float], entity_keys: list[str
                   ) -> tuple[dict[str, float], dict[str, dict[str, Any]], background.Story]:
     weights, docs, story = archive_search.story_sources(r, [ARCHIVE], query, entity_keys, before,
                                                          _own(exclude_id), title, wanted)
+    if story.near is not None:
+        story.near = {archive_index.unqualify(qualified)[1] for qualified in story.near}
     return weights, _plain(docs), story
 
 

@@ -217,6 +217,16 @@ def implication_domains(results: list[dict[str, Any]], domain: str) -> dict[str,
             "by_category": dict(Counter(i["category"] for i in items))}
 
 
+def background_on_story(results: list[dict[str, Any]], queries: list[dict[str, Any]],
+                        incident: dict[str, str]) -> dict[str, Any]:
+    """gva_news background items citing an article of the query's own incident (the rest cite
+    another incident's: at best context, mostly a story that shares a town's name)."""
+    cited = [(incident.get(item["source"]["archive_id"]), incident[query["id"]])
+             for result, query in zip(results, queries, strict=True) for item in result.get("background", [])]
+    return {"items": len(cited), "own_incident": sum(a == b for a, b in cited) / max(len(cited), 1),
+            "queries": len(queries), "queries_with_none": sum(not r.get("background") for r in results)}
+
+
 def cnc_articles(path: Path) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """The Causal News held-out stories (evaluation/causal_news.py) as articles of consecutive
     sentences (causal_news.articles), one a paragraph, and each sentence's gold label by its text."""
@@ -341,6 +351,7 @@ def evaluate(data: Path) -> dict[str, Any]:
         "also_read": {"system via API": summarise(list(zip(ranked, gold.values(), strict=True))),
                       tfidf.name: summarise(list(zip(tfidf_ranked, gold.values(), strict=True)))},
         "feedback": feedback,
+        "background_on_story": background_on_story(results, queries, incident),
         "citations": citations.summary(),
         "ner": entity_scores([a for a, _ in conll], [g for _, g in conll], conll_results),
         "topics": {"gva_news": topic_accuracy(results, {topic_labels.CRIME}),

@@ -283,4 +283,19 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
             common.add(k)
     heaviest = max(strongest.values(), default=0.0) or 1.0
     own = {k: v / heaviest for k, v in strongest.items() if k not in common and k not in entity_keys}
-    return weights, docs, background.Story(common, own)
+    near = nearest_articles(r, archives, query, before, exclude_id, title, background.NEAR_SOURCES)
+    return weights, docs, background.Story(common, own, near)
+
+
+def nearest_articles(r: redis.Redis, archives: list[str], query: dict[str, float], as_of: float,
+            exclude_id: str | None, title: str, count: int) -> set[str]:
+    """The `count` archive articles (qualified ids) published before `as_of` that are closest to
+    the article as also-read scores them: the cosine of idf-weighted features, times recency; never
+    `exclude_id` nor a copy of the article."""
+    weights, docs, _ = related(r, archives, query, math.nextafter(as_of, -math.inf), exclude_id, title)
+    article = unit(query, weights)
+    scored = []
+    for doc_id, doc in docs.items():
+        age = max(0.0, as_of - versions.published_epoch(doc["published_at"])) / 86400
+        scored.append((-dot(article, unit(doc["features"], weights)) * recency(age), doc_id))
+    return {doc_id for value, doc_id in sorted(scored)[:count] if value < 0}

@@ -365,3 +365,28 @@ def test_implications_read_only_the_part_of_a_source_about_the_story():
     assert [s["text"] for s in background.story_sentences({"page": page}, ACME, window=None)] == sentences
     story = background.Story(common={"ORG:acme"})  # too common to tie a sentence to the story alone
     assert background.story_sentences({"page": page}, ACME, story, window=1) == []
+
+
+def test_a_source_far_from_the_article_gives_only_sentences_naming_the_story_twice():
+    """A local news archive's story pool holds every shooting in the town. A source among the
+    article's nearest archive articles (Story.near) may give a sentence naming the town alone; any
+    other source only a sentence naming FAR_TIES of the story's names."""
+    bristol = [{"key": "LOC:bristol", "name": "Bristol", "salience": 1.0},
+               {"key": "PER:kiran patel", "name": "Kiran Patel", "salience": 0.8}]
+    weights = {"e:LOC:bristol": 2.0, "e:PER:kiran patel": 3.0}
+    near = _source("Motel shooting", "2016-07-07T00:00:00+00:00",
+                   ["Police in Bristol said the gunman fired at passing cars on 7 July 2016."])
+    far = _source("Town news", "2014-11-03T00:00:00+00:00",
+                  ["A private culinary school in Bristol closed its doors on 3 November 2014.",
+                   "Kiran Patel bought the Bristol motel on 1 June 2014."])
+    near["sentences"][0][2] = ["LOC:bristol"]
+    far["sentences"][0][2] = ["LOC:bristol"]
+    far["sentences"][1][2] = ["PER:kiran patel", "LOC:bristol"]
+    sources = {"near": near, "far": far}
+    texts = lambda story: [i["text"] for i in background.timeline(bristol, sources, weights, 8, story=story)]  # noqa: E731
+    assert background.FAR_TIES == 2
+    gated = texts(background.Story(near={"near"}))
+    assert gated == ["Kiran Patel bought the Bristol motel on 1 June 2014.",
+                     "Police in Bristol said the gunman fired at passing cars on 7 July 2016."]
+    assert "A private culinary school in Bristol closed its doors on 3 November 2014." in texts(background.Story())
+    assert texts(background.Story(near=set())) == ["Kiran Patel bought the Bristol motel on 1 June 2014."]
