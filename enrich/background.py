@@ -51,9 +51,11 @@ class Story:
 # only the town's name is another incident's. Chosen on tuning data (python -m
 # evaluation.background_choice): the highest share of gva_news items citing the article's own
 # incident among rules costing Timeline17's mean date F1 at most 0.1. No gate: 0.221 of 524 items
-# (Reuters tuning tag precision 0.754, T17 F1 0.678); near 5, far 2 ties: 0.338 of 346 (0.829,
-# 0.610); near 10, far 2: 0.286 of 416 (0.823, 0.609); near 5, far 3: 0.396 of 298 (0.843, 0.505);
-# near 10, far never: 0.298 of 399 (0.837, 0.246).
+# (Reuters tuning tag precision 0.754, T17 F1 0.678); near 5, far 2 ties: 0.316 of 354 (0.809,
+# 0.604); near 10, far 2: 0.263 of 441 (0.793, 0.595); near 5, far 3: 0.377 of 302 (0.817, 0.468);
+# near 10, far never: 0.281 of 424 (0.783, 0.306). The nearest are found among the story's sources
+# (store/archive_search.py); a separate also-read look-up gave 0.338 (0.829, 0.610) at the cost of
+# a second look-up per article.
 NEAR_SOURCES = 5
 FAR_TIES: int | None = 2
 

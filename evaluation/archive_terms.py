@@ -56,16 +56,16 @@ def implications_allowed(r: redis.Redis, articles: list[dict], prepared: list[di
 
 
 class Gva:
-    """The gva_news archive's articles and analyses, the tuning half's queries and their gold
-    links, and IMPLICATION_QUERIES of them (seeded) prepared for implications."""
+    """The gva_news archive's articles and analyses, one half's queries (the tuning half, unless
+    told) and their gold links, and IMPLICATION_QUERIES of them (seeded) prepared for implications."""
 
-    def __init__(self) -> None:
+    def __init__(self, split: str = "tuning") -> None:
         self.model = Settings.from_env({}).nlp_pipeline
         self.articles, self.incident = gva_also_read.load(DATA)
         incident = self.incident
         ids = [a["id"] for a in self.articles]
         self.gold = gva_also_read.gold_links(self.articles, incident)
-        self.queries = sorted(i for i in self.gold if gva_also_read.half(incident[ids[i]]) == "tuning")
+        self.queries = sorted(i for i in self.gold if gva_also_read.half(incident[ids[i]]) == split)
         self.texts = [archive_text(a["body"])[0] for a in self.articles]
         self.analyses = analyse_cached(self.model, [with_title(a["title"], t) for a, t in
                                                     zip(self.articles, self.texts, strict=True)], "gva-archive")

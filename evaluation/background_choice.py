@@ -13,10 +13,13 @@ Beside them, for the same rule, what it does where stories are long and internat
 background's tag precision on the tuning half of its queries (evaluation/reuters_background.py)
 and Timeline17's mean date F1 (evaluation/timeline17.py; its four stories are also where the
 date model's choices were made). Nothing here is a result: make eval reports the other halves.
+After the choice, `--reported` prints the gva_news figure on the reported half, without the gate
+and with it, in-process (make eval's is through the API, with the gate only).
 """
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -72,7 +75,28 @@ VARIANTS: list[tuple[str, dict[str, object]]] = [
 ]
 
 
+def reported() -> None:
+    """After the choice: the reported half's gva_news queries, without the gate and with it."""
+    gva = Gva("reported")
+    with tempfile.TemporaryDirectory() as tmp:
+        server, r = private_redis(tmp)
+        try:
+            gva.index(r)
+            for name, constants in (VARIANTS[0], ("shipped", {})):
+                with ExitStack() as stack:
+                    for constant, value in constants.items():
+                        stack.enter_context(rule(background, constant, value))
+                    items, own, empty, _ = on_story(gva, r)
+                print(f"reported half, {name}: {items} items, {own / max(items, 1):.3f} citing the query's incident, "
+                      f"{empty} of {len(gva.sample)} queries with none", flush=True)
+        finally:
+            server.stop()
+
+
 def main() -> None:
+    if "--reported" in sys.argv:
+        reported()
+        return
     gva = Gva()
     reuters = DATA / "reuters21578" / "articles.jsonl"
     print(f"gva_news: {len(gva.articles)} archive articles; {len(gva.sample)} tuning-half queries")

@@ -226,8 +226,9 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
     the article); sources below RELATIVE_FLOOR of the best are dropped before their text is read,
     unless fewer than `wanted` are left (a timeline of that many dates needs that many sources).
     The story's latest coverage joins them (_latest), flagged `latest`, whatever its similarity.
-    Also returns the story (background.Story): its own entities among its strongest features, and
-    the entity keys too common to tie a sentence to the story on their own: found in
+    Also returns the story (background.Story): its own entities among its strongest features, its
+    sources nearest the article (background.NEAR_SOURCES of them, by cosine times recency as
+    also-read scores), and the entity keys too common to tie a sentence to the story on their own: found in
     more than COMMON_SHARE of the archive (with the prior), as "U.S." is in a wire archive, and
     mostly outside the story (less than STORY_SHARE of their articles are among its sources, as
     estimated from the sources read); "Haiti" in an archive of its earthquake's coverage is not."""
@@ -259,10 +260,14 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
     shares = coverage.overlap_of(list(ids))
     covered = {i: shares[h] for h, i in ids.items()}
     latest = {ids[h] for h in newest if h in ids}
-    features = {doc_id: doc["features"] for doc_id, doc in
-                index.fetch_many(r, list(ids.values()), ("features",)).items()}
-    closeness = {doc_id: covered[doc_id] * (0.5 + dot(article, unit(feats, weights)))
-                 for doc_id, feats in features.items()}
+    read = index.fetch_many(r, list(ids.values()), ("features", "published_at"))
+    features = {doc_id: doc["features"] for doc_id, doc in read.items()}
+    cosine = {doc_id: dot(article, unit(feats, weights)) for doc_id, feats in features.items()}
+    closeness = {doc_id: covered[doc_id] * (0.5 + cosine[doc_id]) for doc_id in features}
+    # The article's nearest sources as also-read scores an archive article: cosine times recency.
+    near = sorted((-cosine[i] * recency(max(0.0, before - versions.published_epoch(doc["published_at"])) / 86400), i)
+                  for i, doc in read.items())
+    near_ids = {i for value, i in near[:background.NEAR_SOURCES] if value < 0}
     top = max(closeness.values(), default=0.0)
     nearest = sorted(closeness, key=lambda i: (-closeness[i], i))
     kept = [i for n, i in enumerate(nearest)
@@ -283,19 +288,4 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
             common.add(k)
     heaviest = max(strongest.values(), default=0.0) or 1.0
     own = {k: v / heaviest for k, v in strongest.items() if k not in common and k not in entity_keys}
-    near = nearest_articles(r, archives, query, before, exclude_id, title, background.NEAR_SOURCES)
-    return weights, docs, background.Story(common, own, near)
-
-
-def nearest_articles(r: redis.Redis, archives: list[str], query: dict[str, float], as_of: float,
-            exclude_id: str | None, title: str, count: int) -> set[str]:
-    """The `count` archive articles (qualified ids) published before `as_of` that are closest to
-    the article as also-read scores them: the cosine of idf-weighted features, times recency; never
-    `exclude_id` nor a copy of the article."""
-    weights, docs, _ = related(r, archives, query, math.nextafter(as_of, -math.inf), exclude_id, title)
-    article = unit(query, weights)
-    scored = []
-    for doc_id, doc in docs.items():
-        age = max(0.0, as_of - versions.published_epoch(doc["published_at"])) / 86400
-        scored.append((-dot(article, unit(doc["features"], weights)) * recency(age), doc_id))
-    return {doc_id for value, doc_id in sorted(scored)[:count] if value < 0}
+    return weights, docs, background.Story(common, own, near_ids)
