@@ -46,18 +46,20 @@ class Story:
 
 
 # A source among the article's NEAR_SOURCES nearest archive articles may give background sentences
-# that name the story once; any other source only sentences naming at least FAR_TIES of its names.
-# A local news archive's story pool holds every shooting in the town: there, a sentence that shares
-# only the town's name is another incident's. Chosen on tuning data (python -m
-# evaluation.background_choice): the highest share of gva_news items citing the article's own
-# incident among rules costing Timeline17's mean date F1 at most 0.1. No gate: 0.221 of 524 items
-# (Reuters tuning tag precision 0.754, T17 F1 0.678); near 5, far 2 ties: 0.316 of 354 (0.809,
-# 0.604); near 10, far 2: 0.263 of 441 (0.793, 0.595); near 5, far 3: 0.377 of 302 (0.817, 0.468);
-# near 10, far never: 0.281 of 424 (0.783, 0.306). The nearest are found among the story's sources
-# (store/archive_search.py); a separate also-read look-up gave 0.338 (0.829, 0.610) at the cost of
-# a second look-up per article.
+# that name the story once; any other source only sentences naming at least FAR_TIES of its names
+# (or one of FAR_ONE_NAME's types: a variant tried, not shipped). A local news archive's story pool
+# holds every shooting in the town: there, a sentence that shares only the town's name is another
+# incident's. Chosen on tuning data (python -m evaluation.background_choice): the highest share of
+# gva_news items citing the article's own incident among rules costing Timeline17's mean date F1
+# at most 0.1. No gate: 0.221 of 524 items (Reuters tuning tag precision 0.754, T17 F1 0.678);
+# near 5, far 2 ties: 0.316 of 354 (0.809, 0.604); near 5, far 2 or a person: 0.309 of 363 (0.806,
+# 0.642); near 5, far 2 or a person or organisation: 0.280 of 407 (0.744, 0.678); near 10, far 2:
+# 0.263 of 441 (0.793, 0.595); near 5, far 3: 0.377 of 302 (0.817, 0.468). The nearest are found
+# among the story's sources (store/archive_search.py); a separate also-read look-up gave 0.338
+# (0.829, 0.610) at the cost of a second look-up per article.
 NEAR_SOURCES = 5
 FAR_TIES: int | None = 2
+FAR_ONE_NAME: tuple[str, ...] = ()  # or a far sentence naming one name of these types
 
 
 @dataclass
@@ -124,7 +126,8 @@ def candidates(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]
             about = list(dict.fromkeys(primary.get(k, k) for k in keys if primary.get(k, k) in weight_of))
             if not about or all(k in common for k in about) or not MIN_CHARS <= end - start <= MAX_CHARS:
                 continue
-            if not near and (FAR_TIES is None or len(about) < FAR_TIES):
+            if not near and (FAR_TIES is None or len(about) < FAR_TIES) \
+                    and not any(k.split(":", 1)[0] in FAR_ONE_NAME for k in about):
                 continue
             text = doc["text"][start:end]
             # Dated when indexed (enrich/prepare.py); an article indexed before that is dated now.

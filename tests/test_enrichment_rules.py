@@ -390,3 +390,10 @@ def test_a_source_far_from_the_article_gives_only_sentences_naming_the_story_twi
                      "Police in Bristol said the gunman fired at passing cars on 7 July 2016."]
     assert "A private culinary school in Bristol closed its doors on 3 November 2014." in texts(background.Story())
     assert texts(background.Story(near=set())) == ["Kiran Patel bought the Bristol motel on 1 June 2014."]
+    far["sentences"][1][2] = ["PER:kiran patel"]  # one name only: a far source's sentence is out...
+    assert texts(background.Story(near=set())) == []
+    background.FAR_ONE_NAME, before = ("PER",), background.FAR_ONE_NAME
+    try:  # ...unless a far sentence naming one person is let in (a variant tried, not shipped)
+        assert texts(background.Story(near=set())) == ["Kiran Patel bought the Bristol motel on 1 June 2014."]
+    finally:
+        background.FAR_ONE_NAME = before
