@@ -43,27 +43,21 @@ def rule(module: object, name: str, value: object) -> Iterator[None]:
         setattr(module, name, before)
 
 
-def on_story(gva: Gva, r: object, limit: int = 8, wanted: int | None = None
-             ) -> tuple[int, int, int, list[tuple[str, str]]]:
-    """Items, items citing the query's own incident, queries with no item; a few off-story items."""
+def on_story(gva: Gva, r: object, limit: int = 8) -> tuple[int, int, int]:
+    """Items, items citing the query's own incident, queries with no item."""
     items = own = empty = 0
-    off = []
     for i, p in zip(gva.sample, gva.prepared, strict=True):
         article = gva.articles[i]
         main = background.main_entities(p["entities"])
         weights, sources, story = eval_archive.story_sources(r, p["features"], [e["key"] for e in main],
                                                              epoch(article["published_at"]), article["id"],
-                                                             p["title"], limit if wanted is None else wanted)
+                                                             p["title"], limit)
         timeline = background.timeline(main, sources, weights, limit, story=story)
         empty += not timeline
         for item in timeline:
             items += 1
-            cited = item["source"]["archive_id"].split(":", 1)[-1]
-            same = gva.incident.get(cited) == gva.incident[article["id"]]
-            own += same
-            if not same:
-                off.append((article["title"], item["text"]))
-    return items, own, empty, off
+            own += gva.incident.get(item["source"]["archive_id"]) == gva.incident[article["id"]]
+    return items, own, empty
 
 
 VARIANTS: list[tuple[str, dict[str, object]]] = [
@@ -89,7 +83,7 @@ def reported() -> None:
                 with ExitStack() as stack:
                     for constant, value in constants.items():
                         stack.enter_context(rule(background, constant, value))
-                    items, own, empty, _ = on_story(gva, r)
+                    items, own, empty = on_story(gva, r)
                 print(f"reported half, {name}: {items} items, {own / max(items, 1):.3f} citing the query's incident, "
                       f"{empty} of {len(gva.sample)} queries with none", flush=True)
         finally:
@@ -113,7 +107,7 @@ def main() -> None:
                     for constant, value in constants.items():
                         stack.enter_context(rule(background, constant, value))
                     gva.index(r)
-                    items, own, empty, _ = on_story(gva, r)
+                    items, own, empty = on_story(gva, r)
                     r.flushall()
                     tagged = reuters_background.evaluate(reuters, r, gva.model, queries=300, split="tuning")["system"]
                     r.flushall()
