@@ -60,6 +60,12 @@ class Story:
 NEAR_SOURCES = 5
 FAR_TIES: int | None = 2
 FAR_ONE_NAME: tuple[str, ...] = ()  # or a far sentence naming one name of these types
+# The article's nearest sources (Story.near) are read by what this names even where they cover too
+# little of the story to be kept otherwise (store/archive_search.RELATIVE_FLOOR), flagged `near_only`:
+# "implications" (story_sentences reads them first: the story's nearest coverage says what may follow)
+# and "background" (its timeline). Chosen on tuning data (python -m evaluation.background_choice):
+# ... [filled in from the run]
+NEAR_KEPT_FOR: tuple[str, ...] = ("implications",)
 
 
 @dataclass
@@ -157,7 +163,8 @@ def story_sentences(sources: dict[str, dict[str, Any]], entities: list[dict[str,
     coverage states, dated or not. A forecast rarely names an entity itself, but it stands near a
     sentence that does; a source that covers several stories (a local news page) keeps only its
     part about this one. Without `entities`, or with `window` None, every sentence."""
-    closest = sorted(sources, key=lambda k: (-sources[k].get("similarity", 0.0), k))[:count]
+    closest = sorted(sources, key=lambda k: (-("implications" in NEAR_KEPT_FOR and bool(sources[k].get("near"))),
+                                             -sources[k].get("similarity", 0.0), k))[:count]
     latest = sorted(k for k in sources if sources[k].get("latest") and k not in closest)
     story = story or Story()
     names = {e["key"] for e in entities or []} | story.entities.keys()
@@ -174,7 +181,8 @@ def story_sentences(sources: dict[str, dict[str, Any]], entities: list[dict[str,
         for i, sentence in enumerate(doc["sentences"]):
             start, end = sentence[:2]
             if (near is None or i in near) and MIN_CHARS <= end - start <= MAX_CHARS:
-                out.append({"archive_id": doc_id, "span": [start, end], "text": doc["text"][start:end], **flag})
+                out.append({"archive_id": doc_id, "span": [start, end], "text": doc["text"][start:end],
+                            "published": doc["published_at"][:10], **flag})
     return out
 
 
@@ -204,6 +212,8 @@ def timeline(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]],
     request's (a preferred section picks the version of a story that is cited); `story` says
     which names tie a sentence to the story (background.Story). Dates are chosen by `ranker`, by
     default the model learned from journalists' timelines (enrich/date_ranker.py)."""
+    if "background" not in NEAR_KEPT_FOR:
+        sources = {k: doc for k, doc in sources.items() if not doc.get("near_only")}
     sources, found = dated_candidates(entities, sources, weights, options, story)
     by_date: dict[str, list[Candidate]] = defaultdict(list)
     for c in found:

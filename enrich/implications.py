@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from enrich import categories, consequence, key_points
@@ -44,6 +45,11 @@ ARCHIVE_READS, LATEST_READS = 3, 1
 # among the consequences, one the model reads as looking ahead ranks up to a quarter higher than
 # an effect already reported.
 AHEAD_BONUS = 0.25
+# An archive sentence reported more than HISTORY_DAYS before the article (its background date, or its
+# source's publication) is the story's history: it may be an article item's precedent, but an item
+# of its own only where it looks ahead (a warning that still stands). None: no such rule.
+# Chosen on tuning data (python -m evaluation.background_choice): ... [filled in from the run]
+HISTORY_DAYS: int | None = 365
 
 
 def states_consequence(causal: float, ahead: float) -> bool:
@@ -57,9 +63,21 @@ def candidates(text: str, sentences: list[list[int]],
     out = [{"source": "article", "span": [s, e], "text": text[s:e]} for s, e in sentences
            if MIN_CHARS <= e - s <= MAX_CHARS]
     out += [{"source": a["archive_id"], "span": list(a["span"]), "text": a["text"],
-             **({"latest": True} if a.get("latest") else {})} for a in archive
-            if MIN_CHARS <= len(a["text"]) <= MAX_CHARS]
+             **({"latest": True} if a.get("latest") else {}),
+             **({"reported": a.get("date") or a["published"]} if a.get("date") or a.get("published") else {})}
+            for a in archive if MIN_CHARS <= len(a["text"]) <= MAX_CHARS]
     return out
+
+
+def _history(candidate: dict[str, Any], as_of: str | None) -> bool:
+    """Whether an archive candidate was reported more than HISTORY_DAYS before `as_of` (a date)."""
+    if HISTORY_DAYS is None or not as_of or not candidate.get("reported"):
+        return False
+    try:
+        age = date.fromisoformat(as_of[:10]) - date.fromisoformat(candidate["reported"][:10])
+    except ValueError:  # a background date of a year or a month only ("1994", "1994-11") is history
+        return len(candidate["reported"]) < 10 and as_of[:4] > candidate["reported"][:4]
+    return age.days > HISTORY_DAYS
 
 
 def _cited(candidate: dict[str, Any]) -> dict[str, Any]:
@@ -105,13 +123,14 @@ def _precedent(item: dict[str, Any], choices: list[tuple[float, str, int]], foun
 
 def implications(text: str, sentences: list[list[int]], limit: int,
                  archive: list[dict[str, Any]] | None = None,
-                 read: Callable[[list[str]], list[tuple[float, float]]] = consequence.read
-                 ) -> list[dict[str, Any]]:
+                 read: Callable[[list[str]], list[tuple[float, float]]] = consequence.read,
+                 as_of: str | None = None) -> list[dict[str, Any]]:
     """Items by category, strongest first, every category with evidence before any gets a second;
     each evidence sentence used once. An item drawn from the article gets a `precedent` when a
     dated archive sentence (`archive` items with a `date`) states a consequence of the same kind.
     `read` gives each sentence's probabilities of stating a cause and effect and of looking ahead
-    (the trained model, enrich/consequence.py)."""
+    (the trained model, enrich/consequence.py). `as_of` is the article's date: an archive sentence
+    of the story's history (HISTORY_DAYS) is only a precedent unless it looks ahead."""
     found = most_about_each_category(candidates(text, sentences, archive or []))
     heads = read([c["text"] for c, _ in found])
     choices = []  # (strength, category, candidate index)
@@ -125,6 +144,8 @@ def implications(text: str, sentences: list[list[int]], limit: int,
     # The article's own consequences first; the archive's fill categories the article leaves empty
     # (and serve as precedents).
     bonus = [1.0 + AHEAD_BONUS * ahead for _, ahead in heads]
+    history = {i for i, ((c, _), (_, ahead)) in enumerate(zip(found, heads, strict=True))
+               if c["source"] != "article" and ahead < AHEAD_THRESHOLD and _history(c, as_of)}
     choices.sort(key=lambda c: (found[c[2]][0]["source"] != "article", -c[0] * bonus[c[2]], c[1], c[2]))
     items: list[dict[str, Any]] = []
     used: set[int] = set()
@@ -133,7 +154,7 @@ def implications(text: str, sentences: list[list[int]], limit: int,
     dates = {(a["archive_id"], *a["span"]): a["date"] for a in archive or [] if a.get("date")}
     for round_ in range(PER_CATEGORY):  # one item per category first, then a second where there is one
         for strength, category, index in choices:
-            if len(items) == limit or per_category[category] > round_ or index in used:
+            if len(items) == limit or per_category[category] > round_ or index in used or index in history:
                 continue
             evidence = found[index][0]
             claim = statement(evidence["text"])
@@ -154,17 +175,18 @@ def implications(text: str, sentences: list[list[int]], limit: int,
 
 
 def implications_and_key_points(prepared: dict[str, Any], background: list[dict[str, Any]],
-                                limit: int, story: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                                limit: int, story: list[dict[str, Any]] | None = None,
+                                as_of: str | None = None) -> dict[str, Any]:
     """The stage's output: implications from the article, the background's archive sentences and
     the story's other archive sentences (`story`: enrich/background.story_sentences), and key points
-    that never repeat an implication's evidence."""
+    that never repeat an implication's evidence. `as_of`: the article's publication date."""
     text, sentences = prepared["text"], prepared["sentences"]
     archive = [{"archive_id": b["source"]["archive_id"], "span": b["source"]["span"], "text": b["text"],
                 "date": b["date"]} for b in background]
     chosen = {(a["archive_id"], *a["span"]) for a in archive}
     # Story sentences carry no date, so none becomes a precedent (those are background's, dated).
     archive += [s for s in story or [] if (s["archive_id"], *s["span"]) not in chosen]
-    items = implications(text, sentences, limit, archive)
+    items = implications(text, sentences, limit, archive, as_of=as_of)
     taken = frozenset(tuple(e["span"]) for i in items for e in i["evidence"] if e["source"] == "article")
     return {"implications": items,
             "key_points": key_points.key_points(text, sentences, prepared["entities"], prepared["terms"],

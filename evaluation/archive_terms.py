@@ -49,8 +49,8 @@ def implications_allowed(r: redis.Redis, articles: list[dict], prepared: list[di
         timeline = background.timeline(main, sources, weights, 8, story=story)
         items += implications.implications_and_key_points(p, timeline, 5,
                                                           background.story_sentences(sources, main, story,
-                                                                                     window=window)
-                                                          )["implications"]
+                                                                                     window=window),
+                                                          article["published_at"])["implications"]
     allowed = category_domains.ALLOWED["gva"]
     return sum(i["category"] in allowed for i in items) / max(len(items), 1), len(items)
 

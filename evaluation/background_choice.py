@@ -1,7 +1,7 @@
 """Choosing which archive sentences may tie to the story in the background (enrich/background.py
 NEAR_SOURCES, FAR_TIES), on tuning data only.
 
-    .venv/bin/python -m evaluation.background_choice
+    .venv/bin/python -m evaluation.background_choice [--only "RULE;RULE"] [--gva-only] [--reported]
 
 gva_news groups its articles by incident: a background item that cites an article of the query's
 own incident is about the story for sure; one that cites another incident's may be context (an
@@ -24,9 +24,9 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
-from enrich import background
+from enrich import background, implications
 from enrich.prepare import epoch
-from evaluation import eval_archive, reuters_background, timeline17
+from evaluation import category_domains, eval_archive, reuters_background, timeline17
 from evaluation.archive_terms import DATA as GVA
 from evaluation.archive_terms import Gva, private_redis
 
@@ -43,9 +43,17 @@ def rule(module: object, name: str, value: object) -> Iterator[None]:
         setattr(module, name, before)
 
 
-def on_story(gva: Gva, r: object, limit: int = 8) -> tuple[int, int, int]:
-    """Items, items citing the query's own incident, queries with no item."""
+def _module(constant: str) -> object:
+    """Where a rule's constant lives: enrich/background.py, or enrich/implications.py."""
+    return background if hasattr(background, constant) else implications
+
+
+def on_story(gva: Gva, r: object, limit: int = 8) -> tuple[int, ...]:
+    """Background items, those citing the query's own incident, queries with no item; implication
+    items, those in a category gva_news's domain allows, and those of their archive evidence citing
+    the query's own incident (the story sentences implications read: background.story_sentences)."""
     items = own = empty = 0
+    found: list[dict] = []
     for i, p in zip(gva.sample, gva.prepared, strict=True):
         article = gva.articles[i]
         main = background.main_entities(p["entities"])
@@ -57,12 +65,29 @@ def on_story(gva: Gva, r: object, limit: int = 8) -> tuple[int, int, int]:
         for item in timeline:
             items += 1
             own += gva.incident.get(item["source"]["archive_id"]) == gva.incident[article["id"]]
-    return items, own, empty
+        found += [{**i, "query": article["id"]} for i in implications.implications_and_key_points(
+            p, timeline, 5, background.story_sentences(sources, main, story), article["published_at"]
+        )["implications"]]
+    allowed = sum(i["category"] in category_domains.ALLOWED["gva"] for i in found)
+    archived = [i for i in found if i["evidence"][0]["source"] != "article"]
+    archived_own = sum(gva.incident.get(i["evidence"][0]["source"]) == gva.incident[i["query"]] for i in archived)
+    return items, own, empty, len(found), allowed, len(archived), archived_own
 
 
 VARIANTS: list[tuple[str, dict[str, object]]] = [
     ("no gate", {"FAR_TIES": 1}),
-    ("near 5, far 2 ties", {"NEAR_SOURCES": 5, "FAR_TIES": 2, "FAR_ONE_NAME": ()}),
+    ("near 5, far 2 ties", {"NEAR_SOURCES": 5, "FAR_TIES": 2, "FAR_ONE_NAME": (), "NEAR_KEPT_FOR": (),
+                            "HISTORY_DAYS": None}),
+    ("and near kept for both", {"NEAR_SOURCES": 5, "FAR_TIES": 2, "FAR_ONE_NAME": (),
+                                "NEAR_KEPT_FOR": ("background", "implications"), "HISTORY_DAYS": None}),
+    ("and for implications", {"NEAR_SOURCES": 5, "FAR_TIES": 2, "FAR_ONE_NAME": (),
+                              "NEAR_KEPT_FOR": ("implications",), "HISTORY_DAYS": None}),
+    ("and history 365 days", {"NEAR_SOURCES": 5, "FAR_TIES": 2, "FAR_ONE_NAME": (),
+                              "NEAR_KEPT_FOR": ("implications",), "HISTORY_DAYS": 365}),
+    ("and history 90 days", {"NEAR_SOURCES": 5, "FAR_TIES": 2, "FAR_ONE_NAME": (),
+                             "NEAR_KEPT_FOR": ("implications",), "HISTORY_DAYS": 90}),
+    ("and history 30 days", {"NEAR_SOURCES": 5, "FAR_TIES": 2, "FAR_ONE_NAME": (),
+                             "NEAR_KEPT_FOR": ("implications",), "HISTORY_DAYS": 30}),
     ("near 5, far 2 or PER/ORG", {"NEAR_SOURCES": 5, "FAR_TIES": 2, "FAR_ONE_NAME": ("PER", "ORG")}),
     ("near 10, far 2 or PER/ORG", {"NEAR_SOURCES": 10, "FAR_TIES": 2, "FAR_ONE_NAME": ("PER", "ORG")}),
     ("near 5, far 2 or PER", {"NEAR_SOURCES": 5, "FAR_TIES": 2, "FAR_ONE_NAME": ("PER",)}),
@@ -82,10 +107,12 @@ def reported() -> None:
             for name, constants in (VARIANTS[0], ("shipped", {})):
                 with ExitStack() as stack:
                     for constant, value in constants.items():
-                        stack.enter_context(rule(background, constant, value))
-                    items, own, empty = on_story(gva, r)
+                        stack.enter_context(rule(_module(constant), constant, value))
+                    items, own, empty, found, allowed, archived, archived_own = on_story(gva, r)
                 print(f"reported half, {name}: {items} items, {own / max(items, 1):.3f} citing the query's incident, "
-                      f"{empty} of {len(gva.sample)} queries with none", flush=True)
+                      f"{empty} of {len(gva.sample)} queries with none; implications {allowed / max(found, 1):.3f} "
+                      f"allowed of {found}, {archived_own / max(archived, 1):.3f} of {archived} from the archive "
+                      "citing the query's incident", flush=True)
         finally:
             server.stop()
 
@@ -94,21 +121,31 @@ def main() -> None:
     if "--reported" in sys.argv:
         reported()
         return
+    only = sys.argv[sys.argv.index("--only") + 1].split(";") if "--only" in sys.argv else None
+    gva_only = "--gva-only" in sys.argv
     gva = Gva()
     reuters = DATA / "reuters21578" / "articles.jsonl"
     print(f"gva_news: {len(gva.articles)} archive articles; {len(gva.sample)} tuning-half queries")
     print(f"{'rule':>26} {'gva items':>9} {'own incident':>12} {'none':>5} {'Reuters items':>13} "
-          f"{'tag precision':>13} {'T17 date F1':>11} {'T17 items':>9} {'T17 worst story - its baseline':>31}")
+          f"{'tag precision':>13} {'T17 date F1':>11} {'T17 items':>9} {'T17 worst story - its baseline':>31} "
+          f"{'implications allowed':>20} {'from archive, own incident':>26}")
     with tempfile.TemporaryDirectory() as tmp:
         server, r = private_redis(tmp)
         try:
             for name, constants in VARIANTS:
+                if only and name not in only:
+                    continue
                 with ExitStack() as stack:
                     for constant, value in constants.items():
-                        stack.enter_context(rule(background, constant, value))
+                        stack.enter_context(rule(_module(constant), constant, value))
                     gva.index(r)
-                    items, own, empty = on_story(gva, r)
+                    items, own, empty, found, allowed, archived, archived_own = on_story(gva, r)
                     r.flushall()
+                    if gva_only:  # a rule of implications only: background's other figures do not move
+                        print(f"{name:>26} {items:>9} {own / max(items, 1):>12.3f} {empty:>5} {'':>13} {'':>13} "
+                              f"{'':>11} {'':>9} {'':>31} {allowed / max(found, 1):>11.3f} of {found:<5} "
+                              f"{archived_own / max(archived, 1):>17.3f} of {archived:<5}", flush=True)
+                        continue
                     tagged = reuters_background.evaluate(reuters, r, gva.model, queries=300, split="tuning")["system"]
                     r.flushall()
                     t17 = timeline17.evaluate(DATA / "timelines", r, gva.model)
@@ -117,7 +154,8 @@ def main() -> None:
                 margin = min(t["system"]["date_f1"] - t["baseline"]["date_f1"] for t in t17["topics"].values())
                 print(f"{name:>26} {items:>9} {own / max(items, 1):>12.3f} {empty:>5} {tagged['items']:>13} "
                       f"{tagged['tag_precision']:>13.3f} {t17['mean']['system']['date_f1']:>11.3f} {t17_items:>9} "
-                      f"{margin:>31.3f}", flush=True)
+                      f"{margin:>31.3f} {allowed / max(found, 1):>11.3f} of {found:<5} "
+                      f"{archived_own / max(archived, 1):>17.3f} of {archived:<5}", flush=True)
         finally:
             server.stop()
 

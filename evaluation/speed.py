@@ -56,7 +56,8 @@ def enrich_in_process(r: redis.Redis, article: dict[str, Any], model: str) -> di
     ms["background"] = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
     stages = {"also_read": links, "background": items,
-              "implications": implications.implications_and_key_points(prepared, items, 5, story_sentences)}
+              "implications": implications.implications_and_key_points(prepared, items, 5, story_sentences,
+                                                                              article["published_at"])}
     assemble("bench", article, prepared, stages, {}, eval_archive.size(r))
     ms["implications+assemble"] = (time.perf_counter() - t) * 1000
     ms["total"] = sum(ms.values())

@@ -272,9 +272,14 @@ def story_sources(r: redis.Redis, archives: list[str], query: dict[str, float], 
     nearest = sorted(closeness, key=lambda i: (-closeness[i], i))
     kept = [i for n, i in enumerate(nearest)
             if n < wanted or closeness[i] >= RELATIVE_FLOOR * top or i in latest]
-    docs = index.fetch_many(r, kept, ("title", "url", "published_at", "text", "sentences", "id", "section", "tags"))
+    # The article's nearest coverage is kept for what background.NEAR_KEPT_FOR names, however little
+    # of the story it covers; flagged `near_only` where nothing else kept it.
+    near_only = sorted(near_ids - set(kept)) if background.NEAR_KEPT_FOR else []
+    docs = index.fetch_many(r, kept + near_only,
+                            ("title", "url", "published_at", "text", "sentences", "id", "section", "tags"))
     for doc_id, doc in docs.items():
         doc["similarity"], doc["features"], doc["latest"] = closeness[doc_id], features[doc_id], doc_id in latest
+        doc["near"], doc["near_only"] = doc_id in near_ids, doc_id in near_only
     recurring = max(2, math.ceil(len(seeds) / 3))  # a story's names recur across its coverage
     names = [f for f in ranked if f.startswith(SUBJECTS) and carried[f] >= recurring]
     strongest = {f[2:]: weights[f] * story[f] for f in names[:STORY_ENTITIES]}

@@ -259,3 +259,51 @@ def test_postings_hold_small_numbers_that_name_their_articles_again(app):
     assert archive_index.resolve(r, [("numbered", 2)]) == {}
     assert archive_index.document_frequencies(r, ["numbered"], ["t:strike"], fresh=True) == {"t:strike": 2}
     assert archive_index.get(r, "numbered", "never-indexed") is None
+
+
+def test_the_article_s_nearest_coverage_is_a_source_though_it_covers_little_of_the_story(app):
+    """An earlier article that also-read would rank among the article's nearest (cosine times
+    recency: background.NEAR_SOURCES) is one of the story's sources, flagged `near`, though it
+    covers less than RELATIVE_FLOOR of the best source's share of the story; implications read
+    the sentences of such sources first (background.story_sentences)."""
+    from enrich import background
+    from store import archive_index, archive_search
+
+    r = app.extensions["archive"]
+
+    def doc(doc_id: str, day: str, features: dict[str, float], text: str) -> dict:
+        return {"id": doc_id, "title": text, "published_at": f"2024-{day}T10:00:00+00:00",
+                "ts": datetime.fromisoformat(f"2024-{day}T10:00:00+00:00").timestamp(), "text": text,
+                "sentences": [[0, len(text), list(k[2:] for k in features if k.startswith("e:"))]],
+                "features": features}
+
+    siege = {"e:ORG:vardan": 1.0, "e:LOC:kelmar": 1.0, "e:PER:ana dusk": 1.0, "t:siege": 1.0, "t:city": 1.0,
+             "t:wall": 1.0}
+    archive_index.store_many(r, "nearest", [
+        *(doc(f"siege-{day}", f"01-0{day}", siege, f"Day {day} of the siege of Kelmar city by Vardan.")
+          for day in range(1, 8)),
+        doc("warning", "03-01", {"e:ORG:vardan": 1.0, "t:capital": 1.0, "t:fall": 1.0, "t:weeks": 1.0},
+            "Vardan could take the capital within weeks, officials warned."),
+    ])
+    query = {**siege, "t:capital": 1.0, "t:fall": 1.0, "t:weeks": 1.0}
+    before = datetime.fromisoformat("2024-03-14T10:00:00+00:00").timestamp()
+    keys = ["ORG:vardan", "LOC:kelmar", "PER:ana dusk"]
+    _, sources, story = archive_search.story_sources(r, ["nearest"], query, keys, before, None)
+    assert "nearest/warning" in story.near
+    assert sources["nearest/warning"]["near"] and not sources["nearest/warning"]["latest"]
+    top = max(d["similarity"] for d in sources.values())
+    assert sources["nearest/warning"]["similarity"] < archive_search.RELATIVE_FLOOR * top  # kept as near only
+    assert len(story.near) == background.NEAR_SOURCES < len(sources)
+    read = {s["archive_id"] for s in background.story_sentences(sources, count=background.NEAR_SOURCES)}
+    assert read == story.near  # the nearest first, not the five that cover most of the story
+    main = [{"key": k, "name": k.split(":")[1].title(), "salience": 1.0} for k in keys]
+    cited = lambda: {i["source"]["archive_id"] for i in background.timeline(main, sources, {}, 8, story=story)}  # noqa: E731
+    assert background.NEAR_KEPT_FOR == ("implications",)
+    assert "nearest/warning" not in cited()  # kept for implications only: the timeline keeps to the floor
+    background.NEAR_KEPT_FOR, before_rule = ("background", "implications"), background.NEAR_KEPT_FOR
+    try:
+        assert "nearest/warning" in cited()
+        background.NEAR_KEPT_FOR = ()  # without the rule, the floor drops it
+        assert "nearest/warning" not in archive_search.story_sources(r, ["nearest"], query, keys, before, None)[1]
+    finally:
+        background.NEAR_KEPT_FOR = before_rule

@@ -279,3 +279,25 @@ def test_every_article_sentence_about_a_category_is_read_and_none_about_none(mon
     monkeypatch.setattr(implications, "ARTICLE_READS", 3)
     read = [c["text"] for c, _ in implications.most_about_each_category(implications.candidates(text, spans, []))]
     assert read == texts[:3]
+
+
+def test_an_archive_consequence_of_the_story_s_history_is_no_item_unless_it_looks_ahead():
+    """A consequence the archive reported more than HISTORY_DAYS before the article is the story's
+    history: it may be an article item's precedent, not an item of its own; one that looks ahead
+    (a warning that still stands), or a recent one, still is. (The old one is legal, the article's
+    item economic: it cannot become the article item's precedent instead.)"""
+    lead, suit = ("Shares of the carmaker fell sharply after it cut its profit forecast.",
+                  "Regulators sued the carmaker in court over its faulty brakes.")
+    article = f"{lead} {suit}"
+    old = "A court fined the carmaker heavily over the faulty brakes, which forced it to recall a million cars."
+    warning = "Higher costs could force the carmaker to cut jobs and close plants next year."
+    archive = [{"archive_id": "old", "span": [0, len(old)], "text": old, "date": "2019-03-02"},
+               {"archive_id": "warning", "span": [0, len(warning)], "text": warning, "published": "2019-03-05"}]
+    heads = {lead: (0.9, 0.1), suit: (0.1, 0.1), old: (0.9, 0.1), warning: (0.6, 0.9)}
+    read = lambda texts: [heads[t] for t in texts]  # noqa: E731  (causal, ahead) for each sentence
+    sources = lambda as_of: [i["evidence"][0]["source"] for i in implications.implications(  # noqa: E731
+        article, [[0, len(lead)], [len(lead) + 1, len(article)]], 7, archive, read=read, as_of=as_of)]
+    assert implications.HISTORY_DAYS == 365
+    assert sorted(sources("2019-04-01")) == ["article", "old", "warning"]  # a month later: all are news
+    assert sorted(sources("2024-04-01")) == ["article", "warning"]  # five years later: "old" is history
+    assert sorted(sources(None)) == ["article", "old", "warning"]  # no date, no rule

@@ -152,14 +152,15 @@ def _background(r: redis.Redis, job_id: str) -> Any:
 
 
 def _implications(r: redis.Redis, job_id: str) -> Any:
-    job, _, prepared = _inputs(r, job_id)
+    job, article, prepared = _inputs(r, job_id)
     chosen = jobs.load_json(r, job_id, "out", "background")  # stored: background queued this stage
     try:
         story = jobs.load_json(r, job_id, "out", "story")
     except LookupError:  # a job whose background ran before the story's sentences were stored
         story = []
     limits = json.loads(job.get("options") or "{}")["limits"]
-    return implications.implications_and_key_points(prepared, chosen, limits["implications"], story)
+    return implications.implications_and_key_points(prepared, chosen, limits["implications"], story,
+                                                    article["published_at"])
 
 
 @shared_task(base=StageTask, bind=True)
