@@ -13,8 +13,9 @@ Beside them, for the same rule, what it does where stories are long and internat
 background's tag precision on the tuning half of its queries (evaluation/reuters_background.py)
 and Timeline17's mean date F1 (evaluation/timeline17.py; its four stories are also where the
 date model's choices were made). Nothing here is a result: make eval reports the other halves.
-After the choice, `--reported` prints the gva_news figure on the reported half, without the gate
-and with it, in-process (make eval's is through the API, with the gate only).
+After the choice, `--reported` prints the gva_news figures on the reported half, in-process, for
+the rules before session 18 (no gate), before session 19 (the gate alone) and shipped (make eval's
+are through the API, for the shipped rules only).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def on_story(gva: Gva, r: object, limit: int = 8) -> tuple[int, ...]:
 
 
 VARIANTS: list[tuple[str, dict[str, object]]] = [
-    ("no gate", {"FAR_TIES": 1}),
+    ("no gate", {"FAR_TIES": 1, "NEAR_KEPT_FOR": (), "HISTORY_DAYS": None}),
     ("near 5, far 2 ties", {"NEAR_SOURCES": 5, "FAR_TIES": 2, "FAR_ONE_NAME": (), "NEAR_KEPT_FOR": (),
                             "HISTORY_DAYS": None}),
     ("and near kept for both", {"NEAR_SOURCES": 5, "FAR_TIES": 2, "FAR_ONE_NAME": (),
@@ -102,13 +103,13 @@ VARIANTS: list[tuple[str, dict[str, object]]] = [
 
 
 def reported() -> None:
-    """After the choice: the reported half's gva_news queries, without the gate and with it."""
+    """After the choice: the reported half's gva_news queries under the rules before and after."""
     gva = Gva("reported")
     with tempfile.TemporaryDirectory() as tmp:
         server, r = private_redis(tmp)
         try:
             gva.index(r)
-            for name, constants in (VARIANTS[0], ("shipped", {})):
+            for name, constants in (*VARIANTS[:2], ("shipped", {})):
                 with ExitStack() as stack:
                     for constant, value in constants.items():
                         stack.enter_context(rule(_module(constant), constant, value))
