@@ -180,6 +180,14 @@ def test_frequencies_are_read_afresh_once_the_archive_grows(app):
     assert strike_count() == 40  # within the minute, but the archive is forty times the size
 
 
+def _story_doc(doc_id: str, day: str, features: dict[str, float], text: str) -> dict:
+    """An archive document of one sentence naming its entity features, published on `day` (2024-MM-DD)."""
+    return {"id": doc_id, "title": text, "published_at": f"{day}T10:00:00+00:00",
+            "ts": datetime.fromisoformat(f"{day}T10:00:00+00:00").timestamp(), "text": text,
+            "sentences": [[0, len(text), list(k[2:] for k in features if k.startswith("e:"))]],
+            "features": features}
+
+
 def test_the_story_s_latest_coverage_is_a_source_however_few_words_it_shares(app):
     """An article of the week before that names the article's main entity (under any type the
     tagger gave it) joins the story's sources, flagged `latest`, though it shares few of its words;
@@ -188,20 +196,14 @@ def test_the_story_s_latest_coverage_is_a_source_however_few_words_it_shares(app
     from store import archive_index, archive_search
 
     r = app.extensions["archive"]
-
-    def doc(doc_id: str, day: str, features: dict[str, float], text: str) -> dict:
-        return {"id": doc_id, "title": text, "published_at": f"2024-03-{day}T10:00:00+00:00",
-                "ts": datetime.fromisoformat(f"2024-03-{day}T10:00:00+00:00").timestamp(), "text": text,
-                "sentences": [[0, len(text), list(k[2:] for k in features if k.startswith("e:"))]],
-                "features": features}
-
     siege = {"e:ORG:vardan": 1.0, "e:LOC:kelmar": 1.0, "t:siege": 1.0, "t:city": 1.0}
     archive_index.store_many(r, "story", [
-        doc("siege-1", "01", siege, "Vardan fighters laid siege to Kelmar city."),
-        doc("siege-2", "02", siege, "The siege of Kelmar city by Vardan went on."),
-        doc("old-warning", "03", {"e:MISC:vardan": 1.0, "t:capital": 1.0}, "Vardan could take the capital."),
-        doc("new-warning", "12", {"e:MISC:vardan": 1.0, "t:capital": 1.0},
-            "Vardan fighters could take the capital within weeks, officials warned."),
+        _story_doc("siege-1", "2024-03-01", siege, "Vardan fighters laid siege to Kelmar city."),
+        _story_doc("siege-2", "2024-03-02", siege, "The siege of Kelmar city by Vardan went on."),
+        _story_doc("old-warning", "2024-03-03", {"e:MISC:vardan": 1.0, "t:capital": 1.0},
+                   "Vardan could take the capital."),
+        _story_doc("new-warning", "2024-03-12", {"e:MISC:vardan": 1.0, "t:capital": 1.0},
+                   "Vardan fighters could take the capital within weeks, officials warned."),
     ])
     query = {"e:ORG:vardan": 1.0, "e:LOC:kelmar": 1.0, "t:siege": 1.0, "t:city": 1.0, "t:fall": 1.0}
     before = datetime.fromisoformat("2024-03-14T10:00:00+00:00").timestamp()
@@ -265,25 +267,19 @@ def test_the_article_s_nearest_coverage_is_a_source_though_it_covers_little_of_t
     """An earlier article that also-read would rank among the article's nearest (cosine times
     recency: background.NEAR_SOURCES) is one of the story's sources, flagged `near`, though it
     covers less than RELATIVE_FLOOR of the best source's share of the story; implications read
-    the sentences of such sources first (background.story_sentences)."""
+    the sentences of such sources first (background.story_sentences); the timeline does not cite
+    one that the floor alone would have dropped (background.NEAR_KEPT_FOR)."""
     from enrich import background
     from store import archive_index, archive_search
 
     r = app.extensions["archive"]
-
-    def doc(doc_id: str, day: str, features: dict[str, float], text: str) -> dict:
-        return {"id": doc_id, "title": text, "published_at": f"2024-{day}T10:00:00+00:00",
-                "ts": datetime.fromisoformat(f"2024-{day}T10:00:00+00:00").timestamp(), "text": text,
-                "sentences": [[0, len(text), list(k[2:] for k in features if k.startswith("e:"))]],
-                "features": features}
-
     siege = {"e:ORG:vardan": 1.0, "e:LOC:kelmar": 1.0, "e:PER:ana dusk": 1.0, "t:siege": 1.0, "t:city": 1.0,
              "t:wall": 1.0}
     archive_index.store_many(r, "nearest", [
-        *(doc(f"siege-{day}", f"01-0{day}", siege, f"Day {day} of the siege of Kelmar city by Vardan.")
+        *(_story_doc(f"siege-{day}", f"2024-01-0{day}", siege, f"Day {day} of the siege of Kelmar city by Vardan.")
           for day in range(1, 8)),
-        doc("warning", "03-01", {"e:ORG:vardan": 1.0, "t:capital": 1.0, "t:fall": 1.0, "t:weeks": 1.0},
-            "Vardan could take the capital within weeks, officials warned."),
+        _story_doc("warning", "2024-03-01", {"e:ORG:vardan": 1.0, "t:capital": 1.0, "t:fall": 1.0, "t:weeks": 1.0},
+                   "Vardan could take the capital within weeks, officials warned."),
     ])
     query = {**siege, "t:capital": 1.0, "t:fall": 1.0, "t:weeks": 1.0}
     before = datetime.fromisoformat("2024-03-14T10:00:00+00:00").timestamp()
