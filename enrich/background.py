@@ -129,7 +129,7 @@ def candidates(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]
     found = []
     for doc_id, doc in sources.items():
         published = date.fromisoformat(doc["published_at"][:10])
-        near = story.near is None or doc_id in story.near
+        near = story.near is None or doc_id in story.near or bool(doc.get("near"))  # a version of a near one
         for index, sentence in enumerate(doc["sentences"]):
             start, end, keys = sentence[:3]
             about = list(dict.fromkeys(primary.get(k, k) for k in keys if primary.get(k, k) in weight_of))

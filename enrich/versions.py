@@ -94,7 +94,8 @@ def representative(members: list[str], docs: dict[str, dict[str, Any]], options:
 def one_per_story(docs: dict[str, dict[str, Any]], weights: Vector, options: dict[str, Any]
                   ) -> dict[str, dict[str, Any]]:
     """Of each story's versions among these documents (with "features", "title", "published_at"),
-    keep the representative, as close to the article (`similarity`) as the closest version."""
+    keep the representative, as close to the article (`similarity`) as the closest version, and
+    among the article's nearest (`near`) where any version is."""
     order = sorted(docs, key=lambda i: (-docs[i].get("similarity", 0.0), i))
     vectors: dict[str, Vector] = {}
 
@@ -108,4 +109,6 @@ def one_per_story(docs: dict[str, dict[str, Any]], weights: Vector, options: dic
     for members in group(order, {i: docs[i]["title"] for i in order}, signatures, vector_of):
         chosen = representative(members, docs, options)
         out[chosen] = {**docs[chosen], "similarity": docs[members[0]].get("similarity", 0.0)}
+        if any(docs[m].get("near") for m in members):
+            out[chosen]["near"] = True
     return out

@@ -99,6 +99,7 @@ VARIANTS: list[tuple[str, dict[str, object]]] = [
     ("near 10, far 2 ties", {"NEAR_SOURCES": 10, "FAR_TIES": 2, "FAR_ONE_NAME": ()}),
     ("near 5, far 3 ties", {"NEAR_SOURCES": 5, "FAR_TIES": 3, "FAR_ONE_NAME": ()}),
     ("near 10, far never", {"NEAR_SOURCES": 10, "FAR_TIES": None, "FAR_ONE_NAME": ()}),
+    ("shipped (versions of near sources near)", {}),
 ]
 
 

@@ -397,3 +397,22 @@ def test_a_source_far_from_the_article_gives_only_sentences_naming_the_story_twi
         assert texts(background.Story(near=set())) == ["Kiran Patel bought the Bristol motel on 1 June 2014."]
     finally:
         background.FAR_ONE_NAME = before
+
+
+def test_a_version_of_a_near_source_is_near_too():
+    """The timeline cites one version of a story, the earliest (versions.representative); where a
+    later version is among the article's nearest sources (flagged `near` by the story look-up), the
+    one cited is as near, and its sentence naming the story once is kept."""
+    bristol = [{"key": "LOC:bristol", "name": "Bristol", "salience": 1.0}]
+    sentence = "Police in Bristol said the gunman fired at passing cars on 7 July 2016."
+    wire = _source("Motel shooting", "2016-07-07T00:00:00+00:00", [sentence])
+    update = {**_source("Motel shooting", "2016-07-08T00:00:00+00:00", [sentence]), "near": True}
+    for doc in (wire, update):
+        doc["sentences"][0][2] = ["LOC:bristol"]
+        doc["features"] = {"e:LOC:bristol": 1.0, "t:gunman": 1.0}
+    items = background.timeline(bristol, {"wire": wire, "update": update}, {"e:LOC:bristol": 2.0}, 8,
+                                story=background.Story(near={"update"}))
+    assert [(i["text"], i["source"]["archive_id"]) for i in items] == [(sentence, "wire")]
+    del update["near"]  # were the later version not near, the cited one would be far: one name is too few
+    assert background.timeline(bristol, {"wire": wire, "update": update}, {"e:LOC:bristol": 2.0}, 8,
+                               story=background.Story(near={"update"})) == []
