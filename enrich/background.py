@@ -166,7 +166,8 @@ def story_sentences(sources: dict[str, dict[str, Any]], entities: list[dict[str,
     coverage states, dated or not. A forecast rarely names an entity itself, but it stands near a
     sentence that does; a source that covers several stories (a local news page) keeps only its
     part about this one. Without `entities`, or with `window` None, every sentence."""
-    closest = sorted(sources, key=lambda k: (-("implications" in NEAR_KEPT_FOR and bool(sources[k].get("near"))),
+    near_first = "implications" in NEAR_KEPT_FOR
+    closest = sorted(sources, key=lambda k: (not (near_first and sources[k].get("near")),
                                              -sources[k].get("similarity", 0.0), k))[:count]
     latest = sorted(k for k in sources if sources[k].get("latest") and k not in closest)
     story = story or Story()

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from enrich import categories, consequence, key_points
+from enrich import categories, consequence, key_points, timex
 from enrich.statements import statement
 
 # The heads' probabilities from which a sentence states a consequence: a cause and its effect, or
@@ -67,21 +67,18 @@ def candidates(text: str, sentences: list[list[int]],
     out = [{"source": "article", "span": [s, e], "text": text[s:e]} for s, e in sentences
            if MIN_CHARS <= e - s <= MAX_CHARS]
     out += [{"source": a["archive_id"], "span": list(a["span"]), "text": a["text"],
-             **({"latest": True} if a.get("latest") else {}),
-             **({"reported": a.get("date") or a["published"]} if a.get("date") or a.get("published") else {})}
+             "reported": a.get("date") or a.get("published"), **({"latest": True} if a.get("latest") else {})}
             for a in archive if MIN_CHARS <= len(a["text"]) <= MAX_CHARS]
     return out
 
 
 def _history(candidate: dict[str, Any], as_of: str | None) -> bool:
-    """Whether an archive candidate was reported more than HISTORY_DAYS before `as_of` (a date)."""
-    if HISTORY_DAYS is None or not as_of or not candidate.get("reported"):
+    """Whether an archive candidate was reported more than HISTORY_DAYS before `as_of` (a date),
+    counting from the first day its date covers (a background date may be a month or a year)."""
+    reported = timex.as_date(candidate["reported"]) if candidate.get("reported") else None
+    if HISTORY_DAYS is None or not as_of or reported is None:
         return False
-    try:
-        age = date.fromisoformat(as_of[:10]) - date.fromisoformat(candidate["reported"][:10])
-    except ValueError:  # a background date of a year or a month only ("1994", "1994-11") is history
-        return len(candidate["reported"]) < 10 and as_of[:4] > candidate["reported"][:4]
-    return age.days > HISTORY_DAYS
+    return (date.fromisoformat(as_of[:10]) - reported).days > HISTORY_DAYS
 
 
 def _cited(candidate: dict[str, Any]) -> dict[str, Any]:
