@@ -1,4 +1,4 @@
-.PHONY: run test check-ops lint setup bench bench-load bench-archive bench-backfill bench-replication eval eval-date-libraries train-ner train-ner-encoder train-consequence train-categories train-dates train-topics build-encoder drills
+.PHONY: run test check-ops lint setup bench bench-load bench-archive bench-backfill bench-replication eval eval-date-libraries train-ner train-ner-encoder train-consequence train-category-head train-categories train-dates train-topics build-encoder drills
 
 run:  ## Set up, start Redis if none answers, load a demo archive, start API + worker
 	scripts/run.sh
@@ -49,10 +49,13 @@ train-ner:  ## Retrain the CoNLL-2003 NER model and rebuild its wheel (about 10 
 train-ner-encoder:  ## Fine-tune the encoder's name tagger on CoNLL-2003 and rebuild its wheel (own venv with PyTorch; ~20 min)
 	bash training/ner_encoder/train.sh
 
-train-consequence:  ## Retrain the consequence model (causal and look-ahead heads) and rebuild its wheel (own venv with PyTorch; ~15 min)
+train-consequence:  ## Retrain the consequence model (causal, look-ahead and category heads) and rebuild its wheel (own venv with PyTorch; ~25 min)
 	bash training/consequence/train.sh
 
-train-categories:  ## Retrain the implication-category classifier (own venv with PyTorch; ~10 min)
+train-category-head:  ## Refit the category head of the consequence model and rebuild its wheel (own venv with PyTorch; ~5-15 min)
+	bash training/categories/encoder_head.sh
+
+train-categories:  ## Retrain the stem category classifier, the category head's baseline (own venv with PyTorch; ~10 min)
 	bash training/categories/train.sh
 
 train-dates:  ## Refit the timeline date model on Timeline17's dev stories (enrich/date_ranker.json; seconds with the eval cache)

@@ -1,22 +1,20 @@
 """What a sentence is about: strategic/security, political, humanitarian, economic, legal, health,
 environment, or none of these.
 
-A multinomial logistic regression over word stems and stem pairs (training/categories/): trained on
-news sentences that a zero-shot embedding classifier (all-MiniLM-L6-v2 against written descriptions
-of each category) labelled, so it learns thousands of weighted cues, not a word list, and reads a
-sentence in microseconds. Its weights ship in enrich/category_weights.json.gz; loaded once per process.
+Read by the consequence model's category head (enrich/consequence.py: the same pass over a sentence
+as its causal and look-ahead heads): a logistic regression over the encoder's sentence vector,
+fitted to the labels a zero-shot embedding classifier (all-MiniLM-L6-v2 against written descriptions
+of each category) gave news sentences of the training stories (training/categories/). It reads what
+a sentence means, not which words it has: "could take the capital within 90 days" is about the war
+though no word of it is a soldier's. Before December 2026 a regression over word stems did this
+(evaluation/stem_categories.py, kept as the baseline).
 """
 
 from __future__ import annotations
 
-import gzip
-import json
-import math
-import re
-from functools import lru_cache
-from pathlib import Path
+from collections.abc import Callable
 
-import Stemmer
+from enrich import consequence
 
 LABELS: dict[str, str] = {
     "security": "Strategic / security",
@@ -28,41 +26,7 @@ LABELS: dict[str, str] = {
     "environment": "Environment",
 }
 OTHER = "other"  # none of the categories: sport, culture, daily life
-WEIGHTS = Path(__file__).with_name("category_weights.json.gz")
-WORD = re.compile(r"[a-z]+")
-_STEM = Stemmer.Stemmer("english")
-
-
-def tokens(sentence: str) -> list[str]:
-    """Stems and adjacent stem pairs: the features the model was trained on (training imports this)."""
-    stems = _STEM.stemWords(WORD.findall(sentence.lower()))
-    return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)]
-
-
-class CategoryModel:
-    def __init__(self, path: Path) -> None:
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            data = json.load(f)
-        self.classes: list[str] = data["classes"]
-        self.intercept: list[float] = data["intercept"]
-        self.weights: dict[str, list[float]] = data["weights"]
-
-    def probabilities(self, sentence: str) -> dict[str, float]:
-        """Each class's probability (the categories and `other`), summing to 1."""
-        logits = list(self.intercept)
-        for token in set(tokens(sentence)):
-            row = self.weights.get(token)
-            if row:
-                logits = [a + b for a, b in zip(logits, row, strict=True)]
-        top = max(logits)
-        exp = [math.exp(v - top) for v in logits]
-        total = sum(exp)
-        return {c: e / total for c, e in zip(self.classes, exp, strict=True)}
-
-
-@lru_cache(maxsize=1)
-def model() -> CategoryModel:
-    return CategoryModel(WEIGHTS)
+Reader = Callable[[list[str]], list[dict[str, float]]]
 
 
 FLOOR = 0.5  # a category at least this probable; above the word lists' precision (docs/evaluation.md)
@@ -89,27 +53,28 @@ def _above(p: dict[str, float], floor: float) -> list[tuple[str, float]]:
     return sorted(((c, v) for c, v in p.items() if c != OTHER and v >= floor), key=lambda cv: -cv[1])
 
 
-def categories(sentence: str, floor: float = FLOOR) -> list[tuple[str, float]]:
+def categories(sentence: str, floor: float = FLOOR, read: Reader = consequence.about) -> list[tuple[str, float]]:
     """The sentence's categories with probability at least `floor`, most probable first; empty when
     the sentence is about none of them (`other` is the most probable class)."""
-    return _above(model().probabilities(sentence), floor)
+    return _above(read([sentence])[0], floor)
 
 
-def in_context(sentences: list[str], story: list[str], floor: float = FLOOR) -> list[list[tuple[str, float]]]:
+def in_context(sentences: list[str], story: list[str], floor: float = FLOOR,
+               read: Reader = consequence.about) -> list[list[tuple[str, float]]]:
     """Each sentence's categories read in its story: its own probabilities times the story's (the
     mean over the story's sentences) to the power STORY_WEIGHT, renormalised. "The first major city
     to fall to the Taliban" alone reads as markets ("fall"); in a story of fighting it does not.
     Only the categories the story is about (STORY_SHARE) are kept."""
-    m = model()
-    read = {s: m.probabilities(s) for s in {*sentences, *story}}  # the story's sentences are often among them
+    texts = list(dict.fromkeys([*sentences, *story]))  # the story's sentences are often among them
+    probabilities = dict(zip(texts, read(texts), strict=True))
     if not story:
-        return [_above(read[s], floor) for s in sentences]
-    prior = {c: sum(read[s][c] for s in story) / len(story) for c in m.classes}
+        return [_above(probabilities[s], floor) for s in sentences]
+    prior = {c: sum(probabilities[s][c] for s in story) / len(story) for c in [*LABELS, OTHER]}
     main = max(v for c, v in prior.items() if c != OTHER)
     served = {c for c, v in prior.items() if c != OTHER and v >= STORY_SHARE * main}
     out = []
     for sentence in sentences:
-        p = read[sentence]
+        p = probabilities[sentence]
         weighed = {c: p[c] * prior[c] ** STORY_WEIGHT for c in p}
         total = sum(weighed.values())
         out.append([(c, v) for c, v in _above({c: v / total for c, v in weighed.items()}, floor) if c in served])

@@ -139,10 +139,10 @@ def print_table(res: dict[str, Any]) -> None:
         print(f"{method:<34}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}")
     print("\nImplication categories against the story's domain (held-out stories: "
           + ", ".join(f"{n} {d}" for d, n in res["categories"]["by_domain"].items()) + ")")
-    print(f"{'method':<34}{'sentence precision':>19}{'coverage':>10}{'story accuracy':>16}")
+    print(f"{'method':<46}{'sentence precision':>19}{'coverage':>10}{'story accuracy':>16}")
     for method, m in res["categories"].items():
         if method != "by_domain":
-            print(f"{method:<34}{m['sentence_precision']:>19.3f}{m['coverage']:>10.3f}{m['document_accuracy']:>16.3f}")
+            print(f"{method:<46}{m['sentence_precision']:>19.3f}{m['coverage']:>10.3f}{m['document_accuracy']:>16.3f}")
     print_topics(res["topics"])
     print("\nNER on CoNLL-2003 valid (exact spans, F1)")
     print(f"{'model':<26}{'PER':>7}{'ORG':>7}{'LOC':>7}{'MISC':>7}{'micro PER/ORG/LOC':>19}")

