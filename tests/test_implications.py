@@ -268,8 +268,10 @@ def test_a_category_the_story_is_hardly_about_is_not_served():
 
 
 def test_the_story_s_latest_coverage_gets_a_read_of_its_own(monkeypatch):
-    """Archive sentences compete for ARCHIVE_READS per category, most about it first; the one most
-    about it in the story's latest coverage is read besides, though others are more about it."""
+    """With a quota (ARCHIVE_READS; none since the category head reads every candidate), archive
+    sentences compete for it per category, most about it first; the one most about it in the story's
+    latest coverage is read besides, though others are more about it."""
+    monkeypatch.setattr(implications, "ARCHIVE_READS", 3)
     texts = [f"Older coverage sentence number {n} about the talks and the government." for n in range(4)]
     latest = "Embassies are preparing to move their staff out if the capital is threatened."
     archive = [{"archive_id": f"old-{n}", "span": [0, len(t)], "text": t} for n, t in enumerate(texts)]
