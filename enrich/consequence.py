@@ -82,6 +82,11 @@ def read(sentences: list[str]) -> list[tuple[float, float]]:
     return [(r.causal, r.ahead) for r in readings(sentences)]
 
 
+def forget() -> None:
+    """Forget every sentence read (a benchmark times each article cold)."""
+    model().remembered.clear()
+
+
 def about(sentences: list[str]) -> list[dict[str, float]]:
     """Each sentence's category probabilities (and `other`'s)."""
     return [r.about for r in readings(sentences)]

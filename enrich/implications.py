@@ -97,9 +97,9 @@ def _cited(candidate: dict[str, Any]) -> dict[str, Any]:
 def most_about_each_category(pool: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[tuple[str, float]]]]:
     """The candidates the consequence classifier reads, with their categories (read in the article's
     context: enrich/categories.in_context), in pool order: for
-    each category the ARTICLE_READS article sentences (None: all) and ARCHIVE_READS archive sentences
-    most about it (a sentence about none can never become an item; the cap keeps the classifier's
-    time flat), and LATEST_READS more from the story's latest coverage (candidates flagged `latest`)."""
+    each category the ARTICLE_READS article sentences and ARCHIVE_READS archive sentences most about
+    it (None: all; a sentence about none can never become an item), and LATEST_READS more from the
+    story's latest coverage (candidates flagged `latest`) when the archive's reads are capped."""
     story = [c["text"] for c in pool if c["source"] == "article"]
     about = [(c, cats) for c, cats in zip(pool, categories.in_context([c["text"] for c in pool], story), strict=True)
              if cats]

@@ -143,7 +143,7 @@ def evaluate(data: Path, per_domain: int = 150) -> dict[str, Any]:
             score(held, lambda texts: [dict(c) for c in categories.in_context(texts, texts)]),
             f"encoder head alone, p >= {categories.FLOOR}": score(held, alone(categories.FLOOR)),
             "encoder head alone, p >= 0.7": score(held, alone(0.7)),
-            f"stem student in its story, p >= {categories.FLOOR} (before)":
-            score(held, lambda texts: [dict(c) for c in categories.in_context(texts, texts, read=stem_categories.read)]),
+            f"stem student in its story, p >= {categories.FLOOR} (before)": score(
+                held, lambda texts: [dict(c) for c in categories.in_context(texts, texts, read=stem_categories.read)]),
             "word lists": score(held, lambda texts: [word_list_scores(t) for t in texts]),
             "by_domain": {domain: len(docs) for domain, docs in picked.items()}}

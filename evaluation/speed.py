@@ -72,7 +72,7 @@ def enrichment_latency(r: redis.Redis, articles: list[dict[str, Any]], model: st
     enrich_in_process(r, articles[0], model)  # warm caches
     runs = []
     for a in articles:  # each article cold: no sentence read for an article before (a worker remembers them)
-        consequence.model().remembered.clear()
+        consequence.forget()
         runs.append(enrich_in_process(r, a, model))
     spacy_only = []
     for a in articles:

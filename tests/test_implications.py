@@ -230,7 +230,7 @@ def test_one_pass_of_the_consequence_model_reads_the_heads_and_the_categories():
     assert set(reading.about) == {*categories.LABELS, categories.OTHER}
     assert sum(reading.about.values()) == pytest.approx(1.0, abs=1e-3)
     assert consequence.read([sentence]) == [(reading.causal, reading.ahead)]
-    consequence.model().remembered.clear()  # read again, with others: the same reading
+    consequence.forget()  # read again, with others: the same reading
     assert consequence.readings(["Shares fell.", sentence, sentence])[1:] == [reading, reading]
 
 

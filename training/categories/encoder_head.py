@@ -25,21 +25,21 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import onnx
-import onnxruntime
 from onnx import helper, numpy_helper
 from sklearn.feature_extraction.text import CountVectorizer
-from tokenizers import Tokenizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from enrich.consequence import MAX_TOKENS  # noqa: E402
+from enrich.onnx_model import OnnxModel  # noqa: E402
 from evaluation.stem_categories import tokens  # noqa: E402
 from training.categories.train import fit_student, teacher, training_pool  # noqa: E402
-
-MAX_TOKENS = 96  # as enrich/consequence.py reads
 
 
 def pooled_name(graph: onnx.GraphProto) -> str:
@@ -51,26 +51,25 @@ def pooled_name(graph: onnx.GraphProto) -> str:
     raise ValueError("no causal head in this graph")
 
 
-def read_pooled(model: onnx.ModelProto, tokenizer: Tokenizer, texts: list[str], cache: Path) -> np.ndarray:
-    """Each text's pooled vector, one text a run on one thread (cached by graph and texts)."""
+def read_pooled(model: onnx.ModelProto, package: Path, texts: list[str], cache: Path) -> np.ndarray:
+    """Each text's pooled vector, read as the service reads (enrich/onnx_model.py: one thread, one
+    text a run, consequence.MAX_TOKENS word pieces), cached by graph and texts."""
     if cache.exists():
         return np.load(cache)
     name = pooled_name(model.graph)
     exposed = onnx.ModelProto()
     exposed.CopyFrom(model)
+    del exposed.graph.output[:]
     exposed.graph.output.append(helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None))
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = options.inter_op_num_threads = 1
-    session = onnxruntime.InferenceSession(exposed.SerializeToString(), options, providers=["CPUExecutionProvider"])
-    tokenizer.enable_truncation(MAX_TOKENS)
     out = np.zeros((len(texts), 384), dtype=np.float32)
-    for i, text in enumerate(texts):
-        e = tokenizer.encode(text)
-        feed = {"input_ids": np.array([e.ids]), "attention_mask": np.array([e.attention_mask]),
-                "token_type_ids": np.array([e.type_ids])}
-        out[i] = session.run([name], feed)[0][0]
-        if i % 5000 == 0:
-            print(f"  pooled: {i:,} of {len(texts):,}", flush=True)
+    with tempfile.TemporaryDirectory() as directory:
+        onnx.save(exposed, Path(directory) / "model.onnx")
+        shutil.copy(package / "tokenizer.json", directory)
+        reader = OnnxModel(Path(directory), MAX_TOKENS)
+        for n, (chunk, vectors) in enumerate(reader.batches(texts, 1)):
+            out[chunk] = vectors
+            if n % 5000 == 0:
+                print(f"  pooled: {n:,} of {len(texts):,}", flush=True)
     cache.parent.mkdir(exist_ok=True)
     np.save(cache, out)
     return out
@@ -120,11 +119,11 @@ def main() -> None:
     model = without_head(onnx.load(package / "model.onnx"))
     pool = training_pool(args.data)
     key = hashlib.sha1(model.SerializeToString() + json.dumps(pool).encode()).hexdigest()[:12]
-    pooled = read_pooled(model, Tokenizer.from_file(str(package / "tokenizer.json")), pool,
-                         Path(".cache") / f"category-pooled-{key}.npy")
+    pooled = read_pooled(model, package, pool, Path(".cache") / f"category-pooled-{key}.npy")
     similarity = teacher(pool)
     print("baseline, the stem student (evaluation/stem_categories.py's features):", flush=True)
-    fit_student(CountVectorizer(analyzer=tokens, min_df=3, binary=True).fit_transform(pool), similarity, (0.3, 1.0, 3.0))
+    stems = CountVectorizer(analyzer=tokens, min_df=3, binary=True).fit_transform(pool)
+    fit_student(stems, similarity, (0.3, 1.0, 3.0))
     print("the head on the consequence encoder's pooled vector:", flush=True)
     _, head = fit_student(pooled, similarity, (0.3, 1.0, 3.0, 10.0))
     classes = [str(c) for c in head.classes_]
