@@ -53,21 +53,6 @@ def _above(p: dict[str, float], floor: float) -> list[tuple[str, float]]:
     return sorted(((c, v) for c, v in p.items() if c != OTHER and v >= floor), key=lambda cv: -cv[1])
 
 
-def _mean(readings: list[dict[str, float]]) -> dict[str, float]:
-    return {c: sum(p[c] for p in readings) / len(readings) for c in [*LABELS, OTHER]}
-
-
-def _shares(prior: dict[str, float]) -> dict[str, float]:
-    """Each category's mass in a story as a share of its main category's."""
-    main = max(v for c, v in prior.items() if c != OTHER)
-    return {c: v / main if main else 0.0 for c, v in prior.items() if c != OTHER}
-
-
-def story_shares(story: list[str], read: Reader = consequence.about) -> dict[str, float]:
-    """How much the story (its sentences) is about each category, as a share of its main one."""
-    return _shares(_mean(read(story))) if story else {}
-
-
 def categories(sentence: str, floor: float = FLOOR, read: Reader = consequence.about) -> list[tuple[str, float]]:
     """The sentence's categories with probability at least `floor`, most probable first; empty when
     the sentence is about none of them (`other` is the most probable class)."""
@@ -84,8 +69,9 @@ def in_context(sentences: list[str], story: list[str], floor: float = FLOOR,
     probabilities = dict(zip(texts, read(texts), strict=True))
     if not story:
         return [_above(probabilities[s], floor) for s in sentences]
-    prior = _mean([probabilities[s] for s in story])
-    served = {c for c, v in _shares(prior).items() if v >= STORY_SHARE}
+    prior = {c: sum(probabilities[s][c] for s in story) / len(story) for c in [*LABELS, OTHER]}
+    main = max(v for c, v in prior.items() if c != OTHER)
+    served = {c for c, v in prior.items() if c != OTHER and v >= STORY_SHARE * main}
     out = []
     for sentence in sentences:
         p = probabilities[sentence]

@@ -2,9 +2,8 @@
 (enrich/implications.ARTICLE_READS), the story's weight on each sentence's category
 (enrich/categories.STORY_WEIGHT), the share of the story's main category a category needs to be
 served (enrich/categories.STORY_SHARE), the consequence model's thresholds (CAUSAL_THRESHOLD,
-AHEAD_THRESHOLD: chosen for evidence precision >= 0.85 with the most evidence) and how probable a
-second category must be for an item to move there when its first is full
-(enrich/implications.SECOND_READING).
+AHEAD_THRESHOLD: chosen for evidence precision >= 0.85 with the most evidence) and how many items
+a category may have (enrich/implications.PER_CATEGORY).
 
 Implications read, per category, the article sentences most about it, and keep those the
 consequence model passes. How many it reads decides whether a long article's own consequences are
@@ -18,7 +17,7 @@ This compares settings, in-process and without an archive, on:
 - the Causal News choice stories (evaluation/causal_news.choice_split) as six-sentence articles:
   the share of evidence sentences labelled causal.
 Nothing here is reported as a result: these stories chose these settings. Run:
-    python -m evaluation.implication_reads [reads|story-weight|story-share|thresholds|second-reading] [data dir]
+    python -m evaluation.implication_reads [reads|story-weight|story-share|thresholds|per-category] [data dir]
 """
 
 from __future__ import annotations
@@ -37,8 +36,7 @@ QUOTAS: tuple[int | None, ...] = (3, 4, 5, 6, 8, None)  # None: every sentence a
 STORY_WEIGHTS = (0.0, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 STORY_SHARES = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0)
 # (causal, ahead) probability pairs from which a sentence states a consequence; 1.01: that head never passes.
-# (SECOND_READING, SECOND_SHARE) pairs; None: an item never moves.
-SECOND_READINGS = ((None, 0.0), *((r, s) for s in (0.0, 0.1, 0.2, 0.3, 0.4) for r in (0.15, 0.2, 0.25, 0.3, 0.4)))
+PER_CATEGORIES = (1, 2, 3, 4, 5)
 THRESHOLDS = tuple((c, a) for c in (0.7, 0.75, 0.8, 0.85, 0.9) for a in (0.5, 0.6, 0.7, 0.8, 0.9, 1.01))
 MIN_SENTENCES = 12
 PER_DOMAIN = 120
@@ -130,17 +128,13 @@ def _set_thresholds(pair: tuple[float, float]) -> None:
     implications.CAUSAL_THRESHOLD, implications.AHEAD_THRESHOLD = pair
 
 
-def _set_second(pair: tuple[float | None, float]) -> None:
-    implications.SECOND_READING, implications.SECOND_SHARE = pair
-
-
 # Each setting: its name, how to set a value, the values compared.
 SETTINGS: dict[str, tuple[str, Callable[[Any], None], tuple[Any, ...]]] = {
     "reads": ("ARTICLE_READS", lambda v: setattr(implications, "ARTICLE_READS", v), QUOTAS),
     "story-weight": ("STORY_WEIGHT", lambda v: setattr(categories, "STORY_WEIGHT", v), STORY_WEIGHTS),
     "story-share": ("STORY_SHARE", lambda v: setattr(categories, "STORY_SHARE", v), STORY_SHARES),
     "thresholds": ("CAUSAL_THRESHOLD, AHEAD_THRESHOLD", _set_thresholds, THRESHOLDS),
-    "second-reading": ("SECOND_READING, SECOND_SHARE", _set_second, SECOND_READINGS),
+    "per-category": ("PER_CATEGORY", lambda v: setattr(implications, "PER_CATEGORY", v), PER_CATEGORIES),
 }
 
 

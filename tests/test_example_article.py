@@ -13,6 +13,7 @@ from collections import Counter
 
 import pytest
 
+from enrich import implications
 from evaluation.example_article import raw_article
 from tests.conftest import ROOT, auth, wait_for
 
@@ -71,11 +72,11 @@ def test_the_example_gets_a_grounded_timeline_from_a_small_archive(client, afgha
             assert text[start:end] == evidence["text"], evidence
             cited.append((evidence["source"], start, end))
     assert len(cited) == len(set(cited))
-    # Implications draw on the story's archive coverage too, at most two items a category. (How many
-    # items and categories they give: make eval, "the example article". Issue #19's goal, three in
-    # two categories, was met with the stem category model; the encoder's category head, shipped in
-    # session 20, files every consequence of this war story under security, so it gives two items in
-    # one category: docs/evaluation.md, "What session 20 changed".)
+    # Implications draw on the story's archive coverage too: at least three items, two of them
+    # consequences the archive states, none past a category's cap. (Issue #19's goal is three in two
+    # categories; the encoder's category head, shipped in session 20, files every consequence of this
+    # war story under security, so all are there: docs/evaluation.md, "What session 21 changed".)
     items = result["implications"]
-    assert any(i["evidence"][0]["source"].startswith("afg-") for i in items), items
-    assert max(Counter(i["category"] for i in items).values()) <= 2
+    assert len(items) >= 3, items
+    assert sum(i["evidence"][0]["source"].startswith("afg-") for i in items) >= 2, items
+    assert max(Counter(i["category"] for i in items).values()) <= implications.PER_CATEGORY

@@ -102,14 +102,20 @@ def test_implications_stay_within_their_evidence_and_never_share_it():
     assert items[:len(firsts)] == firsts
 
 
-def test_a_category_gets_a_second_item_only_when_the_limit_allows():
+def test_a_category_gets_more_items_only_up_to_its_cap_and_the_limit(monkeypatch):
     archive = [{"archive_id": f"a-{n}", "span": [0, len(t)], "text": t} for n, t in enumerate([
         "Higher oil prices are expected to drive up inflation across the region next year.",
         "The rise in interest rates will push mortgage costs higher for millions of households.",
         "Falling exports could cut the country's growth in half by the end of the year."])]
     # The article states no consequence of its own; its story (oil) is the archive sentence's.
-    _, items = _implications("Oil ministers met in Vienna on Monday to discuss crude output and prices. "
-                             "The meeting was held at the cartel's offices.", archive)
+    article = ("Oil ministers met in Vienna on Monday to discuss crude output and prices. "
+               "The meeting was held at the cartel's offices.")
+    _, items = _implications(article, archive)
+    categories_ = [i["category"] for i in items]
+    assert categories_.count("economic") == 3, items
+    assert len(set(categories_[:len(set(categories_))])) == len(set(categories_))  # each served first
+    monkeypatch.setattr(implications, "PER_CATEGORY", 2)
+    _, items = _implications(article, archive)
     assert [i["category"] for i in items].count("economic") == 2, items
     prepared = prepare_article({"title": "Shell", "body": "The band played on."}, MODEL)
     one = implications.implications(prepared["text"], prepared["sentences"], 1, archive)
@@ -325,34 +331,3 @@ def test_an_archive_consequence_of_the_story_s_history_is_no_item_unless_it_look
     assert sorted(sources("2019-03-20")) == ["article", "old", "warning"]  # weeks later: all are news
     assert sorted(sources("2024-04-01")) == ["article", "warning"]  # five years later: "old" is history
     assert sorted(sources(None)) == ["article", "old", "warning"]  # no date, no rule
-
-
-def test_an_item_moves_to_its_second_category_to_make_room_for_a_consequence(monkeypatch):
-    """Three consequences all read as security in their story: the category holds two, so the latest
-    item whose sentence also reads as political (alone) moves there, where the story is about
-    politics enough (SECOND_SHARE); with the story hardly about politics, or no second reading, the
-    third consequence is left out."""
-    truce, plans, warning = ("The government offered the rebels a truce to halt the fighting in the city.",
-                             "Embassies are preparing plans to move their staff out if the capital is threatened.",
-                             "The minister urged allies to prepare for incursions, warning of a threat to the region.")
-    archive = [{"archive_id": f"a-{n}", "span": [0, len(t)], "text": t} for n, t in enumerate([plans, warning])]
-    monkeypatch.setattr(categories, "in_context", lambda sentences, story: [[("security", 0.9)] for _ in sentences])
-    alone = {truce: [("security", 0.7), ("political", 0.1)], plans: [("security", 0.5), ("political", 0.3)],
-             warning: [("security", 0.9)]}
-    monkeypatch.setattr(categories, "categories", lambda sentence, floor: [
-        (c, p) for c, p in alone[sentence] if p >= floor])
-    shares = {"security": 1.0, "political": implications.SECOND_SHARE}
-    monkeypatch.setattr(categories, "story_shares", lambda story: shares)
-    heads = {truce: (0.95, 0.1), plans: (0.9, 0.9), warning: (0.85, 0.2)}
-
-    def items() -> list[tuple[str, str]]:
-        found = implications.implications(truce, [[0, len(truce)]], 5, archive, read=lambda ts: [heads[t] for t in ts])
-        return [(i["category"], i["evidence"][0]["text"]) for i in found]
-
-    assert implications.SECOND_READING is not None and implications.SECOND_READING <= 0.3
-    assert items() == [("security", truce), ("political", plans), ("security", warning)]
-    shares["political"] = implications.SECOND_SHARE - 0.01
-    assert items() == [("security", truce), ("security", plans)]
-    shares["political"] = 1.0
-    monkeypatch.setattr(implications, "SECOND_READING", None)
-    assert items() == [("security", truce), ("security", plans)]
