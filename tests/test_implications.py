@@ -331,3 +331,22 @@ def test_an_archive_consequence_of_the_story_s_history_is_no_item_unless_it_look
     assert sorted(sources("2019-03-20")) == ["article", "old", "warning"]  # weeks later: all are news
     assert sorted(sources("2024-04-01")) == ["article", "warning"]  # five years later: "old" is history
     assert sorted(sources(None)) == ["article", "old", "warning"]  # no date, no rule
+
+
+def test_an_item_that_says_what_an_earlier_one_said_is_left_out(monkeypatch):
+    """Two copies of one story carry the same sentence, one word and the attribution changed: one
+    item. A different consequence that shares some words with it stays."""
+    first = "The police will not release the name of the suspect until the investigation is complete, the sheriff said."
+    again = "Police will not release the name of the suspect until the investigation is complete, a spokesman said."
+    other = "The suspect will appear in court on Monday to face a charge of murder, the police said."
+    archive = [{"archive_id": f"a-{n}", "span": [0, len(t)], "text": t} for n, t in enumerate([first, again, other])]
+    monkeypatch.setattr(categories, "in_context", lambda sentences, story: [[("legal", 0.9)] for _ in sentences])
+    heads = {first: (0.9, 0.9), again: (0.9, 0.85), other: (0.85, 0.8)}
+
+    def evidence() -> list[str]:
+        found = implications.implications("", [], 5, archive, read=lambda ts: [heads[t] for t in ts])
+        return [i["evidence"][0]["text"] for i in found]
+
+    assert evidence() == [first, other]
+    monkeypatch.setattr(implications, "REPEAT_OVERLAP", None)
+    assert evidence() == [first, again, other]
