@@ -147,7 +147,15 @@ def candidates(entities: list[dict[str, Any]], sources: dict[str, dict[str, Any]
     return found
 
 
-STORY_SOURCES = 6  # the story's sources whose sentences implications may read (the closest first)
+# The story's sources whose sentences implications may read (the nearest coverage, then the closest).
+# Six until session 21. Chosen on the gva_news tuning half (python -m evaluation.background_choice
+# --gva-only, the "story sources" rows), by the rule HISTORY_DAYS was chosen by: the fewest sources
+# that lose none of the archive items citing the query's own incident, with the share of items in an
+# allowed category within 0.01. Archive items (own incident): 6 sources 125 (57), 5 114 (56), 4 108
+# (57), 3 99 (57), 2 91 (56), 1 82 (55), 8 140 (58); allowed share 0.980 at 6, 0.979 at 3. Once a
+# category could hold five items (implications.PER_CATEGORY), more of them came from other incidents'
+# pages (68 at 6 sources against 31 at two a category).
+STORY_SOURCES = 3
 # And of those, the sentences at most this many sentences from one that names the story. Chosen on
 # the gva_news tuning half (python -m evaluation.story_window) by the rule the consequence thresholds
 # were chosen by: the most implication items in an allowed category among windows whose share of
@@ -157,7 +165,7 @@ STORY_WINDOW: int | None = 5
 
 
 def story_sentences(sources: dict[str, dict[str, Any]], entities: list[dict[str, Any]] | None = None,
-                    story: Story | None = None, count: int = STORY_SOURCES,
+                    story: Story | None = None, count: int | None = None,
                     window: int | None = STORY_WINDOW) -> list[dict[str, Any]]:
     """The sentences of the story's `count` closest sources and of its latest coverage (sources
     flagged `latest`, as are their sentences) that lie within `window` sentences of one naming the
@@ -165,7 +173,9 @@ def story_sentences(sources: dict[str, dict[str, Any]], entities: list[dict[str,
     ({archive_id, span, text}): what implications read for the consequences the story's earlier
     coverage states, dated or not. A forecast rarely names an entity itself, but it stands near a
     sentence that does; a source that covers several stories (a local news page) keeps only its
-    part about this one. Without `entities`, or with `window` None, every sentence."""
+    part about this one. Without `entities`, or with `window` None, every sentence. `count`: None
+    for STORY_SOURCES."""
+    count = STORY_SOURCES if count is None else count
     near_first = "implications" in NEAR_KEPT_FOR
     closest = sorted(sources, key=lambda k: (not (near_first and sources[k].get("near")),
                                              -sources[k].get("similarity", 0.0), k))[:count]

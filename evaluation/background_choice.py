@@ -100,6 +100,9 @@ VARIANTS: list[tuple[str, dict[str, object]]] = [
     ("near 5, far 3 ties", {"NEAR_SOURCES": 5, "FAR_TIES": 3, "FAR_ONE_NAME": ()}),
     ("near 10, far never", {"NEAR_SOURCES": 10, "FAR_TIES": None, "FAR_ONE_NAME": ()}),
     ("shipped (versions of near sources near)", {}),
+    ("shipped, two a category", {"PER_CATEGORY": 2}),
+    ("shipped, no repeat rule", {"REPEAT_OVERLAP": None}),
+    *((f"shipped, {n} story sources", {"STORY_SOURCES": n}) for n in (1, 2, 3, 4, 5, 8)),
 ]
 
 
@@ -150,7 +153,7 @@ def main() -> None:
                     if gva_only:  # a rule of implications only: background's other figures do not move
                         print(f"{name:>26} {items:>9} {own / max(items, 1):>12.3f} {empty:>5} {'':>13} {'':>13} "
                               f"{'':>11} {'':>9} {'':>31} {allowed / max(found, 1):>11.3f} of {found:<5} "
-                              f"{archived_own / max(archived, 1):>17.3f} of {archived:<5}", flush=True)
+                              f"{archived_own / max(archived, 1):>17.3f} of {archived:<5} ({archived_own} own)", flush=True)
                         continue
                     tagged = reuters_background.evaluate(reuters, r, gva.model, queries=300, split="tuning")["system"]
                     r.flushall()
