@@ -153,7 +153,8 @@ def main() -> None:
                     if gva_only:  # a rule of implications only: background's other figures do not move
                         print(f"{name:>26} {items:>9} {own / max(items, 1):>12.3f} {empty:>5} {'':>13} {'':>13} "
                               f"{'':>11} {'':>9} {'':>31} {allowed / max(found, 1):>11.3f} of {found:<5} "
-                              f"{archived_own / max(archived, 1):>17.3f} of {archived:<5} ({archived_own} own)", flush=True)
+                              f"{archived_own / max(archived, 1):>17.3f} of {archived:<5} ({archived_own} own)",
+                              flush=True)
                         continue
                     tagged = reuters_background.evaluate(reuters, r, gva.model, queries=300, split="tuning")["system"]
                     r.flushall()
