@@ -1,5 +1,6 @@
 """Choosing which archive sentences may tie to the story in the background (enrich/background.py
-NEAR_SOURCES, FAR_TIES), on tuning data only.
+NEAR_SOURCES, FAR_TIES), and which archive sentences implications read (NEAR_KEPT_FOR,
+STORY_SOURCES; enrich/implications.py HISTORY_DAYS), on tuning data only.
 
     .venv/bin/python -m evaluation.background_choice [--only "RULE;RULE"] [--gva-only] [--reported]
 

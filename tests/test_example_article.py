@@ -72,10 +72,11 @@ def test_the_example_gets_a_grounded_timeline_from_a_small_archive(client, afgha
             assert text[start:end] == evidence["text"], evidence
             cited.append((evidence["source"], start, end))
     assert len(cited) == len(set(cited))
-    # Implications draw on the story's archive coverage too: at least three items, two of them
-    # consequences the archive states, none past a category's cap. (Issue #19's goal is three in two
-    # categories; the encoder's category head, shipped in session 20, files every consequence of this
-    # war story under security, so all are there: docs/evaluation.md, "What session 21 changed".)
+    # Implications draw on the story's archive coverage too: at least three items, two of them from
+    # the archive, none past a category's cap. (Issue #19's goal is three in two categories, most of
+    # them consequences the archive states; the encoder's category head, shipped in session 20, files
+    # every consequence of this war story under security: docs/evaluation.md, "What session 21
+    # changed".)
     items = result["implications"]
     assert len(items) >= 3, items
     assert sum(i["evidence"][0]["source"].startswith("afg-") for i in items) >= 2, items
