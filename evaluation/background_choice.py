@@ -50,12 +50,9 @@ def _module(constant: str) -> object:
     return background if hasattr(background, constant) else implications
 
 
-def on_story(gva: Gva, r: object, limit: int = 8) -> tuple[int, ...]:
-    """Background items, those citing the query's own incident, queries with no item; implication
-    items, those in a category gva_news's domain allows, and those of their archive evidence citing
-    the query's own incident (the story sentences implications read: background.story_sentences)."""
-    items = own = empty = 0
-    found: list[dict] = []
+def enriched(gva: Gva, r: object, limit: int = 8) -> Iterator[tuple[dict, list[dict], list[dict]]]:
+    """Each sampled query as the workers enrich it: (the article, background's timeline, its
+    implications, which draw on the story sentences: background.story_sentences)."""
     for i, p in zip(gva.sample, gva.prepared, strict=True):
         article = gva.articles[i]
         main = background.main_entities(p["entities"])
@@ -63,13 +60,23 @@ def on_story(gva: Gva, r: object, limit: int = 8) -> tuple[int, ...]:
                                                              epoch(article["published_at"]), article["id"],
                                                              p["title"], limit)
         timeline = background.timeline(main, sources, weights, limit, story=story)
+        yield article, timeline, implications.implications_and_key_points(
+            p, timeline, 5, background.story_sentences(sources, main, story), article["published_at"]
+        )["implications"]
+
+
+def on_story(gva: Gva, r: object, limit: int = 8) -> tuple[int, ...]:
+    """Background items, those citing the query's own incident, queries with no item; implication
+    items, those in a category gva_news's domain allows, and those of their archive evidence citing
+    the query's own incident."""
+    items = own = empty = 0
+    found: list[dict] = []
+    for article, timeline, implied in enriched(gva, r, limit):
         empty += not timeline
         for item in timeline:
             items += 1
             own += gva.incident.get(item["source"]["archive_id"]) == gva.incident[article["id"]]
-        found += [{**i, "query": article["id"]} for i in implications.implications_and_key_points(
-            p, timeline, 5, background.story_sentences(sources, main, story), article["published_at"]
-        )["implications"]]
+        found += [{**i, "query": article["id"]} for i in implied]
     allowed = sum(i["category"] in category_domains.ALLOWED["gva"] for i in found)
     archived = [i for i in found if i["evidence"][0]["source"] != "article"]
     archived_own = sum(gva.incident.get(i["evidence"][0]["source"]) == gva.incident[i["query"]] for i in archived)

@@ -20,29 +20,18 @@ import tempfile
 from itertools import combinations
 from typing import Any
 
-from enrich import background, implications
-from enrich.prepare import epoch
-from evaluation import category_domains, eval_archive
+from enrich import implications
+from evaluation import category_domains
 from evaluation.archive_terms import Gva, private_redis
-from evaluation.background_choice import rule
+from evaluation.background_choice import enriched, rule
 
 THRESHOLDS = (None, 0.9, 0.8, 0.7, 0.6, 0.5)
 SHOWN = 0.4
 
 
-def results(gva: Gva, r: object, limit: int = 8) -> list[list[dict[str, Any]]]:
+def results(gva: Gva, r: object) -> list[list[dict[str, Any]]]:
     """Each sampled query's implications, as the workers find them (background's timeline first)."""
-    out = []
-    for i, p in zip(gva.sample, gva.prepared, strict=True):
-        article = gva.articles[i]
-        main = background.main_entities(p["entities"])
-        weights, sources, story = eval_archive.story_sources(r, p["features"], [e["key"] for e in main],
-                                                             epoch(article["published_at"]), article["id"],
-                                                             p["title"], limit)
-        timeline = background.timeline(main, sources, weights, limit, story=story)
-        out.append(implications.implications_and_key_points(
-            p, timeline, 5, background.story_sentences(sources, main, story), article["published_at"])["implications"])
-    return out
+    return [implied for _, _, implied in enriched(gva, r)]
 
 
 def words(item: dict[str, Any]) -> frozenset[str]:
