@@ -76,7 +76,7 @@ HISTORY_DAYS: int | None = 30
 
 # An item that says what an earlier one said is left out: when at least this share of the shorter
 # claim's words are in the other's (a story's wire copies and rewrites carry the same sentence with
-# a word changed or another attribution). None: only a claim of the very same text is left out.
+# a word changed or another attribution). None: only a claim of the very same words is left out.
 # Chosen on the gva_news tuning half (python -m evaluation.implication_repeats, session 21), by
 # reading every pair of one result's items with an overlap of 0.4 or more (514 items, no rule): the
 # lowest threshold whose pairs at or over it are at least four in five the same statement. At 0.8, 5
@@ -94,8 +94,10 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def repeats(words: frozenset[str], said: list[frozenset[str]]) -> bool:
-    """Whether a claim (its words) says what one of `said` (theirs) said (REPEAT_OVERLAP)."""
-    return REPEAT_OVERLAP is not None and any(overlap(words, other) >= REPEAT_OVERLAP for other in said)
+    """Whether a claim (its words) says what one of `said` (theirs) said: the same words, or
+    REPEAT_OVERLAP of them."""
+    return any(words == other or (REPEAT_OVERLAP is not None and overlap(words, other) >= REPEAT_OVERLAP)
+               for other in said)
 
 
 def states_consequence(causal: float, ahead: float) -> bool:
@@ -192,8 +194,7 @@ def implications(text: str, sentences: list[list[int]], limit: int,
     choices.sort(key=lambda c: (found[c[2]][0]["source"] != "article", -c[0] * bonus[c[2]], c[1], c[2]))
     items: list[dict[str, Any]] = []
     used: set[int] = set()
-    said: set[str] = set()
-    said_words: list[frozenset[str]] = []
+    said: list[frozenset[str]] = []  # the items' claims, as word sets
     per_category: Counter[str] = Counter()
     dates = {(a["archive_id"], *a["span"]): a["date"] for a in archive or [] if a.get("date")}
     for round_ in range(PER_CATEGORY):  # one item per category first, then a second, and so on
@@ -203,11 +204,10 @@ def implications(text: str, sentences: list[list[int]], limit: int,
             evidence = found[index][0]
             claim = statement(evidence["text"])
             words = frozenset(WORD.findall(claim.lower()))
-            if claim.lower() in said or repeats(words, said_words):
+            if repeats(words, said):
                 continue
             used.add(index)
-            said.add(claim.lower())
-            said_words.append(words)
+            said.append(words)
             per_category[category] += 1
             items.append({"category": category, "label": categories.LABELS[category], "text": claim,
                           "confidence": round(strength, 2), "evidence": [_cited(evidence)]})
