@@ -111,6 +111,8 @@ VARIANTS: list[tuple[str, dict[str, object]]] = [
     ("shipped, two a category", {"PER_CATEGORY": 2}),
     ("shipped, no repeat rule", {"REPEAT_OVERLAP": None}),
     *((f"shipped, {n} story sources", {"STORY_SOURCES": n}) for n in (1, 2, 3, 4, 5, 8)),
+    ("shipped, MISC names context", {"SUBJECT_MISC": None}),
+    *((f"shipped, MISC subject at {s}", {"SUBJECT_MISC": s}) for s in (1.0, 0.75, 0.5, 0.25)),
 ]
 
 

@@ -152,3 +152,22 @@ def test_a_version_of_a_near_source_is_near_too():
     del update["near"]  # were the later version not near, the cited one would be far: one name is too few
     assert background.timeline(bristol, {"wire": wire, "update": update}, {"e:LOC:bristol": 2.0}, 8,
                                story=background.Story(near={"update"})) == []
+
+
+def test_a_name_typed_misc_is_a_subject_by_its_salience(monkeypatch):
+    """The name tagger types a movement as CoNLL-2003 does, MISC ("Taleban"): the article's most
+    named name is one of its main entities whatever its type; with SUBJECT_MISC None (before session
+    22) MISC names were context only."""
+    entities = [{"key": "MISC:taliban", "type": "MISC", "salience": 1.0},
+                {"key": "LOC:kandahar", "type": "LOC", "salience": 1.0},
+                {"key": "LOC:afghanistan", "type": "LOC", "salience": 0.571},
+                {"key": "ORG:al jazeera", "type": "ORG", "salience": 0.357},
+                {"key": "ORG:mujahideen", "type": "ORG", "salience": 0.143},
+                {"key": "MISC:afghan", "type": "MISC", "salience": 0.143}]
+    keys = [e["key"] for e in background.main_entities(entities)]
+    assert keys == ["MISC:taliban", "LOC:kandahar", "LOC:afghanistan", "ORG:al jazeera"]
+    monkeypatch.setattr(background, "SUBJECT_MISC", 0.5)
+    assert [e["key"] for e in background.main_entities(entities, 6)] == [
+        "MISC:taliban", "LOC:kandahar", "LOC:afghanistan", "ORG:al jazeera", "ORG:mujahideen"]
+    monkeypatch.setattr(background, "SUBJECT_MISC", None)
+    assert "MISC:taliban" not in [e["key"] for e in background.main_entities(entities)]

@@ -72,12 +72,14 @@ def test_the_example_gets_a_grounded_timeline_from_a_small_archive(client, afgha
             assert text[start:end] == evidence["text"], evidence
             cited.append((evidence["source"], start, end))
     assert len(cited) == len(set(cited))
-    # Implications draw on the story's archive coverage too: at least three items, two of them from
-    # the archive, none past a category's cap. (Issue #19's goal is three in two categories, most of
-    # them consequences the archive states; the encoder's category head, shipped in session 20, files
-    # every consequence of this war story under security: docs/evaluation.md, "What session 21
-    # changed".)
+    # Implications draw on the story's archive coverage too: at least three items, most of them from
+    # the archive, none past a category's cap, and one from the warning about Kabul, a piece that
+    # names the Taliban (a MISC name to the tagger, a subject since session 22) but not Kandahar.
+    # (Issue #19's goal is three in two categories; the encoder's category head, shipped in session
+    # 20, files every consequence of this war story under security: docs/evaluation.md, "What
+    # session 21 changed".)
     items = result["implications"]
     assert len(items) >= 3, items
-    assert sum(i["evidence"][0]["source"].startswith("afg-") for i in items) >= 2, items
+    from_archive = [i["evidence"][0]["source"] for i in items if i["evidence"][0]["source"].startswith("afg-")]
+    assert len(from_archive) > len(items) / 2 and "afg-2021-kabul-warning" in from_archive, items
     assert max(Counter(i["category"] for i in items).values()) <= implications.PER_CATEGORY

