@@ -19,11 +19,15 @@ CACHE = Path(".cache/eval")
 
 
 def code_hash() -> str:
-    """The NLP code's hash: a change to the pipeline, to the name tagger's rules, to the state table
-    or to what the analysis reads (enrich/text.readable) starts afresh."""
+    """The NLP code's hash: a change to the pipeline, to the name tagger's rules or its model (the
+    installed wheel's graph), to the state table or to what the analysis reads (enrich/text.readable)
+    starts afresh."""
+    import newsroom_ner_encoder
+
     code = hashlib.sha1()
     for module in (nlp, encoder_names, entity_tagger, text_module, us_states):
         code.update(Path(module.__file__).read_bytes())
+    code.update((Path(newsroom_ner_encoder.__file__).parent / "model.onnx").read_bytes())
     return code.hexdigest()[:8]
 
 

@@ -3,7 +3,7 @@
 #
 # Needs PyTorch, which the service does not: the training venv (training/venv.sh).
 # Environment: CONLL_DIR (default ../shared/data/conll2003, holding train.txt and valid.txt), EPOCHS
-# (default 4), DIST (where the wheel goes; default training/ner_encoder/dist, which scripts/setup.sh
+# (default 6), DIST (where the wheel goes; default training/ner_encoder/dist, which scripts/setup.sh
 # installs from). The training log (epoch chosen on held-out train documents, valid F1) is kept
 # beside the wheel.
 set -euo pipefail
@@ -11,11 +11,11 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 cd "$ROOT"
 CONLL_DIR="${CONLL_DIR:-$ROOT/../shared/data/conll2003}"
-VERSION=0.1.0
+VERSION=0.2.0
 DIST="${DIST:-$HERE/dist}"
 source training/venv.sh
 source training/wheel.sh
-.venv-train/bin/python "$HERE/train.py" --conll "$CONLL_DIR" --out "$BUILD" --epochs "${EPOCHS:-4}"
+.venv-train/bin/python "$HERE/train.py" --conll "$CONLL_DIR" --out "$BUILD" --epochs "${EPOCHS:-6}"
 cp "$BUILD/training_log.json" "$HERE/training_log.json"
 build_wheel "$BUILD" newsroom-ner-encoder "$VERSION" \
     "MiniLM-L6 (all-MiniLM-L6-v2, Apache-2.0) fine-tuned on CoNLL-2003 train as a PER/ORG/LOC/MISC name tagger, with casing classes in the token-type slot. ONNX, int8." \
