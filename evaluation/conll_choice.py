@@ -12,11 +12,16 @@ articles (500-700 words), as spaCy splits them.
 The gap between the two is what the service's own rules lose or win; the name rules of session 16
 were chosen on these documents, so these are choice figures, never a result (valid is reported).
 
-    .venv/bin/python -m evaluation.conll_choice
+    .venv/bin/python -m evaluation.conll_choice [--graph DIR ...]
+
+`--graph`: score these tagger graphs (directories holding a model.onnx and its tokenizer.json, as a
+wheel of training/ner_encoder/ unpacks) instead of the installed one, both ways, one after another:
+how a retrained or requantised tagger is chosen before its wheel ships.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from core.settings import Settings
@@ -64,8 +69,22 @@ def nameless_in_gva(model: str) -> tuple[int, int]:
     return total, nameless
 
 
+def compare_graphs(model: str, graphs: list[Path]) -> None:
+    docs = choice_documents()
+    print(f"CoNLL-2003 train, choice documents ({len(docs)}), micro PER/ORG/LOC F1")
+    for graph in graphs:
+        tagger = entity_tagger.EntityTagger(graph)
+        entity_tagger.tagger = lambda tagger=tagger: tagger  # what encoder_names calls, for this process
+        gold_words = conll_ner.evaluate(nlp.load(model), docs, {t: t for t in conll_ner.CONLL_TYPES})
+        print(f"  {graph}: gold words {gold_words['micro_PER_ORG_LOC']['f']:.4f}, "
+              f"as the API receives it {service_path_f1(model, docs):.4f}", flush=True)
+
+
 def main() -> None:
     model = Settings().nlp_pipeline
+    if "--graph" in sys.argv:
+        compare_graphs(model, [Path(arg) for arg in sys.argv[sys.argv.index("--graph") + 1:]])
+        return
     docs = choice_documents()
     gold_words = conll_ner.evaluate(nlp.load(model), docs, {t: t for t in conll_ner.CONLL_TYPES})
     print(f"CoNLL-2003 train, choice documents ({len(docs)}), {model}, micro PER/ORG/LOC F1")
