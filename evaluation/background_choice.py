@@ -117,7 +117,9 @@ VARIANTS: list[tuple[str, dict[str, object]]] = [
 
 
 def reported() -> None:
-    """After the choice: the reported half's gva_news queries under the rules before and after."""
+    """After the choice: the reported half's gva_news queries under the rules before and after, and
+    Reuters background's tag precision on its reported half (make eval's figure, in-process) with
+    MISC names as context (before session 22) and as subjects (shipped)."""
     gva = Gva("reported")
     with tempfile.TemporaryDirectory() as tmp:
         server, r = private_redis(tmp)
@@ -132,6 +134,13 @@ def reported() -> None:
                       f"{empty} of {len(gva.sample)} queries with none; implications {allowed / max(found, 1):.3f} "
                       f"allowed of {found}, {archived_own / max(archived, 1):.3f} of {archived} from the archive "
                       "citing the query's incident", flush=True)
+            r.flushall()
+            for name, value in (("MISC names context", None), ("shipped", background.SUBJECT_MISC)):
+                with rule(background, "SUBJECT_MISC", value):
+                    tagged = reuters_background.evaluate(DATA / "reuters21578" / "articles.jsonl", r, gva.model)
+                r.flushall()
+                print(f"Reuters reported half, {name}: {tagged['system']['items']} background items, tag precision "
+                      f"{tagged['system']['tag_precision']:.3f}", flush=True)
         finally:
             server.stop()
 
