@@ -33,6 +33,7 @@ from evaluation.archive_terms import DATA as GVA
 from evaluation.archive_terms import Gva, private_redis
 
 DATA = GVA.parents[1]
+REUTERS = DATA / "reuters21578" / "articles.jsonl"
 
 
 @contextmanager
@@ -137,7 +138,7 @@ def reported() -> None:
             r.flushall()
             for name, value in (("MISC names context", None), ("shipped", background.SUBJECT_MISC)):
                 with rule(background, "SUBJECT_MISC", value):
-                    tagged = reuters_background.evaluate(DATA / "reuters21578" / "articles.jsonl", r, gva.model)
+                    tagged = reuters_background.evaluate(REUTERS, r, gva.model)
                 r.flushall()
                 print(f"Reuters reported half, {name}: {tagged['system']['items']} background items, tag precision "
                       f"{tagged['system']['tag_precision']:.3f}", flush=True)
@@ -152,7 +153,6 @@ def main() -> None:
     only = sys.argv[sys.argv.index("--only") + 1].split(";") if "--only" in sys.argv else None
     gva_only = "--gva-only" in sys.argv
     gva = Gva()
-    reuters = DATA / "reuters21578" / "articles.jsonl"
     print(f"gva_news: {len(gva.articles)} archive articles; {len(gva.sample)} tuning-half queries")
     print(f"{'rule':>26} {'gva items':>9} {'own incident':>12} {'none':>5} {'Reuters items':>13} "
           f"{'tag precision':>13} {'T17 date F1':>11} {'T17 items':>9} {'T17 worst story - its baseline':>31} "
@@ -175,7 +175,7 @@ def main() -> None:
                               f"{archived_own / max(archived, 1):>17.3f} of {archived:<5} ({archived_own} own)",
                               flush=True)
                         continue
-                    tagged = reuters_background.evaluate(reuters, r, gva.model, queries=300, split="tuning")["system"]
+                    tagged = reuters_background.evaluate(REUTERS, r, gva.model, queries=300, split="tuning")["system"]
                     r.flushall()
                     t17 = timeline17.evaluate(DATA / "timelines", r, gva.model)
                     r.flushall()
