@@ -59,7 +59,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(rx, re.IGNORECA
     ("year", rf"\b(?P<fiscal>fiscal\s+)?(?P<year>{YEAR})\b"),
 ]]
 FUTURE = re.compile(r"\b(?:will|won't|'ll|shall|plans? to|planned to|is to|are to|is due|are due|expects? to|"
-                    r"is expected|are expected|scheduled|next|tomorrow|upcoming|as soon as|would)\b", re.IGNORECASE)
+                    r"is expected|are expected|scheduled|next|tomorrow|upcoming|as soon as|would|"
+                    r"likely to|unlikely to)\b", re.IGNORECASE)
 PAST_VERB = re.compile(r"\b(?:[a-z]+ed|said|was|were|had|came|went|began|took|made|told|met|left|won|lost|"
                        r"held|gave|saw|fell|rose|got|put|set|quit|hit|cut|struck|sent|spoke|wrote)\s+(?:on\s+)?$",
                        re.IGNORECASE)
@@ -245,8 +246,12 @@ def _plausible(kind: str, m: re.Match[str], sentence: str) -> bool:
     return True
 
 
-PAST_CUE = re.compile(r"\b(?:[a-z]+ed|said|was|were|had|came|went|began|took|made|told|met|left|won|lost|"
-                      r"held|gave|saw|fell|rose|got|spoke|wrote)\b", re.IGNORECASE)
+# A past verb: an -ed form (not a verb whose stem ends so: "succeed", "exceed", "need"; not a passive
+# participle after "be": "will be named", "to be published"), or a common irregular past.
+PAST_CUE = re.compile(r"(?<!\bbe )(?<!\bbeen )(?<!\bbeing )"
+                      r"\b(?:(?!(?:succeed|proceed|exceed|need|feed|indeed|speed|breed|bleed|heed|seed)\b)[a-z]+ed|said|was|were|had|came|went|"
+                      r"began|took|made|told|met|left|won|lost|held|gave|saw|fell|rose|got|spoke|wrote)\b",
+                      re.IGNORECASE)
 
 
 def _future(sentence: str, start: int) -> bool:
@@ -258,11 +263,14 @@ def _future(sentence: str, start: int) -> bool:
         return False
     clause = re.split(r"[;:]|,\s+(?:but|and|while|after|as)\b|\bsaid\b", before)[-1]
     after = sentence[start:start + 60]
-    cues = [(len(clause) - m.end(), True) for m in FUTURE.finditer(clause)]
-    cues += [(len(clause) - m.end(), False) for m in PAST_CUE.finditer(clause)]
-    cues += [(m.start(), True) for m in FUTURE.finditer(after)]
-    cues += [(m.start(), False) for m in PAST_CUE.finditer(after)]
-    return min(cues)[1] if cues else False
+    for text, distance in ((clause, lambda m: len(clause) - m.end()), (after, lambda m: m.start())):
+        future = list(FUTURE.finditer(text))
+        # a past form inside a future cue ("is expected", "scheduled") is that cue
+        past = [m for m in PAST_CUE.finditer(text) if not any(f.start() <= m.start() < f.end() for f in future)]
+        cues = [(distance(m), True) for m in future] + [(distance(m), False) for m in past]
+        if cues:  # the clause before speaks first ("will double its flights by August in ... untouched")
+            return min(cues)[1]
+    return False
 
 
 def tag(sentence: str, published: date, anchor: date | None = None, tense_free: bool = False) -> list[Timex]:

@@ -122,6 +122,9 @@ def print_table(res: dict[str, Any]) -> None:
     for method, accuracy in res["tempeval"]["accuracy"].items():
         print(f"  {method:<40}{accuracy:>7.3f}")
     print(f"  ({res['tempeval']['sentences']} sentences; goal >= 0.85 for the event date)")
+    for corpus, split in res["tempeval"]["event_date_by_corpus"].items():
+        print(f"  event date on {corpus} alone ({split['split']}: rules since session 23 chosen on TimeBank): "
+              f"{split['right']:.3f} of {split['sentences']} sentences")
     c = res["causal"]
     print(f"\nConsequence sentences on the Causal News Corpus (held-out fifth of its stories, nothing chosen on it: "
           f"{c['sentences']} sentences; goal F1 >= 0.85)")

@@ -52,6 +52,20 @@ def test_weekdays_follow_the_tense(sentence: str, expected: str) -> None:
     assert picked is not None and picked.value == expected
 
 
+@pytest.mark.parametrize("sentence, expected", [
+    # "likely to" looks ahead: a quarter to come, not the last one (the Shell demo's misdated sentence)
+    ("Volatility is likely to continue into the third quarter, traders said.", "1987-Q3"),
+    ("The deal is expected to close in September.", "1987-09"),  # "expected" inside "is expected"
+    ("The sale is scheduled to close Monday.", "1987-03-16"),  # "scheduled" is not a past verb here
+    ("He will succeed the chairman on Monday.", "1987-03-16"),  # "succeed" is no -ed past
+    ("The guidelines will be published in November.", "1987-11"),  # a passive after "be"
+    ("Profit fell in the third quarter.", "1986-Q3"),  # still the last one where the verb is past
+])
+def test_what_is_to_come_is_dated_ahead(sentence: str, expected: str) -> None:
+    picked = event_date(sentence, date(1987, 3, 10))
+    assert picked is not None and picked.value == expected, picked
+
+
 @pytest.mark.parametrize("sentence", [
     "The market was 10 percent lower at the close.",  # "mar" starts a word: no March
     "Mayor Jane Doe said the budget was balanced.",  # "May" starts a word
