@@ -1,7 +1,8 @@
 """Names in a sentence (PER, ORG, LOC, MISC), tagged by the pretrained encoder fine-tuned on
 CoNLL-2003 (training/ner_encoder/): MiniLM-L6 with each word's casing class in the token-type slot,
 run by onnxruntime on one thread (int8 weights). Ships as the `newsroom_ner_encoder` wheel; loaded
-once per process. enrich/nlp.py runs it over spaCy's words, a sentence at a time, in batches.
+once per process. enrich/encoder_names.py runs it over spaCy's words, consecutive sentences in one
+window (PACK).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ LABELS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "
 CASING_CLASSES = 5
 MAX_TOKENS = 128  # word pieces a window, as in training; a longer sentence is read in windows
 OVERLAP = 32  # word pieces two consecutive windows share (a quarter of a window)
+PACK = True  # consecutive sentences read in one window, up to MAX_TOKENS pieces
 
 
 def casing(word: str) -> int:
@@ -102,15 +104,14 @@ class EntityTagger(OnnxModel):
         longer than MAX_TOKENS word pieces (a table, lines a wire story runs together) is read in
         overlapping windows of whole words (`_stitch` joins them where no name is cut).
 
-        One window a run, not batches: no padding, and a sentence is tagged the same whatever
-        sentences it is read with (int8 activations are scaled per run: batched, "Shell Oil" lost
-        its "Oil"). On one thread it is also the fastest (python -m evaluation.batch_speed). A
-        sentence that can hold no name (`nameless`) is not read."""
-        found: list[list[tuple[int, int, str]]] = []
-        for words in sentences:
-            if nameless(words):
-                found.append([])
-                continue
+        One window a run, not batches: no padding, and a window is tagged the same whatever other
+        windows are read (int8 activations are scaled per run: batched, "Shell Oil" lost its
+        "Oil"). A window holds consecutive sentences (PACK, since tagger 0.3.0, which was trained
+        reading them so): one run per window rather than per sentence, and a name read in its
+        paragraph. A sentence that can hold no name (`nameless`) is not read."""
+        found: list[list[tuple[int, int, str]]] = [[] for _ in sentences]
+        for pack in self._packs(sentences):
+            words = [w for i in pack for w in sentences[i]]
             windows = []
             for ids, types, starts in self._windows(words):
                 feed = {"input_ids": np.array([ids], dtype=np.int64),
@@ -120,8 +121,30 @@ class EntityTagger(OnnxModel):
                 firsts = [(j, word) for j, word in enumerate(starts) if word is not None]
                 labels = viterbi(logits[[j for j, _ in firsts]])
                 windows.append({word: LABELS[label] for (_, word), label in zip(firsts, labels, strict=True)})
-            found.append(spans_of(_stitch(windows, len(words))))
+            tags, at = _stitch(windows, len(words)), 0
+            for i in pack:  # each sentence its own tags: no name runs across two
+                found[i] = spans_of(tags[at:at + len(sentences[i])])
+                at += len(sentences[i])
         return found
+
+    def _packs(self, sentences: list[list[str]]) -> list[list[int]]:
+        """The sentences read together: with PACK, consecutive sentences that may hold a name, as
+        many as fit one window (a sentence longer than a window alone); else each alone."""
+        readable = [i for i, words in enumerate(sentences) if not nameless(words)]
+        if not PACK:
+            return [[i] for i in readable]
+        pieces = {i: len(e.ids) for i, e in zip(readable, self.tokenizer.encode_batch(
+            [sentences[i] for i in readable], is_pretokenized=True, add_special_tokens=False), strict=True)}
+        packs: list[list[int]] = []
+        size = 0
+        for i in readable:
+            if packs and packs[-1][-1] == i - 1 and size + pieces[i] <= MAX_TOKENS - 2:
+                packs[-1].append(i)
+                size += pieces[i]
+            else:
+                packs.append([i])
+                size = pieces[i]
+        return packs
 
     def _windows(self, words: list[str]) -> list[tuple[list[int], list[int], list[int | None]]]:
         """One sentence encoded once, cut at word boundaries into windows of at most MAX_TOKENS

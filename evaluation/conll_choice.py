@@ -15,7 +15,8 @@ were chosen on these documents, so these are choice figures, never a result (val
     .venv/bin/python -m evaluation.conll_choice [--graph DIR ...]
 
 `--graph`: score these tagger graphs (directories holding a model.onnx and its tokenizer.json, as a
-wheel of training/ner_encoder/ unpacks) instead of the installed one, both ways, one after another:
+wheel of training/ner_encoder/ unpacks) instead of the installed one, both ways, each reading one
+sentence a window and consecutive sentences packed (enrich/entity_tagger.PACK), one after another:
 how a retrained or requantised tagger is chosen before its wheel ships.
 """
 
@@ -75,9 +76,12 @@ def compare_graphs(model: str, graphs: list[Path]) -> None:
     for graph in graphs:
         tagger = entity_tagger.EntityTagger(graph)
         entity_tagger.tagger = lambda tagger=tagger: tagger  # what encoder_names calls, for this process
-        gold_words = conll_ner.evaluate(nlp.load(model), docs, {t: t for t in conll_ner.CONLL_TYPES})
-        print(f"  {graph}: gold words {gold_words['micro_PER_ORG_LOC']['f']:.4f}, "
-              f"as the API receives it {service_path_f1(model, docs):.4f}", flush=True)
+        for pack in (False, True):
+            entity_tagger.PACK = pack
+            gold_words = conll_ner.evaluate(nlp.load(model), docs, {t: t for t in conll_ner.CONLL_TYPES})
+            print(f"  {graph}, {'sentences packed' if pack else 'one sentence a window'}: gold words "
+                  f"{gold_words['micro_PER_ORG_LOC']['f']:.4f}, as the API receives it "
+                  f"{service_path_f1(model, docs):.4f}", flush=True)
 
 
 def main() -> None:

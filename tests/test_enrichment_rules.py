@@ -159,7 +159,8 @@ def test_a_state_written_short_is_the_state():
 
 def test_a_sentence_that_can_hold_no_name_is_not_read_by_the_tagger(monkeypatch):
     """Lower case after the first word, and the first a function word: the encoder is not run.
-    A capitalised word anywhere else, or a first word that can be a name ("May"), is read."""
+    A capitalised word anywhere else, or a first word that can be a name ("May"), is read; the
+    sentences read are packed into windows of consecutive ones."""
     from enrich import entity_tagger
     tagger = entity_tagger.tagger()
     runs = []
@@ -175,10 +176,17 @@ def test_a_sentence_that_can_hold_no_name_is_not_read_by_the_tagger(monkeypatch)
     monkeypatch.setattr(tagger, "session", Counting(tagger.session))
     skipped = ["He said the shooting happened shortly after midnight .".split(),
                "but police would not say how many were hurt".split()]
-    read = ["Police said Smith was shot twice .".split(), "May said she would resign .".split()]
+    read = ["Police said Smith was shot twice .".split(), "Police arrested Jon Long on Friday .".split()]
     assert tagger.tag(skipped) == [[], []] and runs == []
+    tagger.tag(["May said she would resign .".split()])  # "May" may be a name: read
+    assert len(runs) == 1
+    runs.clear()
     found = tagger.tag(read)
-    assert len(runs) == 2 and (2, 3, "PER") in found[0] and (0, 1, "PER") in found[1], found
+    # Consecutive sentences are read in one window (PACK), each keeping its own names.
+    assert len(runs) == 1 and found == [[(2, 3, "PER")], [(2, 4, "PER")]], found
+    runs.clear()
+    found = tagger.tag([read[0], skipped[0], read[1]])  # a sentence left unread ends a window
+    assert len(runs) == 2 and found == [[(2, 3, "PER")], [], [(2, 4, "PER")]], found
 
 
 @pytest.mark.parametrize(("body", "whole", "kind"), [

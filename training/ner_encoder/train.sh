@@ -11,12 +11,12 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 cd "$ROOT"
 CONLL_DIR="${CONLL_DIR:-$ROOT/../shared/data/conll2003}"
-VERSION=0.2.0
+VERSION=0.3.0
 DIST="${DIST:-$HERE/dist}"
 source training/venv.sh
 source training/wheel.sh
 .venv-train/bin/python "$HERE/train.py" --conll "$CONLL_DIR" --out "$BUILD" --epochs "${EPOCHS:-6}"
 cp "$BUILD/training_log.json" "$HERE/training_log.json"
 build_wheel "$BUILD" newsroom-ner-encoder "$VERSION" \
-    "MiniLM-L6 (all-MiniLM-L6-v2, Apache-2.0) fine-tuned on CoNLL-2003 train as a PER/ORG/LOC/MISC name tagger, with casing classes in the token-type slot. ONNX, int8." \
+    "MiniLM-L6 (all-MiniLM-L6-v2, Apache-2.0) fine-tuned on CoNLL-2003 train as a PER/ORG/LOC/MISC name tagger, with casing classes in the token-type slot, reading consecutive sentences packed in one window. ONNX, int8." \
     newsroom_ner_encoder "$DIST"
