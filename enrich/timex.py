@@ -249,7 +249,8 @@ def _plausible(kind: str, m: re.Match[str], sentence: str) -> bool:
 # A past verb: an -ed form (not a verb whose stem ends so: "succeed", "exceed", "need"; not a passive
 # participle after "be": "will be named", "to be published"), or a common irregular past.
 PAST_CUE = re.compile(r"(?<!\bbe )(?<!\bbeen )(?<!\bbeing )"
-                      r"\b(?:(?!(?:succeed|proceed|exceed|need|feed|indeed|speed|breed|bleed|heed|seed)\b)[a-z]+ed|said|was|were|had|came|went|"
+                      r"\b(?:(?!(?:succeed|proceed|exceed|need|feed|indeed|speed|breed|bleed|heed|seed)\b)[a-z]+ed|"
+                      r"said|was|were|had|came|went|"
                       r"began|took|made|told|met|left|won|lost|held|gave|saw|fell|rose|got|spoke|wrote)\b",
                       re.IGNORECASE)
 
