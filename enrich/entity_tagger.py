@@ -98,6 +98,8 @@ class EntityTagger(OnnxModel):
         super().__init__(directory)
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
+        marks = self.tokenizer.encode(["a"], is_pretokenized=True).ids
+        self.cls, self.sep = marks[0], marks[-1]
 
     def tag(self, sentences: list[list[str]]) -> list[list[tuple[int, int, str]]]:
         """For each sentence (its words), the names found: (first word, end word, type). A sentence
@@ -110,10 +112,12 @@ class EntityTagger(OnnxModel):
         reading them so): one run per window rather than per sentence, and a name read in its
         paragraph. A sentence that can hold no name (`nameless`) is not read."""
         found: list[list[tuple[int, int, str]]] = [[] for _ in sentences]
-        for pack in self._packs(sentences):
+        readable = [i for i, words in enumerate(sentences) if not nameless(words)]
+        pieces = dict(zip(readable, self._word_pieces([sentences[i] for i in readable]), strict=True))
+        for pack in self._packs(readable, {i: sum(map(len, pieces[i])) for i in readable}):
             words = [w for i in pack for w in sentences[i]]
             windows = []
-            for ids, types, starts in self._windows(words):
+            for ids, types, starts in self._windows(words, [p for i in pack for p in pieces[i]]):
                 feed = {"input_ids": np.array([ids], dtype=np.int64),
                         "token_type_ids": np.array([types], dtype=np.int64),
                         "attention_mask": np.ones((1, len(ids)), dtype=np.int64)}
@@ -127,14 +131,27 @@ class EntityTagger(OnnxModel):
                 at += len(sentences[i])
         return found
 
-    def _packs(self, sentences: list[list[str]]) -> list[list[int]]:
-        """The sentences read together: with PACK, consecutive sentences that may hold a name, as
-        many as fit one window (a sentence longer than a window alone); else each alone."""
-        readable = [i for i, words in enumerate(sentences) if not nameless(words)]
+    def _word_pieces(self, sentences: list[list[str]]) -> list[list[list[int]]]:
+        """Each sentence's words as word-piece ids (a word with no piece at all, "\u200b", has none),
+        without [CLS] and [SEP]: each sentence encoded once, whatever it is packed with."""
+        out = []
+        for encoding in self.tokenizer.encode_batch(sentences, is_pretokenized=True, add_special_tokens=False):
+            words: list[list[int]] = [[] for _ in range(max((w for w in encoding.word_ids if w is not None),
+                                                             default=-1) + 1)]
+            for piece, word in zip(encoding.ids, encoding.word_ids, strict=True):
+                if word is not None:
+                    words[word].append(piece)
+            out.append(words)
+        return [words + [[] for _ in range(len(sentence) - len(words))]
+                for words, sentence in zip(out, sentences, strict=True)]
+
+    @staticmethod
+    def _packs(readable: list[int], pieces: dict[int, int]) -> list[list[int]]:
+        """The sentences read together (of those that may hold a name, `readable`, with their word
+        pieces): with PACK, consecutive ones, as many as fit one window (a sentence longer than a
+        window alone); else each alone."""
         if not PACK:
             return [[i] for i in readable]
-        pieces = {i: len(e.ids) for i, e in zip(readable, self.tokenizer.encode_batch(
-            [sentences[i] for i in readable], is_pretokenized=True, add_special_tokens=False), strict=True)}
         packs: list[list[int]] = []
         size = 0
         for i in readable:
@@ -146,32 +163,30 @@ class EntityTagger(OnnxModel):
                 size = pieces[i]
         return packs
 
-    def _windows(self, words: list[str]) -> list[tuple[list[int], list[int], list[int | None]]]:
-        """One sentence encoded once, cut at word boundaries into windows of at most MAX_TOKENS
-        pieces with their [CLS] and [SEP]: each window's piece ids, casing classes, and for each
-        piece the sentence word it starts (None otherwise). Each window after the first starts
-        OVERLAP pieces back into the one before, so a name at a cut is read whole in one of them.
-        A word longer than a window is cut; a sentence whose words have no word piece at all
-        ("\u200b" alone) has no window."""
-        encoding = self.tokenizer.encode(words, is_pretokenized=True)
-        cls, sep = encoding.ids[0], encoding.ids[-1]
-        by_word: dict[int, list[int]] = {}
-        for piece, word in zip(encoding.ids, encoding.word_ids, strict=True):
-            if word is not None:
-                by_word.setdefault(word, []).append(piece)
-        if not by_word:
-            return []
+    def _windows(self, words: list[str], pieces: list[list[int]] | None = None,
+                 ) -> list[tuple[list[int], list[int], list[int | None]]]:
+        """Words (a sentence, or a pack of them) cut at word boundaries into windows of at most
+        MAX_TOKENS pieces with their [CLS] and [SEP]: each window's piece ids, casing classes, and for
+        each piece the word it starts (None otherwise). `pieces`: each word's piece ids, when the
+        caller has them (else encoded here). Each window after the first starts OVERLAP pieces back
+        into the one before, so a name at a cut is read whole in one of them. A word longer than a
+        window is cut; words with no word piece at all ("\u200b" alone) have no window."""
+        if pieces is None:
+            pieces = self._word_pieces([words])[0]
+        cls, sep = self.cls, self.sep
         room = MAX_TOKENS - 2
-        order = [(word, pieces[:room]) for word, pieces in by_word.items()]
+        order = [(word, ids[:room]) for word, ids in enumerate(pieces) if ids]
+        if not order:
+            return []
         out: list[tuple[list[int], list[int], list[int | None]]] = []
         first = 0
         while True:
             ids, types, starts, end = [cls], [0], [None], first
             while end < len(order) and len(ids) - 1 + len(order[end][1]) <= room:
-                word, pieces = order[end]
-                ids += pieces
-                types += [casing(words[word])] * len(pieces)
-                starts += [word] + [None] * (len(pieces) - 1)
+                word, its = order[end]
+                ids += its
+                types += [casing(words[word])] * len(its)
+                starts += [word] + [None] * (len(its) - 1)
                 end += 1
             out.append((ids + [sep], types + [0], starts + [None]))
             if end >= len(order):
