@@ -135,15 +135,14 @@ class EntityTagger(OnnxModel):
         """Each sentence's words as word-piece ids (a word with no piece at all, "\u200b", has none),
         without [CLS] and [SEP]: each sentence encoded once, whatever it is packed with."""
         out = []
-        for encoding in self.tokenizer.encode_batch(sentences, is_pretokenized=True, add_special_tokens=False):
-            words: list[list[int]] = [[] for _ in range(max((w for w in encoding.word_ids if w is not None),
-                                                             default=-1) + 1)]
+        encodings = self.tokenizer.encode_batch(sentences, is_pretokenized=True, add_special_tokens=False)
+        for sentence, encoding in zip(sentences, encodings, strict=True):
+            words: list[list[int]] = [[] for _ in sentence]
             for piece, word in zip(encoding.ids, encoding.word_ids, strict=True):
                 if word is not None:
                     words[word].append(piece)
             out.append(words)
-        return [words + [[] for _ in range(len(sentence) - len(words))]
-                for words, sentence in zip(out, sentences, strict=True)]
+        return out
 
     @staticmethod
     def _packs(readable: list[int], pieces: dict[int, int]) -> list[list[int]]:

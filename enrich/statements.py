@@ -23,12 +23,12 @@ SAID_BEFORE_NAME = re.compile(rf"^(?P<clause>.{{20,}}?)[,;]\s*[\"”']?\s*{SAYIN
 # ... but not "The company expects to sell the unit": the subject will act, no one is quoted.
 SAID_FIRST = re.compile(rf"^{WHO}\s+{SAYING}{WHEN}(?:\s+that)?[,:]?\s+(?!to\b)(?P<clause>.{{20,}})$")
 ACCORDING = re.compile(rf"^According to {WHO},\s+(?P<clause>.{{20,}})$", re.IGNORECASE)
-LEADING = re.compile(r"^(?:but|and|however|meanwhile|still|yet|so|also|in addition|moreover)\b,?\s+",
-                     re.IGNORECASE)
+CONJUNCTIONS = "but|and|however|meanwhile|still|yet|so"
+LEADING = re.compile(rf"^(?:{CONJUNCTIONS}|also|in addition|moreover)\b,?\s+", re.IGNORECASE)
 MAX_WHO_WORDS = 8
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "one"}  # "(he)" tells an editor nothing
 # Words around a speaker that are not the speaker: "But he also said", "the ministry has warned".
-WHO_BEFORE = re.compile(r"^(?:(?:but|and|however|meanwhile|still|yet|so|while|although)\b,?\s*)+", re.IGNORECASE)
+WHO_BEFORE = re.compile(rf"^(?:(?:{CONJUNCTIONS}|while|although)\b,?\s*)+", re.IGNORECASE)
 WHO_AFTER = re.compile(r"(?:\s+(?:also|again|further|earlier|later|previously|today|yesterday|has|have|had))+$",
                        re.IGNORECASE)
 # A form of "be" before the verb makes it passive, and no one is speaking: "Output is expected to
@@ -53,7 +53,7 @@ def split_attribution(sentence: str) -> tuple[str, str]:
         if not match:
             continue
         who = WHO_AFTER.sub("", WHO_BEFORE.sub("", match.group("who").strip(" \"'”“"))).strip(" ,")
-        if who and _who_ok(match.group("who").strip()):
+        if _who_ok(who):
             return match.group("clause"), "" if who.lower() in PRONOUNS else who
     return text, ""
 
