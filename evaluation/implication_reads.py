@@ -17,7 +17,7 @@ This compares settings, in-process and without an archive, on:
 - the Causal News choice stories (evaluation/causal_news.choice_split) as six-sentence articles:
   the share of evidence sentences labelled causal.
 Nothing here is reported as a result: these stories chose these settings. Run:
-    python -m evaluation.implication_reads [reads|story-weight|story-share|thresholds|per-category] [data dir]
+    python -m evaluation.implication_reads [reads|story-weight|story-share|thresholds|per-category|as-set] [data dir]
 """
 
 from __future__ import annotations
@@ -135,6 +135,8 @@ SETTINGS: dict[str, tuple[str, Callable[[Any], None], tuple[Any, ...]]] = {
     "story-share": ("STORY_SHARE", lambda v: setattr(categories, "STORY_SHARE", v), STORY_SHARES),
     "thresholds": ("CAUSAL_THRESHOLD, AHEAD_THRESHOLD", _set_thresholds, THRESHOLDS),
     "per-category": ("PER_CATEGORY", lambda v: setattr(implications, "PER_CATEGORY", v), PER_CATEGORIES),
+    # enrich/ as it is: one model against another (e.g. a category head refitted) at the same settings.
+    "as-set": ("settings", lambda v: None, ("as set",)),
 }
 
 

@@ -42,6 +42,7 @@ from service.archive_formats import from_reuters
 
 QUERIES = 120
 REUTERS_SLICE = 3000
+REUTERS_QUERIES = 40  # posted and scored: the slice's last stories held out from category training
 STALL_SECONDS = 120
 
 
@@ -323,7 +324,9 @@ def evaluate(data: Path) -> dict[str, Any]:
             slice_file.write(b"\n".join(lines[-REUTERS_SLICE:]) + b"\n")
             slice_file.flush()
             import_archive(stack, Path(slice_file.name), "reuters")
-            reuters_queries = [orjson.loads(line) for line in lines[-REUTERS_SLICE:][-40:]]
+            # The slice's last 40 stories the category head never trained on (category_domains.held_out).
+            reuters_queries = [r for r in map(orjson.loads, lines[-REUTERS_SLICE:])
+                               if category_domains.held_out(f"reuters:{r['newid']}")][-REUTERS_QUERIES:]
         queries = [unique[i] for i in gold]
         jobs = enrich_jobs(stack, session, queries)
         results = [job["result"] for job in jobs]
@@ -359,6 +362,9 @@ def evaluate(data: Path) -> dict[str, Any]:
                                              {topic_labels.ECONOMY})},
         "two_typed_names": sum(two_typed(result) for result in results + reuters_results),
         "implication_domains": {"gva_news": implication_domains(results, "gva"),
+                                "gva_news held out": implication_domains(
+                                    [r for r, q in zip(results, queries, strict=True)
+                                     if category_domains.held_out(f"gva:{incident[q['id']]}")], "gva"),
                                 "reuters": implication_domains(reuters_results, "reuters"),
                                 **{domain: implication_domains([r for (d, _), r in zip(t17, t17_results, strict=True)
                                                                 if d == domain], domain)

