@@ -135,7 +135,7 @@ def test_a_category_gets_more_items_only_up_to_its_cap_and_the_limit(monkeypatch
         "The rise in interest rates will push mortgage costs higher for millions of households.",
         "Falling exports could cut the country's growth in half by the end of the year."])]
     # The article states no consequence of its own; its story (oil) is the archive sentence's.
-    article = ("Oil ministers met in Vienna on Monday to discuss crude output and prices. "
+    article = ("Oil ministers met in Vienna on Monday, with crude prices on the agenda. "
                "The meeting was held at the cartel's offices.")
     _, items = _implications(article, archive)
     categories_ = [i["category"] for i in items]
