@@ -45,12 +45,6 @@ STORY_WEIGHT = 1.25
 # precision 0.852 of 210); 0 (no gate, before) 0.812 (2.58, 2.09; 0.859 of 234); 0.3 0.840; 0.5 0.862
 # but evidence precision 0.846; 1.0 (the main category only) 0.889 (1.80, 1.60).
 STORY_SHARE = 0.4
-# A sentence the head reads alone as about a second category, at least this probable, may also be
-# filed there, whatever the story's mix (the story weighs on and gates only a sentence's reading in
-# context): "embassies prepare to move their staff out" is about the war and about diplomacy. Each
-# sentence still gives one item (enrich/implications.py); a category with no other evidence gets
-# it. None: a sentence's categories are its reading in context only.
-SECOND_FLOOR: float | None = None
 
 
 def _above(p: dict[str, float], floor: float) -> list[tuple[str, float]]:
@@ -83,16 +77,5 @@ def in_context(sentences: list[str], story: list[str], floor: float = FLOOR,
         p = probabilities[sentence]
         weighed = {c: p[c] * prior[c] ** STORY_WEIGHT for c in p}
         total = sum(weighed.values())
-        read_in_context = [(c, v) for c, v in _above({c: v / total for c, v in weighed.items()}, floor)
-                           if c in served]
-        out.append(read_in_context + _second_readings(p, read_in_context))
+        out.append([(c, v) for c, v in _above({c: v / total for c, v in weighed.items()}, floor) if c in served])
     return out
-
-
-def _second_readings(alone: dict[str, float], read_in_context: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    """The categories a sentence's own reading (`alone`) gives at SECOND_FLOOR or more that its reading
-    in context left out; none when it reads as about none of them, or in context as about none."""
-    if SECOND_FLOOR is None or not read_in_context:
-        return []
-    known = {c for c, _ in read_in_context}
-    return [(c, v) for c, v in _above(alone, SECOND_FLOOR) if c not in known]

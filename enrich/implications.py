@@ -187,9 +187,7 @@ def implications(text: str, sentences: list[list[int]], limit: int,
             continue
         p = max(causal, ahead)
         weight = p * (1.0 if candidate["source"] == "article" else ARCHIVE_WEIGHT)
-        for k, (category, p_category) in enumerate(about):
-            if k and ahead < AHEAD_THRESHOLD:
-                continue
+        for category, p_category in about:
             choices.append((weight * (0.5 + 0.5 * p_category), category, index))
     # The article's own consequences first; the archive's fill categories the article leaves empty
     # (and serve as precedents).
@@ -202,23 +200,9 @@ def implications(text: str, sentences: list[list[int]], limit: int,
     said: list[frozenset[str]] = []  # the items' claims, as word sets
     per_category: Counter[str] = Counter()
     dates = {(a["archive_id"], *a["span"]): a["date"] for a in archive or [] if a.get("date")}
-    # A sentence filed under two categories (enrich/categories.SECOND_FLOOR) goes to one still empty
-    # whose only evidence it is, rather than to one with other evidence left.
-    evidence_of: dict[str, set[int]] = {}
-    for _, category, index in choices:
-        if index not in history:
-            evidence_of.setdefault(category, set()).add(index)
-
-    def needed_elsewhere(category: str, index: int) -> bool:
-        return bool(evidence_of[category] - used - {index}) and any(
-            other != category and not per_category[other] and evidence_of[other] - used == {index}
-            for other in evidence_of if index in evidence_of[other])
-
     for round_ in range(PER_CATEGORY):  # one item per category first, then a second, and so on
         for strength, category, index in choices:
             if len(items) == limit or per_category[category] > round_ or index in used or index in history:
-                continue
-            if needed_elsewhere(category, index):
                 continue
             evidence = found[index][0]
             claim = statement(evidence["text"])

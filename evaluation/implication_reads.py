@@ -1,8 +1,7 @@
 """Choosing how implications read an article, on choice data only: the read quota
 (enrich/implications.ARTICLE_READS), the story's weight on each sentence's category
 (enrich/categories.STORY_WEIGHT), the share of the story's main category a category needs to be
-served (enrich/categories.STORY_SHARE), how probable a sentence's second category must be to be filed there too
-(enrich/categories.SECOND_FLOOR), the consequence model's thresholds (CAUSAL_THRESHOLD,
+served (enrich/categories.STORY_SHARE), the consequence model's thresholds (CAUSAL_THRESHOLD,
 AHEAD_THRESHOLD: chosen for evidence precision >= 0.85 with the most evidence) and how many items
 a category may have (enrich/implications.PER_CATEGORY).
 
@@ -18,7 +17,7 @@ This compares settings, in-process and without an archive, on:
 - the Causal News choice stories (evaluation/causal_news.choice_split) as six-sentence articles:
   the share of evidence sentences labelled causal.
 Nothing here is reported as a result: these stories chose these settings. Run:
-    python -m evaluation.implication_reads [reads|story-weight|story-share|second-floor|thresholds|per-category|as-set] [data dir]
+    python -m evaluation.implication_reads [reads|story-weight|story-share|thresholds|per-category|as-set] [data dir]
 """
 
 from __future__ import annotations
@@ -38,7 +37,6 @@ STORY_WEIGHTS = (0.0, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 STORY_SHARES = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0)
 # (causal, ahead) probability pairs from which a sentence states a consequence; 1.01: that head never passes.
 PER_CATEGORIES = (1, 2, 3, 4, 5)
-SECOND_FLOORS = (None, 0.5, 0.4, 0.35, 0.3, 0.25, 0.2)
 THRESHOLDS = tuple((c, a) for c in (0.7, 0.75, 0.8, 0.85, 0.9) for a in (0.5, 0.6, 0.7, 0.8, 0.9, 1.01))
 MIN_SENTENCES = 12
 PER_DOMAIN = 120
@@ -137,7 +135,6 @@ SETTINGS: dict[str, tuple[str, Callable[[Any], None], tuple[Any, ...]]] = {
     "story-share": ("STORY_SHARE", lambda v: setattr(categories, "STORY_SHARE", v), STORY_SHARES),
     "thresholds": ("CAUSAL_THRESHOLD, AHEAD_THRESHOLD", _set_thresholds, THRESHOLDS),
     "per-category": ("PER_CATEGORY", lambda v: setattr(implications, "PER_CATEGORY", v), PER_CATEGORIES),
-    "second-floor": ("SECOND_FLOOR", lambda v: setattr(categories, "SECOND_FLOOR", v), SECOND_FLOORS),
     # enrich/ as it is: one model against another (e.g. a category head refitted) at the same settings.
     "as-set": ("settings", lambda v: None, ("as set",)),
 }
