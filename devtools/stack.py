@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 
 
-def rss_bytes(pid: int) -> int:
-    """Resident set size of the process tree rooted at `pid` (VmRSS summed over all descendants)."""
+def _tree(pid: int) -> list[int]:
+    """`pid` and all its descendants (from /proc)."""
     children: dict[int, list[int]] = defaultdict(list)
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -41,10 +41,18 @@ def rss_bytes(pid: int) -> int:
         except OSError:
             continue
         children[int(fields[1])].append(int(stat.parent.name))
-    total, todo = 0, [pid]
+    tree, todo = [], [pid]
     while todo:
         current = todo.pop()
+        tree.append(current)
         todo += children.get(current, [])
+    return tree
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident set size of the process tree rooted at `pid` (VmRSS summed over all descendants)."""
+    total = 0
+    for current in _tree(pid):
         try:
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -52,6 +60,22 @@ def rss_bytes(pid: int) -> int:
         except OSError:
             pass
     return total
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) the process tree rooted at `pid` has used so far, its live
+    processes' own (a process that exited since is not counted)."""
+    total = 0
+    for current in _tree(pid):
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return total / TICKS
 
 
 class CallbackReceiver:
@@ -214,6 +238,10 @@ class Stack:
     def rss(self, name: str) -> int:
         """RSS in bytes of one started process and its children (`worker` or `api`)."""
         return rss_bytes(self.procs[name].pid)
+
+    def cpu(self, name: str) -> float:
+        """CPU seconds used so far by one started process and its children (`api`, `redis`, `worker`)."""
+        return cpu_seconds(self.procs[name].pid)
 
     def redis_memory(self) -> int:
         """Redis INFO memory used_memory, in bytes."""

@@ -10,7 +10,9 @@ nice 10, Granian with 4 processes, a callback receiver that verifies every signa
    request when the last one is answered), for `--seconds` each:
    GET /healthz (the baseline: the server and the network stack alone), POST /v1/enrichments with
    the worker stopped (the API alone), and POST again with the worker enriching meanwhile.
-   The rate limiter is on (at a limit the load does not reach), so its cost is counted.
+   The rate limiter is on (at a limit the load does not reach), so its cost is counted. Each run
+   also gives the CPU time a request cost the API's processes, Redis, wrk (and the worker), from
+   /proc: where a POST's cost goes beside /healthz's.
 2. Soak, on a fresh stack with an archive imported: `--soak` articles, each with a callback URL,
    then wait until every callback arrives. Counts accepted jobs, final states, callbacks lost,
    duplicated, failed, signed wrongly, or carrying more than one webhook-id.
@@ -22,6 +24,7 @@ import argparse
 import base64
 import json
 import re
+import resource
 import secrets
 import shutil
 import subprocess
@@ -62,7 +65,9 @@ def wrk(url: str, seconds: int, connections: int, script: Path | None = None) ->
     argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if script:
         argv[1:1] = ["-s", str(script)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     latency = {f"p{m.group(1)}": float(m.group(2)) * UNIT[m.group(3)]
                for m in map(LATENCY_LINE.match, out.splitlines()) if m}
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
@@ -70,7 +75,19 @@ def wrk(url: str, seconds: int, connections: int, script: Path | None = None) ->
     errors = re.search(r"Socket errors: (.*)", out)
     return {"per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
             "requests": total, "non_2xx": int(bad.group(1)) if bad else 0,
-            "socket_errors": errors.group(1) if errors else "", **latency}
+            "socket_errors": errors.group(1) if errors else "",
+            "wrk_cpu_s": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, **latency}
+
+
+def measured(stack: Stack, parts: tuple[str, ...], *wrk_args: Any) -> dict[str, Any]:
+    """One wrk run, and the CPU time each of the stack's `parts` (and wrk) spent per request in it,
+    in microseconds: where a request's cost goes, on two cores shared by all of them."""
+    before = {part: stack.cpu(part) for part in parts}
+    figures = wrk(*wrk_args)
+    spent = {part: stack.cpu(part) - before[part] for part in parts}
+    spent["wrk"] = figures.pop("wrk_cpu_s")
+    per_request = 1e6 / max(1, figures["requests"])
+    return {**figures, "cpu_us_per_request": {part: round(s * per_request, 1) for part, s in spent.items()}}
 
 
 def post_script(directory: Path, key: str, article: dict[str, Any], callback: str) -> Path:
@@ -94,13 +111,13 @@ def load(args: argparse.Namespace, article: dict[str, Any]) -> dict[str, Any]:
         stack.stop_worker()  # until the third run: the first two measure the API alone
         wrk(url, 2, args.connections, script)  # warm up every server process
         print(f"wrk: GET /healthz, {args.seconds} s...", flush=True)
-        health = wrk(stack.api + "/healthz", args.seconds, args.connections)
+        health = measured(stack, ("api", "redis"), stack.api + "/healthz", args.seconds, args.connections)
         print(f"wrk: POST /v1/enrichments, worker stopped, {args.seconds} s...", flush=True)
-        alone = wrk(url, args.seconds, args.connections, script)
+        alone = measured(stack, ("api", "redis"), url, args.seconds, args.connections, script)
         stack.start_worker()
         time.sleep(8)  # the worker loads its model, then starts on the backlog
         print(f"wrk: POST /v1/enrichments, worker enriching, {args.seconds} s...", flush=True)
-        busy = wrk(url, args.seconds, args.connections, script)
+        busy = measured(stack, ("api", "redis", "worker"), url, args.seconds, args.connections, script)
         api_rss = stack.rss("api")
     return {"healthz": health, "post_api_alone": alone, "post_with_worker": busy, "api_rss": api_rss}
 
@@ -169,6 +186,15 @@ def print_report(facts: dict[str, Any], figures: dict[str, Any], args: argparse.
     for name, one in rows:
         print(f"{name:<40} {one['per_s']:>8.0f} {one['p50']:>8.1f} {one['p90']:>8.1f} {one['p99']:>8.1f} "
               f"{one['non_2xx']:>8}")
+    alone = figures["load"]["post_api_alone"]["per_s"] / figures["load"]["healthz"]["per_s"]
+    print(f"POST, API alone, against /healthz: {alone:.2f}x (goal >= 0.5x)")
+    print(f"\nCPU time a request, microseconds (on {facts['nproc']} CPUs shared by all)")
+    print(f"{'run':<40} {'API':>8} {'Redis':>8} {'wrk':>8} {'worker':>8} {'total':>8}")
+    for name, one in rows:
+        cpu = one["cpu_us_per_request"]
+        worker = f"{cpu['worker']:.0f}" if "worker" in cpu else "-"
+        print(f"{name:<40} {cpu['api']:>8.0f} {cpu['redis']:>8.0f} {cpu['wrk']:>8.0f} {worker:>8} "
+              f"{sum(cpu.values()):>8.0f}")
     soaked = figures.get("soak")
     if soaked:
         print(f"\nSoak: {soaked['accepted']}/{soaked['articles']} accepted in {soaked['post_seconds']:.0f} s; "
