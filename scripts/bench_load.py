@@ -65,9 +65,7 @@ def wrk(url: str, seconds: int, connections: int, script: Path | None = None) ->
     argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if script:
         argv[1:1] = ["-s", str(script)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     latency = {f"p{m.group(1)}": float(m.group(2)) * UNIT[m.group(3)]
                for m in map(LATENCY_LINE.match, out.splitlines()) if m}
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
@@ -75,17 +73,22 @@ def wrk(url: str, seconds: int, connections: int, script: Path | None = None) ->
     errors = re.search(r"Socket errors: (.*)", out)
     return {"per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
             "requests": total, "non_2xx": int(bad.group(1)) if bad else 0,
-            "socket_errors": errors.group(1) if errors else "",
-            "wrk_cpu_s": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, **latency}
+            "socket_errors": errors.group(1) if errors else "", **latency}
+
+
+def children_cpu() -> float:
+    """CPU seconds of this process's finished children so far (wrk's, once it has run)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def measured(stack: Stack, parts: tuple[str, ...], *wrk_args: Any) -> dict[str, Any]:
     """One wrk run, and the CPU time each of the stack's `parts` (and wrk) spent per request in it,
     in microseconds: where a request's cost goes, on two cores shared by all of them."""
-    before = {part: stack.cpu(part) for part in parts}
+    before, wrk_before = {part: stack.cpu(part) for part in parts}, children_cpu()
     figures = wrk(*wrk_args)
     spent = {part: stack.cpu(part) - before[part] for part in parts}
-    spent["wrk"] = figures.pop("wrk_cpu_s")
+    spent["wrk"] = children_cpu() - wrk_before
     per_request = 1e6 / max(1, figures["requests"])
     return {**figures, "cpu_us_per_request": {part: round(s * per_request, 1) for part, s in spent.items()}}
 
