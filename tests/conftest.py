@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import redis
 from flask.testing import FlaskClient
+from kombu.exceptions import OperationalError
 
 from core.settings import Settings
 from devtools.local_redis import RedisServer, free_port
@@ -105,7 +106,11 @@ class Worker:
     def wait_ready(self, celery_app: object, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            replies = celery_app.control.ping(destination=[self._hostname()], timeout=0.5)  # type: ignore[attr-defined]
+            try:
+                replies = celery_app.control.ping(destination=[self._hostname()], timeout=0.5)  # type: ignore[attr-defined]
+            except (redis.ConnectionError, OperationalError):  # a broker connection dropped while starting
+                replies = []
+                time.sleep(0.2)
             if replies:
                 return
             assert self.proc and self.proc.poll() is None, self.log.read_text()[-3000:]
