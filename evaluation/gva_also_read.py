@@ -79,14 +79,17 @@ def system_rankings(r: redis.Redis, articles: list[dict[str, Any]], model: str,
                     queries: list[int], options: dict[str, Any] | None = None) -> dict[int, list[str]]:
     """Each query's links as the also-read stage ranks them (with the default editors' controls
     unless `options` says otherwise)."""
-    out = {}
-    for i, prepared in zip(queries, prepared_queries(articles, model, queries), strict=True):
-        article = articles[i]
-        as_of = epoch(article["published_at"])
-        weights, docs = eval_archive.related(r, prepared["features"], as_of, article["id"], prepared["title"])
-        links = also_read.rank(prepared["features"], weights, docs, prepared, as_of, 10, options)
-        out[i] = [link["archive_id"] for link in links]
-    return out
+    return {i: ranked_links(r, articles[i], prepared, options)
+            for i, prepared in zip(queries, prepared_queries(articles, model, queries), strict=True)}
+
+
+def ranked_links(r: redis.Redis, article: dict[str, Any], prepared: dict[str, Any],
+                 options: dict[str, Any] | None = None) -> list[str]:
+    """The ids of one prepared query's links, as of its own date, never itself."""
+    as_of = epoch(article["published_at"])
+    weights, docs = eval_archive.related(r, prepared["features"], as_of, article["id"], prepared["title"])
+    return [link["archive_id"] for link in also_read.rank(prepared["features"], weights, docs, prepared, as_of, 10,
+                                                          options)]
 
 
 def evaluate(path: Path, r: redis.Redis, model: str) -> dict[str, dict[str, dict[str, float]]]:

@@ -329,16 +329,18 @@ def document_frequencies(r: redis.Redis, archives: list[str], feats: list[str], 
 
 
 def postings(r: redis.Redis, archives: list[str], feats: list[str], until: float, exclusive: bool = False,
-             per_feature: int = POSTINGS_PER_FEATURE) -> Postings:
+             per_feature: int | dict[str, int] = POSTINGS_PER_FEATURE) -> Postings:
     """The newest postings at or before `until` (strictly before, if exclusive) of each feature,
-    at most `per_feature` over these archives together. Read as the raw reply and parsed by numpy
-    (a look-up reads thousands: as Python pairs they were most of its time)."""
+    at most `per_feature` over these archives together (one number for all, or one a feature).
+    Read as the raw reply and parsed by numpy (a look-up reads thousands: as Python pairs they
+    were most of its time)."""
+    limit = per_feature if isinstance(per_feature, dict) else dict.fromkeys(feats, per_feature)
     pipe = r.pipeline(transaction=False)
     upper = f"({until}" if exclusive else until
     for archive in archives:
         for feature in feats:
             pipe.execute_command("ZREVRANGEBYSCORE", key(archive, "post", feature), upper, "-inf", "WITHSCORES",
-                                 "LIMIT", 0, per_feature)
+                                 "LIMIT", 0, limit[feature])
     replies = iter(pipe.execute())
     out: Postings = {f: [] for f in feats}
     for archive in archives:
@@ -348,8 +350,8 @@ def postings(r: redis.Redis, archives: list[str], feats: list[str], until: float
                 out[feature].append((archive, np.fromstring(b" ".join(reply), dtype=np.int64, sep=" ").reshape(-1, 2)))
     if len(archives) > 1:
         for feature, parts in out.items():
-            if sum(len(a) for _, a in parts) > per_feature:
-                cut = np.sort(np.concatenate([a[:, 1] for _, a in parts]))[-per_feature]
+            if sum(len(a) for _, a in parts) > limit[feature]:
+                cut = np.sort(np.concatenate([a[:, 1] for _, a in parts]))[-limit[feature]]
                 out[feature] = [(archive, a[a[:, 1] >= cut]) for archive, a in parts]  # the newest, ties kept
     return out
 

@@ -17,8 +17,17 @@ from store.archive_candidates import Candidates
 
 LINK_FIELDS = ("title", "url", "published_at", "features", "id", "section", "tags")
 MAX_QUERY_FEATURES = 30
-MAX_CANDIDATES = 80
 COPY_OVERLAP = 0.5  # a copy carries at least this share of the query's strongest features' weight
+# How much one also-read look-up reads: the candidates read in full and weighed (80 until session
+# 27), and the fewest postings read for a query feature (postings_limits; until session 27 every
+# feature read index.POSTINGS_PER_FEATURE). Chosen on the gva_news tuning half's 763 queries at
+# 22,099 and at 300,000 articles (scripts/choose_postings.py, distractors made from the other
+# articles): the least reading whose recall@5 and MRR@10 stay within 0.005 of the old at both sizes.
+# Every variant tried kept them (0.871 / 0.885 at 22,099; 0.836 / 0.854-0.855 at 300,000: floors
+# 400, 100, 50, 25 with 80 candidates, also at 1,000,000, 0.813 / 0.837; 80, 60, 40 candidates at
+# floor 25), so the least tried was taken.
+MAX_CANDIDATES = 40
+POSTINGS_FLOOR = 25
 
 
 class Frequencies:
@@ -83,6 +92,16 @@ class _Lookup:
         return {h for h, i in self.ids.items() if i in qualified_ids}
 
 
+def postings_limits(strength: dict[str, float]) -> dict[str, int]:
+    """How many of its newest postings to read for each query feature: POSTINGS_PER_FEATURE for
+    the strongest, fewer in proportion to its strength (weight times the query's) for the others,
+    never fewer than POSTINGS_FLOOR. A weak feature's postings only add a little to candidates
+    that stronger ones find; in a large archive it is also the common one, whose lists are long."""
+    top = max(strength.values(), default=0.0) or 1.0
+    cap = index.POSTINGS_PER_FEATURE
+    return {f: max(min(POSTINGS_FLOOR, cap), math.ceil(cap * s / top)) for f, s in strength.items()}
+
+
 def _excluded(r: redis.Redis, exclude_id: str | None) -> set[index.Handle]:
     """The handle of the article a look-up must never return, if it is indexed."""
     return set(index.handles(r, [exclude_id]).values()) if exclude_id else set()
@@ -95,10 +114,12 @@ def _nearest(r: redis.Redis, archives: list[str], query: dict[str, float], as_of
     strongest features (only such can be its copies)."""
     weights = frequencies.weights(list(query))
     chosen = sorted(weights, key=lambda f: (-weights[f] * query[f], f))[:MAX_QUERY_FEATURES]
+    strength = {f: weights[f] * query[f] for f in chosen}
     missing = [f for f in chosen if f not in seen.postings]
-    seen.postings.update(index.postings(r, archives, missing, as_of) if missing else {})
-    found = Candidates({f: seen.postings[f] for f in chosen}, {f: weights[f] * query[f] for f in chosen},
-                             excluded)
+    limits = postings_limits(strength)
+    seen.postings.update(index.postings(r, archives, missing, as_of, per_feature={f: limits[f] for f in missing})
+                         if missing else {})
+    found = Candidates({f: seen.postings[f] for f in chosen}, strength, excluded)
     top = found.ranked(found.overlap * recency(np.maximum(0.0, as_of - found.epoch) / 86400), MAX_CANDIDATES)
     overlap = found.overlap_of(top)
     unnamed = [h for h in top if h not in seen.ids]

@@ -263,6 +263,30 @@ def test_postings_hold_small_numbers_that_name_their_articles_again(app):
     assert archive_index.get(r, "numbered", "never-indexed") is None
 
 
+def test_a_look_up_reads_fewer_postings_of_its_weaker_features(app, monkeypatch):
+    """Each query feature's newest postings are read up to its own limit, over several archives
+    together: POSTINGS_PER_FEATURE for the strongest feature, fewer in proportion to strength for
+    the others, never fewer than POSTINGS_FLOOR."""
+    from store import archive_index, archive_search
+
+    r = app.extensions["archive"]
+    for archive, first in (("limits-a", 0), ("limits-b", 1)):
+        archive_index.store_many(r, archive, [
+            {"id": f"d{day}", "title": "Port", "published_at": f"2024-03-{day:02d}T10:00:00+00:00",
+             "ts": 1709287200.0 + day * 86400, "text": "Port news.", "sentences": [],
+             "features": {"t:port": 1.0, "t:crane": 1.0}} for day in range(1 + first, 21, 2)])
+    found = archive_index.postings(r, ["limits-a", "limits-b"], ["t:port", "t:crane"], until=2e9,
+                                   per_feature={"t:port": 7, "t:crane": 3})
+    assert sum(len(a) for _, a in found["t:port"]) == 7 and sum(len(a) for _, a in found["t:crane"]) == 3
+    crane_epochs = sorted(int(e) for _, a in found["t:crane"] for e in a[:, 1])
+    assert crane_epochs == [1709287200 + day * 86400 for day in (18, 19, 20)]  # the newest, from both archives
+    monkeypatch.setattr(archive_index, "POSTINGS_PER_FEATURE", 400)
+    monkeypatch.setattr(archive_search, "POSTINGS_FLOOR", 100)
+    assert archive_search.postings_limits({"a": 8.0, "b": 4.0, "c": 0.5}) == {"a": 400, "b": 200, "c": 100}
+    monkeypatch.setattr(archive_search, "POSTINGS_FLOOR", 400)
+    assert archive_search.postings_limits({"a": 8.0, "b": 4.0, "c": 0.5}) == {"a": 400, "b": 400, "c": 400}
+
+
 def test_the_article_s_nearest_coverage_is_a_source_though_it_covers_little_of_the_story(app):
     """An earlier article that also-read would rank among the article's nearest (cosine times
     recency: background.NEAR_SOURCES) is one of the story's sources, flagged `near`, though it
