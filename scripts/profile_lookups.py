@@ -1,8 +1,9 @@
 """Where an also-read look-up's time goes as the archive grows: Redis's own time per command (INFO
 commandstats) and the client's profile (cProfile), at the 22,099 real articles and again at
-`--articles` (made distinct from them as `make bench-archive` makes them), on one Redis.
+`--articles` (made distinct from them as `make bench-archive` makes them), on one Redis (or, with
+`--cluster`, a three-master Redis Cluster as the bench's).
 
-    .venv/bin/python scripts/profile_lookups.py [--articles 1000000] [--top 15]
+    .venv/bin/python scripts/profile_lookups.py [--articles 1000000] [--top 15] [--cluster]
 
 The same 200 look-ups as `make bench-archive` (store/archive_search.related, enrich/also_read.rank),
 each size's pass run once to warm up, then once measured with the document-frequency cache emptied
@@ -25,14 +26,22 @@ from typing import Any
 from bench_archive import DAY, base_documents, build, lookup, queries
 
 from core.settings import Settings
+from devtools.local_cluster import LocalCluster
 from devtools.local_redis import RedisServer
 from store import archive_index
 from store.connection import archive_store, compact_documents
 
 
 def command_time(r: Any) -> dict[str, tuple[int, int]]:
-    """Redis's calls and microseconds so far, per command."""
-    return {name.removeprefix("cmdstat_"): (s["calls"], s["usec"]) for name, s in r.info("commandstats").items()}
+    """Redis's calls and microseconds so far, per command (summed over a cluster's masters)."""
+    if not hasattr(r, "get_primaries"):
+        return {name.removeprefix("cmdstat_"): (s["calls"], s["usec"]) for name, s in r.info("commandstats").items()}
+    out: dict[str, tuple[int, int]] = {}
+    for node in r.get_primaries():
+        for name, s in r.info("commandstats", target_nodes=node).items():
+            calls, usec = out.get(name.removeprefix("cmdstat_"), (0, 0))
+            out[name.removeprefix("cmdstat_")] = (calls + s["calls"], usec + s["usec"])
+    return out
 
 
 def profile(r: Any, prepared: list[dict[str, Any]], as_of: float, label: str, top: int) -> None:
@@ -65,15 +74,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=1_000_000)
     parser.add_argument("--top", type=int, default=15, help="profile lines printed per size")
+    parser.add_argument("--cluster", action="store_true", help="on a three-master Redis Cluster instead")
     args = parser.parse_args()
     model = Settings().nlp_pipeline
     print("Analysing (or reading the cached analyses of) gva_news and Reuters...", file=sys.stderr)
     base, prepared = base_documents(model), queries(model)
     newest = max(d["ts"] for d in base) + DAY
-    server = RedisServer(Path(tempfile.mkdtemp(prefix="profile-lookups-")), appendonly=False)
+    workdir = Path(tempfile.mkdtemp(prefix="profile-lookups-"))
+    server = LocalCluster(workdir, appendonly=False) if args.cluster else RedisServer(workdir, appendonly=False)
     server.start()
     try:
-        r = archive_store(server.url, False)
+        r = archive_store(server.url, args.cluster)
         compact_documents(r)  # as the index workers do
         build(r, base, 0, len(base), newest)
         profile(r, prepared, newest, f"{len(base):,}", args.top)
