@@ -88,7 +88,7 @@ def main() -> None:
         try:
             for lo in range(0, len(base), BATCH):
                 archive_index.store_many(r, eval_archive.ARCHIVE, base[lo:lo + BATCH])
-            for size in (len(base), args.articles):
+            for size in sorted({len(base), max(args.articles, len(base))}):
                 if size > len(base):
                     grow(r, sources, len(base), size, newest)
                 for floor, candidates in variants:
