@@ -100,22 +100,24 @@ def distinct(base: list[dict[str, Any]], i: int, rng: random.Random, newest: flo
             "published_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(ts))}
 
 
-def build(r: Any, base: list[dict[str, Any]], start: int, stop: int, newest: float) -> float:
-    """Index articles number `start` to `stop`: the base's own, then articles made distinct from
-    them (`distinct`); return articles/s."""
+def build(r: Any, base: list[dict[str, Any]], start: int, stop: int, newest: float, archive: str = ARCHIVE,
+          sources: list[dict[str, Any]] | None = None) -> float:
+    """Index articles number `start` to `stop` into `archive`: the base's own, then articles made
+    distinct (`distinct`) from `sources` (the base, unless told); return articles/s."""
     rng = random.Random(start)
+    sources = base if sources is None else sources
     started = time.perf_counter()
     batch: list[dict[str, Any]] = []
     for i in range(start, stop):
-        batch.append(base[i] if i < len(base) else distinct(base, i, rng, newest))
+        batch.append(base[i] if i < len(base) else distinct(sources, i, rng, newest))
         if len(batch) == BATCH:
-            archive_index.store_many(r, ARCHIVE, batch)
+            archive_index.store_many(r, archive, batch)
             batch.clear()
         if i and i % 100_000 == 0:
             print(f"  {i:,} indexed, {(i - start) / (time.perf_counter() - started):,.0f}/s", file=sys.stderr,
                   flush=True)
     if batch:
-        archive_index.store_many(r, ARCHIVE, batch)
+        archive_index.store_many(r, archive, batch)
     return (stop - start) / (time.perf_counter() - started)
 
 

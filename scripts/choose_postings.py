@@ -20,34 +20,22 @@ made on the tuning half; make eval reports also read on the other half.
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
-import sys
 import tempfile
 import time
 from typing import Any
 
-from bench_archive import base_documents, distinct
+from bench_archive import DAY, base_documents, build
 
 from evaluation import eval_archive, gva_also_read
 from evaluation.archive_terms import Gva, private_redis
 from evaluation.metrics import summarise
 from store import archive_index, archive_search
 
-BATCH = 200
-
-
-def grow(r: Any, sources: list[dict[str, Any]], start: int, stop: int, newest: float) -> None:
-    """Index distractors number `start` to `stop`, made distinct from `sources`."""
-    rng = random.Random(start)
-    for lo in range(start, stop, BATCH):
-        batch = [distinct(sources, i, rng, newest) for i in range(lo, min(lo + BATCH, stop))]
-        archive_index.store_many(r, eval_archive.ARCHIVE, batch)
-
 
 def measure(r: Any, gva: Gva, prepared: list[dict[str, Any]], floor: int, candidates: int) -> dict[str, float]:
-    """Quality and time of the tuning half's look-ups with this floor and this many candidates
-    read (a pass to warm up first)."""
+    """Quality and time of the half's look-ups with this floor and this many candidates read (a
+    pass to warm up first)."""
     archive_search.POSTINGS_FLOOR, archive_search.MAX_CANDIDATES = floor, candidates
     times: list[float] = []
     ranked: dict[int, list[str]] = {}
@@ -78,7 +66,7 @@ def main() -> None:
     base = base_documents(gva.model)
     held = {gva.articles[i]["id"] for i in gva.queries} | {g for i in gva.queries for g in gva.gold[i]}
     sources = [d for d in base if d["id"] not in held]
-    newest = max(d["ts"] for d in base) + 86400.0
+    newest = max(d["ts"] for d in base) + DAY
     print(f"{len(gva.queries)} queries of the {args.split} half; archive: {len(base):,} real articles, distractors "
           f"made from {len(sources):,} of them (none of that half's queries and links)", flush=True)
     print(f"{'articles':>9} {'floor':>6} {'cands':>6} {'recall@5':>9} {'mrr@10':>7} {'p50 ms':>7} {'p95 ms':>7}",
@@ -86,11 +74,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         server, r = private_redis(tmp)
         try:
-            for lo in range(0, len(base), BATCH):
-                archive_index.store_many(r, eval_archive.ARCHIVE, base[lo:lo + BATCH])
+            build(r, base, 0, len(base), newest, eval_archive.ARCHIVE)
             for size in sorted({len(base), max(args.articles, len(base))}):
                 if size > len(base):
-                    grow(r, sources, len(base), size, newest)
+                    build(r, base, len(base), size, newest, eval_archive.ARCHIVE, sources)
                 for floor, candidates in variants:
                     m = measure(r, gva, prepared, floor, candidates)
                     print(f"{archive_index.size(r, eval_archive.ARCHIVE):>9,} {floor:>6} {candidates:>6} "
@@ -98,7 +85,6 @@ def main() -> None:
                           f"{m['mrr@10']:>7.3f} {m['p50']:>7.1f} {m['p95']:>7.1f}", flush=True)
         finally:
             server.stop()
-    sys.stdout.flush()
 
 
 if __name__ == "__main__":
