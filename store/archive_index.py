@@ -16,7 +16,7 @@ way are named by qualified ids, "<archive>/<article id>".
 
 Built for a Redis Cluster as much as for one Redis: the keys of one article share a hash tag
 (`{<id>}`), the article-id and retraction sets are sharded, every multi-key read is a pipeline
-(redis-py routes it per node) and no write is a MULTI: each write is idempotent per key and
+(routed per node: store/routed_reads.py) and no write is a MULTI: each write is idempotent per key and
 ordered so that replaying an interrupted one finishes it (postings added before old ones are
 removed, the document written last), and an article's version (when it was staged) keeps a late
 replay of an older version from overwriting a newer one.
@@ -35,6 +35,7 @@ import orjson
 import redis
 
 from store.jobs import PREFIX
+from store.routed_reads import reads
 
 POSTINGS_PER_FEATURE = 400
 NUMBERS_PER_KEY = 128  # article numbers -> ids, per hash: within Redis's default listpack size
@@ -84,7 +85,7 @@ def key_of(qualified: str, kind: str) -> str:
 
 def retracted(r: redis.Redis, qualified_ids: list[str]) -> set[str]:
     """Those of these qualified ids that were retracted from their archives, in one round trip."""
-    pipe = r.pipeline(transaction=False)
+    pipe = reads(r)
     for qualified in qualified_ids:
         archive, article_id = unqualify(qualified)
         pipe.sismember(key(archive, "retracted", _shard(article_id)), article_id)
@@ -240,7 +241,7 @@ def _decode(raw: dict[Any, Any]) -> dict[str, Any]:
 
 
 def _sharded(r: redis.Redis, archive: str, kind: str, command: str) -> list[Any]:
-    pipe = r.pipeline(transaction=False)
+    pipe = reads(r)
     for shard in range(SHARDS):
         getattr(pipe, command)(key(archive, kind, str(shard)))
     return list(pipe.execute())
@@ -248,7 +249,7 @@ def _sharded(r: redis.Redis, archive: str, kind: str, command: str) -> list[Any]
 
 def size(r: redis.Redis, *archives: str) -> int:
     """How many articles these archives hold together."""
-    pipe = r.pipeline(transaction=False)
+    pipe = reads(r)
     for archive in archives:
         for shard in range(SHARDS):
             pipe.scard(key(archive, "ids", str(shard)))
@@ -292,7 +293,7 @@ def size_band(size: int) -> int:
 
 def generations(r: redis.Redis, archives: list[str]) -> list[bytes]:
     """Each archive's generation (b"" for an archive that holds nothing yet)."""
-    pipe = r.pipeline(transaction=False)
+    pipe = reads(r)
     for archive in archives:
         pipe.get(key(archive, "generation"))
     return [g or b"" for g in pipe.execute()] if archives else []
@@ -318,7 +319,7 @@ def document_frequencies(r: redis.Redis, archives: list[str], feats: list[str], 
         return out
     if sum(map(len, _df_cache.values())) > DF_CACHE_ENTRIES:
         _df_cache.clear()
-    pipe = r.pipeline(transaction=False)
+    pipe = reads(r)
     for archive, _, feature in missing:
         pipe.zcard(key(archive, "post", feature))
     for (archive, generation, feature), count in zip(missing, pipe.execute(), strict=True):
@@ -335,7 +336,7 @@ def postings(r: redis.Redis, archives: list[str], feats: list[str], until: float
     Read as the raw reply and parsed by numpy (a look-up reads thousands: as Python pairs they
     were most of its time)."""
     limit = per_feature if isinstance(per_feature, dict) else dict.fromkeys(feats, per_feature)
-    pipe = r.pipeline(transaction=False)
+    pipe = reads(r)
     upper = f"({until}" if exclusive else until
     for archive in archives:
         for feature in feats:
@@ -359,7 +360,7 @@ def postings(r: redis.Redis, archives: list[str], feats: list[str], until: float
 def resolve(r: redis.Redis, handles: list[Handle]) -> dict[Handle, str]:
     """The qualified ids of these handles, in one round trip (a number whose article is gone
     has none)."""
-    pipe = r.pipeline(transaction=False)
+    pipe = reads(r)
     for archive, number in handles:
         pipe.hget(_numbers_key(archive, number), number % NUMBERS_PER_KEY)
     return {h: qualify(h[0], i.decode()) for h, i in zip(handles, pipe.execute() if handles else [], strict=True)
@@ -368,7 +369,7 @@ def resolve(r: redis.Redis, handles: list[Handle]) -> dict[Handle, str]:
 
 def handles(r: redis.Redis, qualified_ids: list[str]) -> dict[str, Handle]:
     """The handles of these articles (by qualified id), in one round trip; those not indexed have none."""
-    pipe = r.pipeline(transaction=False)
+    pipe = reads(r)
     for qualified in qualified_ids:
         pipe.hget(key_of(qualified, "doc"), "n")
     return {q: (unqualify(q)[0], int(n)) for q, n in zip(qualified_ids, pipe.execute() if qualified_ids else [],
@@ -377,7 +378,7 @@ def handles(r: redis.Redis, qualified_ids: list[str]) -> dict[str, Handle]:
 
 def fetch_many(r: redis.Redis, qualified_ids: list[str], fields: tuple[str, ...]) -> dict[str, dict[str, Any]]:
     """Fields of these documents (by qualified id), leaving out retracted ones."""
-    pipe = r.pipeline(transaction=False)
+    pipe = reads(r)
     for qualified in qualified_ids:
         pipe.hmget(key_of(qualified, "doc"), list(fields))
     gone = retracted(r, qualified_ids)
