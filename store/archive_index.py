@@ -15,9 +15,9 @@ reads several archives together (a client's own and those shared with it); docum
 way are named by qualified ids, "<archive>/<article id>".
 
 Built for a Redis Cluster as much as for one Redis: the keys of one article share a hash tag
-(`{<id>}`), the article-id and retraction sets are sharded, every multi-key read is a pipeline
-(routed per node: store/routed_reads.py) and no write is a MULTI: each write is idempotent per key and
-ordered so that replaying an interrupted one finishes it (postings added before old ones are
+(`{<id>}`), the article-id and retraction sets are sharded, reads and writes of many keys go in
+batches sent to each node at once (store/slot_batches.py), and no write is a MULTI: each write is
+idempotent per key and ordered so that replaying an interrupted one finishes it (postings added before old ones are
 removed, the document written last), and an article's version (when it was staged) keeps a late
 replay of an older version from overwriting a newer one.
 """
@@ -35,7 +35,7 @@ import orjson
 import redis
 
 from store.jobs import PREFIX
-from store.routed_reads import reads
+from store.slot_batches import batch
 
 POSTINGS_PER_FEATURE = 400
 NUMBERS_PER_KEY = 128  # article numbers -> ids, per hash: within Redis's default listpack size
@@ -85,7 +85,7 @@ def key_of(qualified: str, kind: str) -> str:
 
 def retracted(r: redis.Redis, qualified_ids: list[str]) -> set[str]:
     """Those of these qualified ids that were retracted from their archives, in one round trip."""
-    pipe = reads(r)
+    pipe = batch(r)
     for qualified in qualified_ids:
         archive, article_id = unqualify(qualified)
         pipe.sismember(key(archive, "retracted", _shard(article_id)), article_id)
@@ -130,7 +130,7 @@ def store_many(r: redis.Redis, archive: str, docs: list[dict[str, Any]],
     postings to remove)."""
     now = time.time()
     versions = versions or [now] * len(docs)
-    pipe = r.pipeline(transaction=False)
+    pipe = batch(r)
     for doc in docs:
         pipe.hmget(article_key(archive, "doc", doc["id"]), ["features", "version", "n"])
         pipe.sismember(key(archive, "retracted", _shard(doc["id"])), doc["id"])
@@ -141,7 +141,7 @@ def store_many(r: redis.Redis, archive: str, docs: list[dict[str, Any]],
         if not gone and (old_version is None or float(old_version) <= versions[i]):
             chosen.append(({**doc, "n": int(number) if number is not None else None}, versions[i], old_features))
     _number(r, archive, [doc for doc, _, _ in chosen if doc["n"] is None])
-    pipe = r.pipeline(transaction=False)
+    pipe = batch(r)
     for doc, _, _ in chosen:
         for feature in doc["features"]:
             pipe.zadd(key(archive, "post", feature), {doc["n"]: int(doc["ts"])})  # whole seconds: read as integers
@@ -152,11 +152,11 @@ def store_many(r: redis.Redis, archive: str, docs: list[dict[str, Any]],
     stale = [(doc["n"], feature) for doc, _, old_features in chosen if old_features is not None
              for feature in set(orjson.loads(zlib.decompress(old_features))) - doc["features"].keys()]
     if stale:
-        pipe = r.pipeline(transaction=False)
+        pipe = batch(r)
         for number, feature in stale:
             pipe.zrem(key(archive, "post", feature), number)
         pipe.execute()
-    pipe = r.pipeline(transaction=False)
+    pipe = batch(r)
     for doc, version, _ in chosen:
         doc_id = doc["id"]
         pipe.hset(article_key(archive, "doc", doc_id), mapping=_encoded(doc, version))
@@ -182,7 +182,7 @@ def _number(r: redis.Redis, archive: str, docs: list[dict[str, Any]]) -> None:
     if not docs:
         return
     last = r.incrby(key(archive, "seq"), len(docs))
-    pipe = r.pipeline(transaction=False)
+    pipe = batch(r)
     for n, doc in enumerate(docs, start=last - len(docs) + 1):
         doc["n"] = n
         pipe.hsetnx(article_key(archive, "doc", doc["id"]), "n", n)
@@ -195,7 +195,7 @@ def delete(r: redis.Redis, archive: str, doc_id: str) -> bool:
     """Retract an article: it leaves the index and is never suggested again. Safe to replay: the
     retraction is marked first (every read filters on it), the document goes last."""
     doc_key = article_key(archive, "doc", doc_id)
-    pipe = r.pipeline(transaction=False)
+    pipe = batch(r)
     pipe.sadd(key(archive, "retracted", _shard(doc_id)), doc_id)
     pipe.delete(article_key(archive, "pending", doc_id))
     pipe.delete(article_key(archive, "failed", doc_id))
@@ -203,7 +203,7 @@ def delete(r: redis.Redis, archive: str, doc_id: str) -> bool:
     old, number = r.hmget(doc_key, ["features", "n"])
     if old is None:
         return False
-    pipe = r.pipeline(transaction=False)
+    pipe = batch(r)
     for feature in orjson.loads(zlib.decompress(old)):
         pipe.zrem(key(archive, "post", feature), number)
     pipe.hdel(_numbers_key(archive, int(number)), int(number) % NUMBERS_PER_KEY)
@@ -241,7 +241,7 @@ def _decode(raw: dict[Any, Any]) -> dict[str, Any]:
 
 
 def _sharded(r: redis.Redis, archive: str, kind: str, command: str) -> list[Any]:
-    pipe = reads(r)
+    pipe = batch(r)
     for shard in range(SHARDS):
         getattr(pipe, command)(key(archive, kind, str(shard)))
     return list(pipe.execute())
@@ -249,7 +249,7 @@ def _sharded(r: redis.Redis, archive: str, kind: str, command: str) -> list[Any]
 
 def size(r: redis.Redis, *archives: str) -> int:
     """How many articles these archives hold together."""
-    pipe = reads(r)
+    pipe = batch(r)
     for archive in archives:
         for shard in range(SHARDS):
             pipe.scard(key(archive, "ids", str(shard)))
@@ -293,7 +293,7 @@ def size_band(size: int) -> int:
 
 def generations(r: redis.Redis, archives: list[str]) -> list[bytes]:
     """Each archive's generation (b"" for an archive that holds nothing yet)."""
-    pipe = reads(r)
+    pipe = batch(r)
     for archive in archives:
         pipe.get(key(archive, "generation"))
     return [g or b"" for g in pipe.execute()] if archives else []
@@ -319,7 +319,7 @@ def document_frequencies(r: redis.Redis, archives: list[str], feats: list[str], 
         return out
     if sum(map(len, _df_cache.values())) > DF_CACHE_ENTRIES:
         _df_cache.clear()
-    pipe = reads(r)
+    pipe = batch(r)
     for archive, _, feature in missing:
         pipe.zcard(key(archive, "post", feature))
     for (archive, generation, feature), count in zip(missing, pipe.execute(), strict=True):
@@ -336,7 +336,7 @@ def postings(r: redis.Redis, archives: list[str], feats: list[str], until: float
     Read as the raw reply and parsed by numpy (a look-up reads thousands: as Python pairs they
     were most of its time)."""
     limit = per_feature if isinstance(per_feature, dict) else dict.fromkeys(feats, per_feature)
-    pipe = reads(r)
+    pipe = batch(r)
     upper = f"({until}" if exclusive else until
     for archive in archives:
         for feature in feats:
@@ -360,7 +360,7 @@ def postings(r: redis.Redis, archives: list[str], feats: list[str], until: float
 def resolve(r: redis.Redis, handles: list[Handle]) -> dict[Handle, str]:
     """The qualified ids of these handles, in one round trip (a number whose article is gone
     has none)."""
-    pipe = reads(r)
+    pipe = batch(r)
     for archive, number in handles:
         pipe.hget(_numbers_key(archive, number), number % NUMBERS_PER_KEY)
     return {h: qualify(h[0], i.decode()) for h, i in zip(handles, pipe.execute() if handles else [], strict=True)
@@ -369,7 +369,7 @@ def resolve(r: redis.Redis, handles: list[Handle]) -> dict[Handle, str]:
 
 def handles(r: redis.Redis, qualified_ids: list[str]) -> dict[str, Handle]:
     """The handles of these articles (by qualified id), in one round trip; those not indexed have none."""
-    pipe = reads(r)
+    pipe = batch(r)
     for qualified in qualified_ids:
         pipe.hget(key_of(qualified, "doc"), "n")
     return {q: (unqualify(q)[0], int(n)) for q, n in zip(qualified_ids, pipe.execute() if qualified_ids else [],
@@ -378,7 +378,7 @@ def handles(r: redis.Redis, qualified_ids: list[str]) -> dict[str, Handle]:
 
 def fetch_many(r: redis.Redis, qualified_ids: list[str], fields: tuple[str, ...]) -> dict[str, dict[str, Any]]:
     """Fields of these documents (by qualified id), leaving out retracted ones."""
-    pipe = reads(r)
+    pipe = batch(r)
     for qualified in qualified_ids:
         pipe.hmget(key_of(qualified, "doc"), list(fields))
     gone = retracted(r, qualified_ids)

@@ -16,7 +16,7 @@ from devtools.local_redis import RedisServer
 from service import create_app
 from store import archive_bulk, archive_index
 from store.connection import archive_store
-from store.routed_reads import SlotRoutedReads, reads
+from store.slot_batches import SlotRoutedBatch, batch
 from tests.conftest import ROOT, SAMPLE_ARCHIVE, Worker, auth, wait_for
 from workers.celery_app import create_celery
 
@@ -120,17 +120,19 @@ def test_an_interrupted_index_write_replays_to_the_same_state(cluster):  # type:
     archive_bulk.erase(r, "replay")
 
 
-def test_reads_are_routed_by_slot_and_survive_a_stale_slot_table(cluster, caplog):  # type: ignore[no-untyped-def]
-    """The archive's read pipeline sends each master its share (store/routed_reads.py): the same
+def test_batches_are_routed_by_slot_and_survive_a_stale_slot_table(cluster, caplog):  # type: ignore[no-untyped-def]
+    """The archive's batches send each master its share (store/slot_batches.py): the same
     replies as redis-py's cluster pipeline, in order; a client whose slot table is out of date (a
     slot moved since it last looked) is answered all the same, through the cluster pipeline, which
     learns the slot's node."""
     r = archive_store(cluster.url, cluster=True)
     keys = [f"enr:test:routed:{{{n}}}" for n in range(40)]  # hash tags spread over the masters
+    writes = batch(r)  # writes go the same way: read back below through redis-py's own pipeline
     for n, k in enumerate(keys):
         if n % 5:
-            r.zadd(k, {str(m): m for m in range(n % 5)})
-    r.hset("enr:test:routed:hash", mapping={"a": "1", "b": "2"})
+            writes.zadd(k, {str(m): m for m in range(n % 5)})
+    writes.hset("enr:test:routed:hash", mapping={"a": "1", "b": "2"})
+    assert writes.execute() == [n % 5 for n in range(40) if n % 5] + [2]
 
     def queue(pipe):  # type: ignore[no-untyped-def]
         for k in keys:
@@ -141,11 +143,11 @@ def test_reads_are_routed_by_slot_and_survive_a_stale_slot_table(cluster, caplog
         return pipe
 
     expected = queue(r.pipeline()).execute()
-    routed = queue(reads(r))
-    assert isinstance(routed, SlotRoutedReads)
+    routed = queue(batch(r))
+    assert isinstance(routed, SlotRoutedBatch)
     assert {r.nodes_manager.get_node_from_slot(r.keyslot(k)).name for k in keys} == {
         n.name for n in r.get_primaries()}  # the batch really spans every master
-    with caplog.at_level("INFO", logger="store.routed_reads"):
+    with caplog.at_level("INFO", logger="store.slot_batches"):
         assert routed.execute() == expected
     assert not caplog.records  # answered by the routed send itself, not by the fallback
     assert expected[1] == 0 and expected[-2] == [b"1", None, b"2"] and expected[-1] is None
@@ -154,8 +156,8 @@ def test_reads_are_routed_by_slot_and_survive_a_stale_slot_table(cluster, caplog
     right = r.nodes_manager.slots_cache[slot][0]
     wrong = next(n for n in r.get_primaries() if n.name != right.name)
     r.nodes_manager.slots_cache[slot] = [wrong]  # as if the slot had moved since the client looked
-    with caplog.at_level("INFO", logger="store.routed_reads"):
-        assert queue(reads(r)).execute() == expected
+    with caplog.at_level("INFO", logger="store.slot_batches"):
+        assert queue(batch(r)).execute() == expected
     assert "MovedError" in caplog.text  # the routed send met MOVED and the batch went again
     assert r.nodes_manager.get_node_from_slot(slot).name == right.name
     r.delete(*keys, "enr:test:routed:hash")

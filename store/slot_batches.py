@@ -1,13 +1,15 @@
-"""Pipelines of archive reads. On one Redis, a plain pipeline. On a Redis Cluster, one that works out
-each command's node once, from its key's hash slot, and sends every master its share of the batch
-over one connection, all masters written before any is read.
+"""Batches of archive commands of one key each that may be sent twice: reads, and the archive's
+idempotent writes (store/archive_index.py orders its writes across batches, never within one). On
+one Redis, a plain pipeline. On a Redis Cluster, one that works out each command's node once, from
+its key's hash slot, and sends every master its share of the batch over one connection, all masters
+written before any is read.
 
 redis-py's cluster pipeline does the same work per command several times over (the command's keys
 and node before sending, again while sending): on a three-master cluster it made an also-read
 look-up's client time more than twice one Redis's for the same commands (docs/benchmarks.md, "Where
-the cluster's time goes"). Only reads of one key each are sent this way: a batch that meets a moved
-slot (MOVED, ASK), a node that is down or any other error is sent again, whole, through redis-py's
-cluster pipeline, which follows redirections and refreshes the slot table (reads can be repeated)."""
+the cluster's time goes"). A batch that meets a moved slot (MOVED, ASK), a node that is down or any
+other error is sent again, whole, through redis-py's cluster pipeline, which follows redirections
+and refreshes the slot table: hence commands that may run twice."""
 
 from __future__ import annotations
 
@@ -25,22 +27,22 @@ logger = logging.getLogger(__name__)
 Queued = tuple[tuple[Any, ...], dict[str, Any]]  # a command's arguments (its name first) and options
 
 
-def reads(r: redis.Redis) -> Any:
-    """A pipeline for reads of one key each (GET, HGET, HMGET, ZCARD, ZREVRANGEBYSCORE, ...):
-    queue commands on it, then execute() returns their replies in order."""
+def batch(r: redis.Redis) -> Any:
+    """A pipeline for commands of one key each that may run twice (GET, HMGET, ZREVRANGEBYSCORE,
+    ZADD, HSET, SADD, ...): queue them on it, then execute() returns their replies in order."""
     if isinstance(r, RedisCluster):
-        return SlotRoutedReads(r)
+        return SlotRoutedBatch(r)
     return r.pipeline(transaction=False)
 
 
-class SlotRoutedReads(DataAccessCommands):
-    """Read commands queued for a cluster, each sent to the master that holds its key's slot."""
+class SlotRoutedBatch(DataAccessCommands):
+    """Commands queued for a cluster, each sent to the master that holds its key's slot."""
 
     def __init__(self, cluster: RedisCluster) -> None:
         self.cluster = cluster
         self.queued: list[Queued] = []
 
-    def execute_command(self, *args: Any, **options: Any) -> SlotRoutedReads:
+    def execute_command(self, *args: Any, **options: Any) -> SlotRoutedBatch:
         self.queued.append((args, options))
         return self
 
@@ -54,7 +56,7 @@ class SlotRoutedReads(DataAccessCommands):
         try:
             return self._routed(queued)
         except (RedisError, OSError) as exc:
-            logger.info("routed read of %d commands failed (%s: %s); sent again through the cluster pipeline",
+            logger.info("a routed batch of %d commands failed (%s: %s); sent again through the cluster pipeline",
                         len(queued), type(exc).__name__, exc)
         pipe = self.cluster.pipeline()
         for args, options in queued:
