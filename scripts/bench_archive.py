@@ -14,7 +14,8 @@ from A and half from B (recombined); its own id and a publication date drawn ove
 Lookups are the also-read stage's (store/archive_search.py related + enrich/also_read.py rank) for
 gva_news articles, as of the archive's newest date, twice: the figures are the second pass's (the
 first is printed beside them). The baseline, measured in the same run: the same lookups on the
-archive of the base articles alone.
+archive of the base articles alone. Both stores are built alike, so the cluster's look-ups must give
+one Redis's links: how many of them do is printed too.
 """
 
 from __future__ import annotations
@@ -121,30 +122,32 @@ def build(r: Any, base: list[dict[str, Any]], start: int, stop: int, newest: flo
     return (stop - start) / (time.perf_counter() - started)
 
 
-def lookup(r: Any, query: dict[str, Any], as_of: float) -> None:
-    """One also-read look-up as the enrichment makes it: candidates from the store, then ranked."""
+def lookup(r: Any, query: dict[str, Any], as_of: float) -> list[str]:
+    """One also-read look-up as the enrichment makes it: candidates from the store, then ranked;
+    the links' archive ids."""
     weights, docs, _ = archive_search.related(r, [ARCHIVE], query["features"], as_of, None)
-    also_read.rank(query["features"], weights, docs, query, as_of, 5)
+    return [link["archive_id"] for link in also_read.rank(query["features"], weights, docs, query, as_of, 5)]
 
 
-def lookups(r: Any, prepared: list[dict[str, Any]], as_of: float) -> dict[str, float]:
+def lookups(r: Any, prepared: list[dict[str, Any]], as_of: float) -> dict[str, Any]:
     """The lookups' p50 and p95, measured on a second pass (the first, right after the bulk build,
     is reported as `first_p95_ms`: Redis is still settling, 10-30% slower at 300,000 articles in a
     session's A/B). Each pass starts with the process's document-frequency cache empty, so the
-    second pass reads every frequency as the first did."""
+    second pass reads every frequency as the first did. Also the second pass's answers (each
+    look-up's links), which every store must give alike."""
     passes = []
     for _ in range(2):
         archive_index._df_cache.clear()
-        times = []
+        times, answers = [], []
         for p in prepared:
             t = time.perf_counter()
-            lookup(r, p, as_of)
+            answers.append(lookup(r, p, as_of))
             times.append((time.perf_counter() - t) * 1000)
         times.sort()
         passes.append(times)
     first, times = passes
     return {"p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))],
-            "first_p95_ms": first[int(0.95 * (len(first) - 1))]}
+            "first_p95_ms": first[int(0.95 * (len(first) - 1))], "answers": answers}
 
 
 def measure(kind: str, r: Any, base: list[dict[str, Any]], prepared: list[dict[str, Any]], count: int,
@@ -162,7 +165,7 @@ def measure(kind: str, r: Any, base: list[dict[str, Any]], prepared: list[dict[s
             "lookup_p50_ms": large["p50_ms"], "lookup_p95_ms": large["p95_ms"],
             "lookup_first_pass_p95_ms": large["first_p95_ms"],
             "baseline_articles": size_base, "baseline_p50_ms": small["p50_ms"], "baseline_p95_ms": small["p95_ms"],
-            "baseline_first_pass_p95_ms": small["first_p95_ms"]}
+            "baseline_first_pass_p95_ms": small["first_p95_ms"], "answers": large["answers"]}
 
 
 def main() -> None:
@@ -209,6 +212,11 @@ def main() -> None:
     print("(goals at 1,000,000: lookup p95 <= 30 ms, <= 5 KB an article; index/s: store writes only, no NLP; "
           "p50 and p95 from a second pass of the lookups, each pass with the frequency cache emptied; "
           "1st pass: p95 right after the build)")
+    same = sum(a == b for a, b in zip(rows[0].pop("answers"), rows[1].pop("answers"), strict=True))
+    if rows[0]["articles"] == rows[1]["articles"]:  # the same archive, built alike: the same links
+        print(f"the cluster's look-ups gave one Redis's links (the same ids in the same order) in {same} of "
+              f"{len(prepared)}")
+        rows[1]["same_links_as_one_redis"] = same
     if args.json:
         args.json.write_text(json.dumps({"machine": machine, "rows": rows}, indent=1) + "\n")
 
