@@ -20,7 +20,7 @@ import redis
 from redis.cluster import RedisCluster
 from redis.commands.core import DataAccessCommands
 from redis.connection import Connection
-from redis.exceptions import RedisError
+from redis.exceptions import RedisClusterException, RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class SlotRoutedBatch(DataAccessCommands):
             return []
         try:
             return self._routed(queued)
-        except (RedisError, OSError) as exc:
+        except (RedisError, RedisClusterException, OSError) as exc:  # the latter: e.g. a slot not covered
             logger.info("a routed batch of %d commands failed (%s: %s); sent again through the cluster pipeline",
                         len(queued), type(exc).__name__, exc)
         pipe = self.cluster.pipeline()
