@@ -18,6 +18,8 @@ from __future__ import annotations
 import argparse
 import random
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import redis
@@ -88,13 +90,19 @@ class Gva:
         return implications_allowed(r, [self.articles[i] for i in self.sample], self.prepared, window)
 
 
-def private_redis(tmp: str) -> tuple[RedisServer, redis.Redis]:
-    """A Redis of this run's own, documents kept compact as the index workers keep them."""
-    server = RedisServer(Path(tmp), appendonly=False)
-    server.start()
-    r = redis.Redis.from_url(server.url)
-    compact_documents(r)
-    return server, r
+@contextmanager
+def private_redis() -> Iterator[redis.Redis]:
+    """A Redis of this run's own, in a temporary directory, stopped on leaving; documents kept
+    compact as the index workers keep them."""
+    with tempfile.TemporaryDirectory() as tmp:
+        server = RedisServer(Path(tmp), appendonly=False)
+        server.start()
+        try:
+            r = redis.Redis.from_url(server.url)
+            compact_documents(r)
+            yield r
+        finally:
+            server.stop()
 
 
 def main() -> None:
@@ -106,19 +114,15 @@ def main() -> None:
           f"({len(gva.sample)} for implications)")
     print(f"{'terms':>6} {'postings/article':>17} {'bytes/article':>14} {'recall@5':>9} {'mrr@10':>7} {'ndcg@5':>7}"
           f" {'implications allowed':>21}")
-    with tempfile.TemporaryDirectory() as tmp:
-        server, r = private_redis(tmp)
-        try:
-            for cap in caps:
-                postings, memory = gva.index(r, cap)
-                ranked = gva_also_read.system_rankings(r, gva.articles, gva.model, gva.queries)
-                m = summarise([(ranked[i], gva.gold[i]) for i in gva.queries])
-                allowed, items = gva.implications_allowed(r)
-                print(f"{cap:>6} {postings / len(gva.articles):>17.1f} {memory / len(gva.articles):>14,.0f} "
-                      f"{m['recall@5']:>9.3f} {m['mrr@10']:>7.3f} {m['ndcg@5']:>7.3f} "
-                      f"{allowed:>12.3f} of {items:<5}", flush=True)
-        finally:
-            server.stop()
+    with private_redis() as r:
+        for cap in caps:
+            postings, memory = gva.index(r, cap)
+            ranked = gva_also_read.system_rankings(r, gva.articles, gva.model, gva.queries)
+            m = summarise([(ranked[i], gva.gold[i]) for i in gva.queries])
+            allowed, items = gva.implications_allowed(r)
+            print(f"{cap:>6} {postings / len(gva.articles):>17.1f} {memory / len(gva.articles):>14,.0f} "
+                  f"{m['recall@5']:>9.3f} {m['mrr@10']:>7.3f} {m['ndcg@5']:>7.3f} "
+                  f"{allowed:>12.3f} of {items:<5}", flush=True)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ are through the API, for the shipped rules only).
 from __future__ import annotations
 
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
@@ -122,28 +121,24 @@ def reported() -> None:
     Reuters background's tag precision on its reported half (make eval's figure, in-process) with
     MISC names as context (before session 22) and as subjects (shipped)."""
     gva = Gva("reported")
-    with tempfile.TemporaryDirectory() as tmp:
-        server, r = private_redis(tmp)
-        try:
-            gva.index(r)
-            for name, constants in (*VARIANTS[:2], ("shipped", {})):
-                with ExitStack() as stack:
-                    for constant, value in constants.items():
-                        stack.enter_context(rule(_module(constant), constant, value))
-                    items, own, empty, found, allowed, archived, archived_own = on_story(gva, r)
-                print(f"reported half, {name}: {items} items, {own / max(items, 1):.3f} citing the query's incident, "
-                      f"{empty} of {len(gva.sample)} queries with none; implications {allowed / max(found, 1):.3f} "
-                      f"allowed of {found}, {archived_own / max(archived, 1):.3f} of {archived} from the archive "
-                      "citing the query's incident", flush=True)
+    with private_redis() as r:
+        gva.index(r)
+        for name, constants in (*VARIANTS[:2], ("shipped", {})):
+            with ExitStack() as stack:
+                for constant, value in constants.items():
+                    stack.enter_context(rule(_module(constant), constant, value))
+                items, own, empty, found, allowed, archived, archived_own = on_story(gva, r)
+            print(f"reported half, {name}: {items} items, {own / max(items, 1):.3f} citing the query's incident, "
+                  f"{empty} of {len(gva.sample)} queries with none; implications {allowed / max(found, 1):.3f} "
+                  f"allowed of {found}, {archived_own / max(archived, 1):.3f} of {archived} from the archive "
+                  "citing the query's incident", flush=True)
+        r.flushall()
+        for name, value in (("MISC names context", None), ("shipped", background.SUBJECT_MISC)):
+            with rule(background, "SUBJECT_MISC", value):
+                tagged = reuters_background.evaluate(REUTERS, r, gva.model)
             r.flushall()
-            for name, value in (("MISC names context", None), ("shipped", background.SUBJECT_MISC)):
-                with rule(background, "SUBJECT_MISC", value):
-                    tagged = reuters_background.evaluate(REUTERS, r, gva.model)
-                r.flushall()
-                print(f"Reuters reported half, {name}: {tagged['system']['items']} background items, tag precision "
-                      f"{tagged['system']['tag_precision']:.3f}", flush=True)
-        finally:
-            server.stop()
+            print(f"Reuters reported half, {name}: {tagged['system']['items']} background items, tag precision "
+                  f"{tagged['system']['tag_precision']:.3f}", flush=True)
 
 
 def main() -> None:
@@ -157,36 +152,32 @@ def main() -> None:
     print(f"{'rule':>26} {'gva items':>9} {'own incident':>12} {'none':>5} {'Reuters items':>13} "
           f"{'tag precision':>13} {'T17 date F1':>11} {'T17 items':>9} {'T17 worst story - its baseline':>31} "
           f"{'implications allowed':>20} {'from archive, own incident':>26}")
-    with tempfile.TemporaryDirectory() as tmp:
-        server, r = private_redis(tmp)
-        try:
-            for name, constants in VARIANTS:
-                if only and name not in only:
+    with private_redis() as r:
+        for name, constants in VARIANTS:
+            if only and name not in only:
+                continue
+            with ExitStack() as stack:
+                for constant, value in constants.items():
+                    stack.enter_context(rule(_module(constant), constant, value))
+                gva.index(r)
+                items, own, empty, found, allowed, archived, archived_own = on_story(gva, r)
+                r.flushall()
+                if gva_only:  # a rule of implications only: background's other figures do not move
+                    print(f"{name:>26} {items:>9} {own / max(items, 1):>12.3f} {empty:>5} {'':>13} {'':>13} "
+                          f"{'':>11} {'':>9} {'':>31} {allowed / max(found, 1):>11.3f} of {found:<5} "
+                          f"{archived_own / max(archived, 1):>17.3f} of {archived:<5} ({archived_own} own)",
+                          flush=True)
                     continue
-                with ExitStack() as stack:
-                    for constant, value in constants.items():
-                        stack.enter_context(rule(_module(constant), constant, value))
-                    gva.index(r)
-                    items, own, empty, found, allowed, archived, archived_own = on_story(gva, r)
-                    r.flushall()
-                    if gva_only:  # a rule of implications only: background's other figures do not move
-                        print(f"{name:>26} {items:>9} {own / max(items, 1):>12.3f} {empty:>5} {'':>13} {'':>13} "
-                              f"{'':>11} {'':>9} {'':>31} {allowed / max(found, 1):>11.3f} of {found:<5} "
-                              f"{archived_own / max(archived, 1):>17.3f} of {archived:<5} ({archived_own} own)",
-                              flush=True)
-                        continue
-                    tagged = reuters_background.evaluate(REUTERS, r, gva.model, queries=300, split="tuning")["system"]
-                    r.flushall()
-                    t17 = timeline17.evaluate(DATA / "timelines", r, gva.model)
-                    r.flushall()
-                t17_items = sum(t["items"] for t in t17["topics"].values())
-                margin = min(t["system"]["date_f1"] - t["baseline"]["date_f1"] for t in t17["topics"].values())
-                print(f"{name:>26} {items:>9} {own / max(items, 1):>12.3f} {empty:>5} {tagged['items']:>13} "
-                      f"{tagged['tag_precision']:>13.3f} {t17['mean']['system']['date_f1']:>11.3f} {t17_items:>9} "
-                      f"{margin:>31.3f} {allowed / max(found, 1):>11.3f} of {found:<5} "
-                      f"{archived_own / max(archived, 1):>17.3f} of {archived:<5}", flush=True)
-        finally:
-            server.stop()
+                tagged = reuters_background.evaluate(REUTERS, r, gva.model, queries=300, split="tuning")["system"]
+                r.flushall()
+                t17 = timeline17.evaluate(DATA / "timelines", r, gva.model)
+                r.flushall()
+            t17_items = sum(t["items"] for t in t17["topics"].values())
+            margin = min(t["system"]["date_f1"] - t["baseline"]["date_f1"] for t in t17["topics"].values())
+            print(f"{name:>26} {items:>9} {own / max(items, 1):>12.3f} {empty:>5} {tagged['items']:>13} "
+                  f"{tagged['tag_precision']:>13.3f} {t17['mean']['system']['date_f1']:>11.3f} {t17_items:>9} "
+                  f"{margin:>31.3f} {allowed / max(found, 1):>11.3f} of {found:<5} "
+                  f"{archived_own / max(archived, 1):>17.3f} of {archived:<5}", flush=True)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ figures on the reported half, for make eval's table (no choice is made there).
 from __future__ import annotations
 
 import sys
-import tempfile
 from itertools import combinations
 from typing import Any
 
@@ -41,28 +40,24 @@ def words(item: dict[str, Any]) -> frozenset[str]:
 def main() -> None:
     split = "reported" if "--reported" in sys.argv else "tuning"
     gva = Gva(split)
-    with tempfile.TemporaryDirectory() as tmp:
-        server, r = private_redis(tmp)
-        try:
-            gva.index(r)
-            with rule(implications, "REPEAT_OVERLAP", None):
-                found = results(gva, r)
-            pairs = sorted(((implications.overlap(words(a), words(b)), a["text"], b["text"])
-                            for items in found for a, b in combinations(items, 2)), reverse=True)
-            print(f"gva_news {split} half: {len(found)} queries, {sum(map(len, found))} items with no repeat rule; "
-                  f"pairs of one result with an overlap of {SHOWN} or more:")
-            if split == "tuning":
-                for share, a, b in (p for p in pairs if p[0] >= SHOWN):
-                    print(f"  {share:.2f}  {a[:110]}\n        {b[:110]}")
-            for threshold in THRESHOLDS:
-                with rule(implications, "REPEAT_OVERLAP", threshold):
-                    items = [i for result in results(gva, r) for i in result]
-                allowed = sum(i["category"] in category_domains.ALLOWED["gva"] for i in items)
-                alike = sum(p[0] >= threshold for p in pairs) if threshold else 0
-                print(f"REPEAT_OVERLAP {threshold}: {len(items)} items ({allowed / max(1, len(items)):.3f} allowed); "
-                      f"{alike} pairs at or over it with no rule", flush=True)
-        finally:
-            server.stop()
+    with private_redis() as r:
+        gva.index(r)
+        with rule(implications, "REPEAT_OVERLAP", None):
+            found = results(gva, r)
+        pairs = sorted(((implications.overlap(words(a), words(b)), a["text"], b["text"])
+                        for items in found for a, b in combinations(items, 2)), reverse=True)
+        print(f"gva_news {split} half: {len(found)} queries, {sum(map(len, found))} items with no repeat rule; "
+              f"pairs of one result with an overlap of {SHOWN} or more:")
+        if split == "tuning":
+            for share, a, b in (p for p in pairs if p[0] >= SHOWN):
+                print(f"  {share:.2f}  {a[:110]}\n        {b[:110]}")
+        for threshold in THRESHOLDS:
+            with rule(implications, "REPEAT_OVERLAP", threshold):
+                items = [i for result in results(gva, r) for i in result]
+            allowed = sum(i["category"] in category_domains.ALLOWED["gva"] for i in items)
+            alike = sum(p[0] >= threshold for p in pairs) if threshold else 0
+            print(f"REPEAT_OVERLAP {threshold}: {len(items)} items ({allowed / max(1, len(items)):.3f} allowed); "
+                  f"{alike} pairs at or over it with no rule", flush=True)
 
 
 if __name__ == "__main__":

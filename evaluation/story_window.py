@@ -14,7 +14,6 @@ the other half, through the API.
 from __future__ import annotations
 
 import argparse
-import tempfile
 
 from evaluation.archive_terms import Gva, private_redis
 
@@ -25,16 +24,12 @@ def main() -> None:
     windows = [None if w == "none" else int(w) for w in p.parse_args().windows.split(",")]
     gva = Gva()
     print(f"gva_news: {len(gva.articles)} archive articles; {len(gva.sample)} tuning-half queries")
-    with tempfile.TemporaryDirectory() as tmp:
-        server, r = private_redis(tmp)
-        try:
-            gva.index(r)
-            for window in windows:
-                allowed, items = gva.implications_allowed(r, window)
-                print(f"window {window!s:>4}: {allowed:.3f} of {items} implication items in an allowed category",
-                      flush=True)
-        finally:
-            server.stop()
+    with private_redis() as r:
+        gva.index(r)
+        for window in windows:
+            allowed, items = gva.implications_allowed(r, window)
+            print(f"window {window!s:>4}: {allowed:.3f} of {items} implication items in an allowed category",
+                  flush=True)
 
 
 if __name__ == "__main__":

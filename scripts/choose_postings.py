@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
 from typing import Any
 
@@ -71,20 +70,16 @@ def main() -> None:
           f"made from {len(sources):,} of them (none of that half's queries and links)", flush=True)
     print(f"{'articles':>9} {'floor':>6} {'cands':>6} {'recall@5':>9} {'mrr@10':>7} {'p50 ms':>7} {'p95 ms':>7}",
           flush=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        server, r = private_redis(tmp)
-        try:
-            build(r, base, 0, len(base), newest, eval_archive.ARCHIVE)
-            for size in sorted({len(base), max(args.articles, len(base))}):
-                if size > len(base):
-                    build(r, base, len(base), size, newest, eval_archive.ARCHIVE, sources)
-                for floor, candidates in variants:
-                    m = measure(r, gva, prepared, floor, candidates)
-                    print(f"{archive_index.size(r, eval_archive.ARCHIVE):>9,} {floor:>6} {candidates:>6} "
-                          f"{m['recall@5']:>9.3f} "
-                          f"{m['mrr@10']:>7.3f} {m['p50']:>7.1f} {m['p95']:>7.1f}", flush=True)
-        finally:
-            server.stop()
+    with private_redis() as r:
+        build(r, base, 0, len(base), newest, eval_archive.ARCHIVE)
+        for size in sorted({len(base), max(args.articles, len(base))}):
+            if size > len(base):
+                build(r, base, len(base), size, newest, eval_archive.ARCHIVE, sources)
+            for floor, candidates in variants:
+                m = measure(r, gva, prepared, floor, candidates)
+                print(f"{archive_index.size(r, eval_archive.ARCHIVE):>9,} {floor:>6} {candidates:>6} "
+                      f"{m['recall@5']:>9.3f} "
+                      f"{m['mrr@10']:>7.3f} {m['p50']:>7.1f} {m['p95']:>7.1f}", flush=True)
 
 
 if __name__ == "__main__":

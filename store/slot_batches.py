@@ -46,9 +46,6 @@ class SlotRoutedBatch(DataAccessCommands):
         self.queued.append((args, options))
         return self
 
-    def __len__(self) -> int:
-        return len(self.queued)
-
     def execute(self) -> list[Any]:
         queued, self.queued = self.queued, []
         if not queued:
