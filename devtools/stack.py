@@ -193,9 +193,9 @@ class Stack:
         """The process environment with the stack's settings on top (for every child)."""
         return {**os.environ, **self.env}
 
-    def _spawn(self, name: str, argv: list[str]) -> None:
+    def _spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
         log = (self.dir / f"{name}.log").open("ab")
-        self.procs[name] = subprocess.Popen(argv, cwd=ROOT, env=self.full_env(), stdout=log,
+        self.procs[name] = subprocess.Popen(argv, cwd=ROOT, env={**self.full_env(), **(env or {})}, stdout=log,
                                             stderr=subprocess.STDOUT, start_new_session=True)
 
     def start(self) -> None:
@@ -205,12 +205,28 @@ class Stack:
                               "--save", "", "--appendonly", "no", "--dir", str(self.dir)])
         self._wait(lambda: self.redis.ping(), "redis-server", 15)
         self.start_worker()
-        self._spawn("api", [str(VENV_BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1",
-                            "--port", str(self.api_port), "--workers", "4", "--blocking-threads", "1",
-                            "--log-config", "service/log_config.json", "--log-level", "warning",
-                            "service.wsgi:app"])
+        self._spawn("api", self._granian(self.api_port, "service.wsgi:app"))
         self._wait(lambda: requests.get(self.api + "/readyz", timeout=5).status_code == 200,
                    "API and worker", 120)
+
+    @staticmethod
+    def _granian(port: int, target: str) -> list[str]:
+        return [str(VENV_BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+                "--workers", "4", "--blocking-threads", "1", "--log-config", "service/log_config.json",
+                "--log-level", "warning", target]
+
+    def start_floor(self) -> str:
+        """Serve devtools/accept_floor.py (the accept path's floor) as the API is served, its jobs in
+        Redis database 1, which no worker reads; return its URL."""
+        port = free_port()
+        self._spawn("floor", self._granian(port, "devtools.accept_floor:app"),
+                    {"REDIS_URL": self.redis_url.rsplit("/", 1)[0] + "/1"})
+        url = f"http://127.0.0.1:{port}"
+        self._wait(lambda: requests.get(url + "/healthz", timeout=5).status_code == 200, "the floor app", 60)
+        return url
+
+    def stop_floor(self) -> None:
+        self._terminate("floor")
 
     def start_worker(self) -> None:
         """As in make run (devtools/run_stack.py): the worker runs on CPU the API leaves idle; JSON logs."""
@@ -240,7 +256,8 @@ class Stack:
         return rss_bytes(self.procs[name].pid)
 
     def cpu(self, name: str) -> float:
-        """CPU seconds used so far by one started process and its children (`api`, `redis`, `worker`)."""
+        """CPU seconds used so far by one started process and its children (`api`, `redis`, `worker`,
+        `floor`)."""
         return cpu_seconds(self.procs[name].pid)
 
     def redis_memory(self) -> int:
@@ -270,8 +287,8 @@ class Stack:
             pass
 
     def stop(self) -> None:
-        """SIGTERM each process group (API, worker, then Redis), SIGKILL what lingers."""
-        for name in ("api", "worker", "redis"):
+        """SIGTERM each process group (the floor app, API, worker, then Redis), SIGKILL what lingers."""
+        for name in ("floor", "api", "worker", "redis"):
             self._terminate(name)
         if self.receiver.thread.is_alive():
             self.receiver.stop()

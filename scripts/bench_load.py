@@ -12,7 +12,10 @@ nice 10, Granian with 4 processes, a callback receiver that verifies every signa
    the worker stopped (the API alone), and POST again with the worker enriching meanwhile.
    The rate limiter is on (at a limit the load does not reach), so its cost is counted. Each run
    also gives the CPU time a request cost the API's processes, Redis, wrk (and the worker), from
-   /proc: where a POST's cost goes beside /healthz's.
+   /proc: where a POST's cost goes beside /healthz's. Then the floor, with the worker still
+   stopped: the same runs against devtools/accept_floor.py, a bare Flask app on the same Granian
+   and Redis that only parses and validates the article with the service's schema, and stores and
+   queues it with the service's job script: the most any accept path could reach with these parts.
 2. Soak, on a fresh stack with an archive imported: `--soak` articles, each with a callback URL,
    then wait until every callback arrives. Counts accepted jobs, final states, callbacks lost,
    duplicated, failed, signed wrongly, or carrying more than one webhook-id.
@@ -117,12 +120,31 @@ def load(args: argparse.Namespace, article: dict[str, Any]) -> dict[str, Any]:
         health = measured(stack, ("api", "redis"), stack.api + "/healthz", args.seconds, args.connections)
         print(f"wrk: POST /v1/enrichments, worker stopped, {args.seconds} s...", flush=True)
         alone = measured(stack, ("api", "redis"), url, args.seconds, args.connections, script)
+        floor = accept_floor(stack, args, script)
         stack.start_worker()
         time.sleep(8)  # the worker loads its model, then starts on the backlog
         print(f"wrk: POST /v1/enrichments, worker enriching, {args.seconds} s...", flush=True)
         busy = measured(stack, ("api", "redis", "worker"), url, args.seconds, args.connections, script)
         api_rss = stack.rss("api")
-    return {"healthz": health, "post_api_alone": alone, "post_with_worker": busy, "api_rss": api_rss}
+    return {"healthz": health, "post_api_alone": alone, "post_with_worker": busy, "api_rss": api_rss,
+            "floor": floor}
+
+
+def accept_floor(stack: Stack, args: argparse.Namespace, script: Path) -> dict[str, Any]:
+    """The same wrk runs against devtools/accept_floor.py on the same Granian and Redis (the worker
+    stopped): a bare GET; a POST parsed and validated by the service's schema; and one also stored
+    and queued by the service's job script. The most an accept could reach with these parts."""
+    url = stack.start_floor()
+    try:
+        wrk(url + "/accept", 2, args.connections, script)  # warm up every server process
+        runs = {}
+        for name, path, body in (("get", "/healthz", None), ("validate", "/validate", script),
+                                 ("accept", "/accept", script)):
+            print(f"wrk: the floor's {path}, {args.seconds} s...", flush=True)
+            runs[name] = measured(stack, ("floor", "redis"), url + path, args.seconds, args.connections, body)
+    finally:
+        stack.stop_floor()
+    return runs
 
 
 def soak(args: argparse.Namespace) -> dict[str, Any]:
@@ -191,6 +213,15 @@ def print_report(facts: dict[str, Any], figures: dict[str, Any], args: argparse.
               f"{one['non_2xx']:>8}")
     alone = figures["load"]["post_api_alone"]["per_s"] / figures["load"]["healthz"]["per_s"]
     print(f"POST, API alone, against /healthz: {alone:.2f}x (goal >= 0.5x)")
+    floor = figures["load"]["floor"]
+    health = figures["load"]["healthz"]["per_s"]
+    print("\nThe floor (devtools/accept_floor.py: a bare Flask app on the same Granian and Redis)")
+    print(f"{'run':<40} {'req/s':>8} {'p99 ms':>8} {'x bare GET':>11} {'x /healthz':>11} {'CPU us':>8}")
+    for name, label in (("get", "GET, a bare view"), ("validate", "POST, parsed and validated"),
+                        ("accept", "POST, validated, stored and queued")):
+        one = floor[name]
+        print(f"{label:<40} {one['per_s']:>8.0f} {one['p99']:>8.1f} {one['per_s'] / floor['get']['per_s']:>10.2f}x "
+              f"{one['per_s'] / health:>10.2f}x {sum(one['cpu_us_per_request'].values()):>8.0f}")
     print(f"\nCPU time a request, microseconds (on {facts['nproc']} CPUs shared by all)")
     print(f"{'run':<40} {'API':>8} {'Redis':>8} {'wrk':>8} {'worker':>8} {'total':>8}")
     for name, one in rows:
