@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import json
 import random
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ from typing import Any
 from enrich.timex import as_date, tag
 from evaluation.category_domains import held_out, sentences
 from evaluation.tempeval_ahead import date_side, undated
+from evaluation.topic_labels import half
+from training.consequence.reported import reported_forecasts
 
 DEMO_ARTICLES = 2000
 PER_ARTICLE = 2
@@ -37,27 +40,56 @@ def _side(value: str, published: date) -> str | None:
     return date_side(value, published.isoformat()) if as_date(value) else None
 
 
-def labelled(path: Path, per_article: int = PER_ARTICLE, seed: int = 0) -> list[dict[str, Any]]:
-    """{text, ahead (0/1), doc_id} rows, `text` undated, balanced between the labels."""
+def _articles(path: Path) -> Iterator[tuple[str, date, str]]:
+    """(doc id, date, body) of the Reuters articles the labels may come from (see the docstring)."""
     records = [json.loads(line) for line in path.open(encoding="utf-8")][DEMO_ARTICLES:]
     dated = sorted(r["date"] for r in records if r.get("date"))
     median = dated[len(dated) // 2]
-    by_label: dict[int, list[dict[str, Any]]] = {0: [], 1: []}
     for r in records:
         if not r.get("date") or not r.get("body") or r["date"] >= median or held_out(f"reuters:{r['newid']}"):
             continue
-        published = date.fromisoformat(r["date"][:10])
-        kept = {0: 0, 1: 0}
-        for sentence in sentences(html.unescape(r["body"])):
+        yield f"reuters:{r['newid']}", date.fromisoformat(r["date"][:10]), html.unescape(r["body"])
+
+
+def gva_articles(path: Path) -> Iterator[tuple[str, date, str]]:
+    """(doc id, date, body) of gva_news articles of the incidents where link choices are tried
+    (evaluation/topic_labels.half "tuning", as gva_also_read splits them; make eval reports the other half) and outside
+    category_domains' held-out fifth: local crime news, court dates and what officials expect."""
+    for line in path.open(encoding="utf-8"):
+        r = json.loads(line)
+        incident = str(r.get("incident_id"))
+        if r.get("text") and r.get("date") and half(incident) == "tuning" and not held_out(f"gva:{incident}"):
+            yield f"gva:{r['id']}", date.fromisoformat(r["date"][:10]), r["text"]
+
+
+def labelled(path: Path | None, per_article: int = PER_ARTICLE, seed: int = 0, reported: str = "keep",
+             articles: Iterator[tuple[str, date, str]] | None = None) -> list[dict[str, Any]]:
+    """{text, ahead (0/1), doc_id} rows, `text` undated, balanced between the labels, from the
+    Reuters articles at `path` (or from `articles`). `reported`: what becomes of a sentence dated
+    before its article that reports a forecast (training/consequence/reported.py), whose date dates
+    the saying: "keep" it not ahead, as its date says (until session 29), "drop" it, or label it
+    "ahead"."""
+    found: list[tuple[str, str, int]] = []  # (doc id, undated sentence, label by its dates)
+    looked_at: list[str] = []  # the sentences labelled by a past date, as written
+    for doc_id, published, body in articles if articles is not None else _articles(path):  # type: ignore[arg-type]
+        for sentence in sentences(body):
             sides = {_side(t.value, published) for t in tag(sentence, published, tense_free=True)} - {None}
             if sides not in ({"F"}, {"P"}):
                 continue
-            label = int(sides == {"F"})
-            if kept[label] < per_article:
-                kept[label] += 1
-                cut = [(t.start, t.end) for t in tag(sentence, published)]
-                by_label[label].append({"text": undated(sentence, cut),
-                                        "ahead": label, "doc_id": f"reuters:{r['newid']}"})
+            cut = [(t.start, t.end) for t in tag(sentence, published)]
+            found.append((doc_id, undated(sentence, cut), int(sides == {"F"})))
+            looked_at.append(sentence if sides == {"P"} else "")
+    if reported != "keep":
+        past = [i for i, s in enumerate(looked_at) if s]
+        forecasts = {i for i, yes in zip(past, reported_forecasts([looked_at[i] for i in past]), strict=True) if yes}
+        found = [(d, t, 1 if i in forecasts else label) for i, (d, t, label) in enumerate(found)
+                 if not (i in forecasts and reported == "drop")]
+    by_label: dict[int, list[dict[str, Any]]] = {0: [], 1: []}
+    kept: dict[tuple[str, int], int] = {}
+    for doc_id, text, label in found:  # in each article's order, at most per_article of each label
+        if kept.get((doc_id, label), 0) < per_article:
+            kept[(doc_id, label)] = kept.get((doc_id, label), 0) + 1
+            by_label[label].append({"text": text, "ahead": label, "doc_id": doc_id})
     rng = random.Random(seed)
     negatives = rng.sample(by_label[0], min(len(by_label[0]), len(by_label[1])))
     return by_label[1] + negatives

@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from evaluation.causal_news import choice_split, split  # noqa: E402
 from evaluation.tempeval_ahead import by_document, labelled_sentences  # noqa: E402
 from training.consequence import dated_archive  # noqa: E402
+from training.consequence.reported import reported_forecasts  # noqa: E402
 from training.onnx_export import export_int8  # noqa: E402
 
 TRAIN_TOKENS = 128  # sentences longer than this are cut while training (enrich/consequence.py reads 96)
@@ -115,6 +116,11 @@ def main() -> None:
                         "distant labels (training/consequence/dated_archive.py)")
     parser.add_argument("--per-article", type=int, default=dated_archive.PER_ARTICLE,
                         help="at most this many sentences of each label from an --archive article")
+    parser.add_argument("--reported", choices=("keep", "drop", "ahead"), default="keep",
+                        help="a fitted sentence dated in the past that reports a forecast "
+                        "(training/consequence/reported.py): kept not ahead, left out, or labelled ahead")
+    parser.add_argument("--gva", type=Path, help="gva_news articles.jsonl: more distant labels, from its "
+                        "tuning incidents (dated_archive.gva_articles)")
     args = parser.parse_args()
     random.seed(0)
     torch.manual_seed(0)
@@ -122,8 +128,15 @@ def main() -> None:
     train, choice = choice_split(split(args.data)[0])
     timebank = [r for r in labelled_sentences(args.timex) if r["corpus"] == "TimeBank"]
     ahead_fit, ahead_choice = by_document(timebank)
+    if args.reported != "keep":
+        said = reported_forecasts([r["text"] if not r["ahead"] else "" for r in ahead_fit])
+        ahead_fit = [{**r, "ahead": 1} if yes else r for r, yes in zip(ahead_fit, said, strict=True)
+                     if not (yes and args.reported == "drop")]
     ahead_train = [{"text": r[form], "ahead": r["ahead"]} for r in ahead_fit for form in ("text", "undated")]
-    ahead_train += dated_archive.labelled(args.archive, args.per_article) if args.archive else []
+    if args.archive:
+        ahead_train += dated_archive.labelled(args.archive, args.per_article, reported=args.reported)
+    ahead_train += dated_archive.labelled(None, args.per_article, reported=args.reported,
+                                          articles=dated_archive.gva_articles(args.gva)) if args.gva else []
     print(f"causal: {len(train)} to fit, {len(choice)} to choose; ahead: {len(ahead_train)} to fit, "
           f"{len(ahead_choice)} to choose", flush=True)
     tokenizer = AutoTokenizer.from_pretrained(base)
