@@ -90,13 +90,14 @@ def test_the_classifier_tells_consequence_from_plain_report():
 
 def test_the_model_reads_a_forecast_as_looking_ahead_and_a_report_as_not():
     # What the look-ahead head learned from dates to come, read without them: a forecast anchored
-    # in time, and one with no date. (A warning reported in the past tense, "officials warned that
-    # the strike could halt ...", it still misses: docs/evaluation.md.)
-    (_, forecast), (_, undated), (_, report) = consequence.read([
+    # in time, one with no date, and (since 0.7.0, whose labels count a reported forecast as one)
+    # a warning reported in the past tense.
+    (_, forecast), (_, undated), (_, warned), (_, report) = consequence.read([
         "The strike at the plant will halt its production next month.",
         "The strike could halt the plant's production.",
+        "Union leaders warned on Monday that the strike could close the mill.",
         "The minister visited the port on Tuesday and met dock workers."])
-    assert min(forecast, undated) > 0.5 > report  # the head's own decision (evaluation/causal.py)
+    assert min(forecast, undated, warned) > 0.5 > report  # the head's own decision (evaluation/causal.py)
     assert forecast > implications.AHEAD_THRESHOLD  # and enough for an implication on its own
 
 
@@ -250,11 +251,20 @@ def test_categories_come_from_a_trained_classifier_not_a_word_list(sentence, exp
     # What is said is the war's, though its words are a market's or a court's: "reach", "freed",
     # "plans", "staff" (the stem student read these economic or legal: evaluation/stem_categories.py).
     ("Rebels could reach the capital within weeks, officials warned.", "security"),
-    ("The freed inmates could join the insurgents.", "security"),
     ("Foreign embassies drew up plans to evacuate their staff.", "security"),
 ])
 def test_a_category_is_read_from_what_the_sentence_means(sentence, expected):
     assert categories.categories(sentence)[0][0] == expected
+
+
+def test_a_sentence_is_filed_as_its_story_reads_it():
+    # Read alone, 0.7.0's head files this one humanitarian (0.59; 0.6.0's read security):
+    # the service reads every candidate in its story's context (categories.in_context), as here.
+    sentence = "The freed inmates could join the insurgents."
+    story = ["Rebels seized the provincial capital after days of fighting with government troops.",
+             "The insurgents opened the city's jail and freed hundreds of prisoners.",
+             "Army reinforcements were sent to defend the road to the capital."]
+    assert categories.in_context([sentence], story)[0][0][0] == "security"
 
 
 def test_one_pass_of_the_consequence_model_reads_the_heads_and_the_categories():

@@ -7,7 +7,8 @@
 # it gives the cause/effect spans), TEMPEVAL_TIMEX (default ../shared/data/tempeval3/timex.jsonl: the
 # look-ahead head's labels), REUTERS (default ../shared/data/reuters21578/articles.jsonl: its distant
 # labels, training/consequence/dated_archive.py), SHARED_DATA (default ../shared/data: the category head's pool), SPAN_WEIGHT (default 0.5; 0 trains the sentence label alone), REPORTED
-# (keep, drop or ahead: what becomes of a past-dated reported forecast, train.py --reported), GVA
+# (keep, drop or ahead: what becomes of a past-dated reported forecast, train.py --reported;
+# default ahead since 0.7.0), GVA
 # (gva_news articles.jsonl: more look-ahead labels from its tuning incidents; default none), DIST (where the
 # wheel goes; default training/consequence/dist, which scripts/setup.sh installs from).
 set -euo pipefail
@@ -17,12 +18,12 @@ cd "$ROOT"
 DATA="${CAUSAL_NEWS:-$ROOT/../shared/data/causal_news/sentences.jsonl}"
 TIMEX="${TEMPEVAL_TIMEX:-$ROOT/../shared/data/tempeval3/timex.jsonl}"
 REUTERS="${REUTERS:-$ROOT/../shared/data/reuters21578/articles.jsonl}"
-VERSION=0.5.0
+VERSION=0.7.0
 DIST="${DIST:-$HERE/dist}"
 source training/venv.sh
 source training/wheel.sh
 .venv-train/bin/python "$HERE/train.py" --data "$DATA" --timex "$TIMEX" --out "$BUILD" --span-weight "${SPAN_WEIGHT:-0.5}" --archive "$REUTERS" \
-    --reported "${REPORTED:-keep}" ${GVA:+--gva "$GVA"}
+    --reported "${REPORTED:-ahead}" ${GVA:+--gva "$GVA"}
 cp "$BUILD/training_log.json" "$HERE/training_log.json"
 .venv-train/bin/python training/categories/encoder_head.py --data "${SHARED_DATA:-$ROOT/../shared/data}" --package "$BUILD/newsroom_consequence"
 build_wheel "$BUILD" newsroom-consequence "$VERSION" \
