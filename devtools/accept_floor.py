@@ -5,8 +5,9 @@ is cut from our own code.
 
 - `GET /healthz`: a bare Flask view (no hooks, auth, metrics or access log);
 - `POST /validate`: the JSON body parsed and loaded with the service's own request schema;
-- `POST /accept`: that, then the job stored and queued by the service's own script
-  (store/jobs.create_job: no rate limit, no idempotency key, no replica wait).
+- `POST /accept`: that, then the job stored and queued as the service stores it
+  (service/enrichments.stored_article, store/jobs.create_job: no rate limit, idempotency key or
+  replica wait).
 
 Settings: REDIS_URL (use a database no worker reads: the jobs queued here are never run).
 Serve: granian --interface wsgi devtools.accept_floor:app
@@ -16,12 +17,12 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime
 
 import redis
 from flask import Flask, Response, request
 
 from schemas.enrichment import EnrichmentRequestSchema
+from service.enrichments import stored_article
 from store import jobs
 
 app = Flask(__name__)
@@ -43,8 +44,7 @@ def validate() -> Response:
 @app.post("/accept")
 def accept() -> Response:
     payload = REQUEST.load(request.get_json())
-    published = payload["article"].get("published_at") or datetime.now(UTC)
-    article = {**payload["article"], "published_at": published.isoformat()}
-    job_id, _ = jobs.create_job(store, client="floor", article=article, callback_url=payload.get("callback_url"),
+    job_id, _ = jobs.create_job(store, client="floor", article=stored_article(payload["article"]),
+                                callback_url=payload.get("callback_url"),
                                 options=payload["options"], ttl=3600, queue="floor", max_depth=None)
     return Response(json.dumps({"id": job_id, "status": "queued"}) + "\n", 202, mimetype="application/json")

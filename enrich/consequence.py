@@ -60,6 +60,11 @@ class ConsequenceModel(OnnxModel):
         return out
 
 
+    def read(self, sentences: list[str]) -> list[tuple[float, float]]:
+        """(causal, look-ahead) probabilities of each sentence."""
+        return [(r.causal, r.ahead) for r in self.readings(sentences)]
+
+
 def _softmax(logits: np.ndarray) -> np.ndarray:
     shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
     return shifted / shifted.sum(axis=1, keepdims=True)
@@ -79,7 +84,7 @@ def readings(sentences: list[str]) -> list[Reading]:
 
 def read(sentences: list[str]) -> list[tuple[float, float]]:
     """(causal, ahead) probabilities of each sentence."""
-    return [(r.causal, r.ahead) for r in readings(sentences)]
+    return model().read(sentences) if sentences else []
 
 
 def forget() -> None:

@@ -20,23 +20,21 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import html
 import json
 import random
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from enrich.timex import tag
-from evaluation.category_domains import held_out, sentences
+from evaluation.category_domains import sentences
 from evaluation.causal_news import choice_split, split
+from training.consequence import dated_archive
 
 SEED = 29
 CAUSAL_NEWS = 100
 REUTERS = 100
 MIN_WORDS = 8
 LABELS = Path(__file__).with_name("ahead_labels.json")
-DEMO_ARTICLES = 2000  # as training/consequence/dated_archive.py: make run's demo archive stays out
 
 
 def _digest(text: str) -> str:
@@ -44,22 +42,15 @@ def _digest(text: str) -> str:
 
 
 def _reuters_pool(path: Path) -> list[dict[str, Any]]:
-    """One undated sentence of MIN_WORDS or more per article of dated_archive's pool (its first
-    such sentence after a random start), as {pool, id, text}."""
-    records = [json.loads(line) for line in path.open(encoding="utf-8")][DEMO_ARTICLES:]
-    dated = sorted(r["date"] for r in records if r.get("date"))
-    median = dated[len(dated) // 2]
+    """One undated sentence of MIN_WORDS or more per article of dated_archive's pool (one drawn at
+    random from the article's such sentences), as {pool, id, text}."""
     rng = random.Random(SEED)
     out = []
-    for r in records:
-        if not r.get("date") or not r.get("body") or r["date"] >= median or held_out(f"reuters:{r['newid']}"):
-            continue
-        published = date.fromisoformat(r["date"][:10])
-        found = [(i, s) for i, s in enumerate(sentences(html.unescape(r["body"])))
-                 if len(s.split()) >= MIN_WORDS and not tag(s, published)]
+    for doc_id, published, body in dated_archive.reuters_articles(path):
+        found = [(i, s) for i, s in enumerate(sentences(body)) if len(s.split()) >= MIN_WORDS and not tag(s, published)]
         if found:
             i, s = found[rng.randrange(len(found))]
-            out.append({"pool": "reuters", "id": f"reuters:{r['newid']}:{i}", "text": s})
+            out.append({"pool": "reuters", "id": f"{doc_id}:{i}", "text": s})
     return out
 
 

@@ -53,30 +53,25 @@ def probe_sentences() -> list[str]:
     return [*PROBES, *(s for p in pieces if p["id"] in PROBE_PIECES for s in SENTENCE_END.split(p["body"]))]
 
 
-def _read(model: ConsequenceModel, sentences: list[str]) -> list[tuple[float, float]]:
-    """(causal, look-ahead) probabilities of each sentence."""
-    return [(r.causal, r.ahead) for r in model.readings(sentences)]
-
-
 def probes(model: ConsequenceModel) -> list[dict[str, object]]:
     sentences = probe_sentences()
     return [{"causal": round(c, 2), "ahead": round(a, 2),
              "categories": {k: round(v, 2) for k, v in categories.categories(s)}, "sentence": s}
-            for s, (c, a) in zip(sentences, _read(model, sentences), strict=True)]
+            for s, (c, a) in zip(sentences, model.read(sentences), strict=True)]
 
 
 def criterion(model: ConsequenceModel, data: Path) -> dict[str, float]:
     _, causal_choice = choice_split(split(data / "causal_news" / "sentences.jsonl")[0])
     timebank = [r for r in labelled_sentences(data / "tempeval3" / "timex.jsonl") if r["corpus"] == "TimeBank"]
     _, ahead_choice = by_document(timebank)
-    causal = [c >= DECISION for c, _ in _read(model, [r["text"] for r in causal_choice])]
+    causal = [c >= DECISION for c, _ in model.read([r["text"] for r in causal_choice])]
     out = {"causal_f1": f1(causal, [bool(r["causal"]) for r in causal_choice])["f1"]}
     for form in ("text", "undated"):
-        ahead = [a >= DECISION for _, a in _read(model, [r[form] for r in ahead_choice])]
+        ahead = [a >= DECISION for _, a in model.read([r[form] for r in ahead_choice])]
         out[f"ahead_f1_{form}"] = f1(ahead, [bool(r["ahead"]) for r in ahead_choice])["f1"]
     out["criterion"] = out["causal_f1"] + (out["ahead_f1_text"] + out["ahead_f1_undated"]) / 2
     hand = ahead_labels.labelled(data)
-    reads = _read(model, [r["text"] for r in hand])
+    reads = model.read([r["text"] for r in hand])
     for pool in ("causal_news", "reuters", "all"):
         rows = [(a, r["ahead"]) for (_, a), r in zip(reads, hand, strict=True) if pool in (r["pool"], "all")]
         out[f"ahead_f1_hand_{pool}"] = f1([a >= DECISION for a, _ in rows], [bool(y) for _, y in rows])["f1"]

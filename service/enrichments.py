@@ -48,7 +48,7 @@ def require_json() -> None:
         abort(415, message="Send the request as JSON with 'Content-Type: application/json'.")
 
 
-def _stored_article(article: dict[str, Any]) -> dict[str, Any]:
+def stored_article(article: dict[str, Any]) -> dict[str, Any]:
     published = article.get("published_at") or datetime.now(UTC)
     if published.tzinfo is None:
         published = published.replace(tzinfo=UTC)
@@ -93,7 +93,7 @@ def create(payload: dict[str, Any]) -> ResponseReturnValue:
             abort(422, message=f"callback_url refused: {exc}", errors={"callback_url": [str(exc)]})
     try:
         job_id, created = jobs.create_job(
-            r, client=g.client, article=_stored_article(payload["article"]), callback_url=callback_url,
+            r, client=g.client, article=stored_article(payload["article"]), callback_url=callback_url,
             options=payload["options"], ttl=settings.job_ttl, idempotency_key=idem_key,
             fingerprint=_fingerprint(payload) if idem_key else "",
             queue=ENRICH, max_depth=settings.max_queue_depth, replicas=settings.redis_wait_replicas,

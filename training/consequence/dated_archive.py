@@ -29,7 +29,7 @@ from enrich.timex import as_date, tag
 from evaluation.category_domains import held_out, sentences
 from evaluation.tempeval_ahead import date_side, undated
 from evaluation.topic_labels import half
-from training.consequence.reported import reported_forecasts
+from training.consequence.reported import told
 
 DEMO_ARTICLES = 2000
 PER_ARTICLE = 2
@@ -41,7 +41,7 @@ def _side(value: str, published: date) -> str | None:
     return date_side(value, published.isoformat()) if as_date(value) else None
 
 
-def _articles(path: Path) -> Iterator[tuple[str, date, str]]:
+def reuters_articles(path: Path) -> Iterator[tuple[str, date, str]]:
     """(doc id, date, body) of the Reuters articles the labels may come from (see the docstring)."""
     records = [json.loads(line) for line in path.open(encoding="utf-8")][DEMO_ARTICLES:]
     dated = sorted(r["date"] for r in records if r.get("date"))
@@ -72,23 +72,21 @@ def labelled(path: Path | None, per_article: int = PER_ARTICLE, seed: int = 0, r
     the saying: "keep" it not ahead, as its date says (until session 29), "drop" it, or label it
     "ahead"."""
     found: list[tuple[str, str, int]] = []  # (doc id, undated sentence, label by its dates)
-    looked_at: list[str] = []  # the sentences labelled by a past date, as written
-    for doc_id, published, body in articles if articles is not None else _articles(path):  # type: ignore[arg-type]
+    written: list[str] = []  # the same sentences with their dates
+    for doc_id, published, body in articles if articles is not None else reuters_articles(path):  # type: ignore[arg-type]
         for sentence in sentences(body):
             sides = {_side(t.value, published) for t in tag(sentence, published, tense_free=True)} - {None}
             if sides not in ({"F"}, {"P"}):
                 continue
             cut = [(t.start, t.end) for t in tag(sentence, published)]
             found.append((doc_id, undated(sentence, cut), int(sides == {"F"})))
-            looked_at.append(sentence if sides == {"P"} else "")
-    if reported != "keep":
-        past = [i for i, s in enumerate(looked_at) if s]
-        forecasts = {i for i, yes in zip(past, reported_forecasts([looked_at[i] for i in past]), strict=True) if yes}
-        found = [(d, t, 1 if i in forecasts else label) for i, (d, t, label) in enumerate(found)
-                 if not (i in forecasts and reported == "drop")]
+            written.append(sentence)
+    labels = told([label for _, _, label in found], written, reported)
     by_label: dict[int, list[dict[str, Any]]] = {0: [], 1: []}
     kept: dict[tuple[str, int], int] = {}
-    for doc_id, text, label in found:  # in each article's order, at most per_article of each label
+    for (doc_id, text, _), label in zip(found, labels, strict=True):  # each article's order, per_article a label
+        if label is None:
+            continue
         if kept.get((doc_id, label), 0) < per_article:
             kept[(doc_id, label)] = kept.get((doc_id, label), 0) + 1
             by_label[label].append({"text": text, "ahead": label, "doc_id": doc_id})

@@ -30,3 +30,17 @@ def reported_forecasts(sentences: list[str]) -> list[bool]:
     return [any(t.tag_ == "MD" and t.lower_ in FUTURE_MODALS and t.dep_ == "aux" and t.head.dep_ == "ccomp"
                 for t in doc)
             for doc in _parser().pipe(sentences, batch_size=256)]
+
+
+def told(labels: list[int], sentences: list[str], reported: str) -> list[int | None]:
+    """Each sentence's look-ahead label (1/0, from its dates) once those labelled 0 that report a
+    forecast are told as `reported` says: "keep" them 0 (the date's word), "ahead" makes them 1,
+    "drop" leaves them out (None)."""
+    if reported == "keep":
+        return list(labels)
+    past = [i for i, label in enumerate(labels) if label == 0]
+    out: list[int | None] = list(labels)
+    for i, forecast in zip(past, reported_forecasts([sentences[i] for i in past]), strict=True):
+        if forecast:
+            out[i] = 1 if reported == "ahead" else None
+    return out

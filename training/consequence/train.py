@@ -50,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from evaluation.causal_news import choice_split, split  # noqa: E402
 from evaluation.tempeval_ahead import by_document, labelled_sentences  # noqa: E402
 from training.consequence import dated_archive  # noqa: E402
-from training.consequence.reported import reported_forecasts  # noqa: E402
+from training.consequence.reported import told  # noqa: E402
 from training.onnx_export import export_int8  # noqa: E402
 
 TRAIN_TOKENS = 128  # sentences longer than this are cut while training (enrich/consequence.py reads 96)
@@ -134,10 +134,8 @@ def main() -> None:
     train, choice = choice_split(split(args.data)[0])
     timebank = [r for r in labelled_sentences(args.timex) if r["corpus"] == "TimeBank"]
     ahead_fit, ahead_choice = by_document(timebank)
-    if args.reported != "keep":
-        said = reported_forecasts([r["text"] if not r["ahead"] else "" for r in ahead_fit])
-        ahead_fit = [{**r, "ahead": 1} if yes else r for r, yes in zip(ahead_fit, said, strict=True)
-                     if not (yes and args.reported == "drop")]
+    labels = told([r["ahead"] for r in ahead_fit], [r["text"] for r in ahead_fit], args.reported)
+    ahead_fit = [{**r, "ahead": label} for r, label in zip(ahead_fit, labels, strict=True) if label is not None]
     ahead_train = [{"text": r[form], "ahead": r["ahead"]} for r in ahead_fit for form in ("text", "undated")]
     if args.archive:
         ahead_train += dated_archive.labelled(args.archive, args.per_article, reported=args.reported)
