@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from enrich import categories, consequence, key_points, timex
+from enrich import categories, consequence, forecasts, key_points, timex
 from enrich.statements import statement
 
 # The heads' probabilities from which a sentence states a consequence: a cause and its effect, or
@@ -74,13 +74,16 @@ LATEST_READS = 1
 AHEAD_BONUS = 0.25
 # An archive sentence reported more than HISTORY_DAYS before the article (its background date, or its
 # source's publication) is the story's history: it may be an article item's precedent, but an item
-# of its own only where it looks ahead (a warning that still stands). None: no such rule.
+# of its own only where it looks ahead and its forecast still stands on the article's date (the last
+# day it names, or enrich/forecasts.FORECAST_DAYS after it was reported, since session 30: before, a
+# forecast of 1996 still counted as what a 2021 story may lead to). None: no such rule.
 # Chosen on the gva_news tuning half (python -m evaluation.background_choice --gva-only): the shortest
 # window that loses none of the archive items citing the query's own incident, with the share of
 # items in an allowed category within 0.01. Archive items (own incident): no rule 52 (13), 365 days
 # 39 (13), 90 days 30 (13), 30 days 24 (13), 14 days 23 (12), 7 days 22 (12); allowed share 0.973
 # (335 items) without the rule, 0.971 (307) at 30 days.
 HISTORY_DAYS: int | None = 30
+FORECASTS_LAPSE = True  # False: a forecast of the story's history stands for ever (the rule before session 30)
 
 # An item that says what an earlier one said is left out: when at least this share of the shorter
 # claim's words are in the other's (a story's wire copies and rewrites carry the same sentence with
@@ -133,6 +136,14 @@ def _history(candidate: dict[str, Any], as_of: str | None) -> bool:
     return (date.fromisoformat(as_of[:10]) - reported).days > HISTORY_DAYS
 
 
+def _stands(candidate: dict[str, Any], as_of: str | None) -> bool:
+    """Whether an archive candidate's forecast still stands on `as_of` (enrich/forecasts.py)."""
+    reported = timex.as_date(candidate["reported"]) if candidate.get("reported") else None
+    if not FORECASTS_LAPSE or not as_of or reported is None:
+        return True
+    return forecasts.stands(candidate["text"], reported, date.fromisoformat(as_of[:10]))
+
+
 def _cited(candidate: dict[str, Any]) -> dict[str, Any]:
     """A candidate as its item's evidence: source, span, text."""
     return {k: candidate[k] for k in ("source", "span", "text")}
@@ -183,7 +194,8 @@ def implications(text: str, sentences: list[list[int]], limit: int,
     dated archive sentence (`archive` items with a `date`) states a consequence of the same kind.
     `read` gives each sentence's probabilities of stating a cause and effect and of looking ahead
     (the trained model, enrich/consequence.py). `as_of` is the article's date: an archive sentence
-    of the story's history (HISTORY_DAYS) is only a precedent unless it looks ahead."""
+    of the story's history (HISTORY_DAYS) is only a precedent unless it looks ahead to a day not yet
+    passed (enrich/forecasts.py)."""
     found = most_about_each_category(candidates(text, sentences, archive or []))
     heads = read([c["text"] for c, _ in found])
     choices = []  # (strength, category, candidate index)
@@ -198,7 +210,8 @@ def implications(text: str, sentences: list[list[int]], limit: int,
     # (and serve as precedents).
     bonus = [1.0 + AHEAD_BONUS * ahead for _, ahead in heads]
     history = {i for i, ((c, _), (_, ahead)) in enumerate(zip(found, heads, strict=True))
-               if c["source"] != "article" and ahead < AHEAD_THRESHOLD and _history(c, as_of)}
+               if c["source"] != "article" and _history(c, as_of)
+               and not (ahead >= AHEAD_THRESHOLD and _stands(c, as_of))}
     choices.sort(key=lambda c: (found[c[2]][0]["source"] != "article", -c[0] * bonus[c[2]], c[1], c[2]))
     items: list[dict[str, Any]] = []
     used: set[int] = set()

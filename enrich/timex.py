@@ -110,7 +110,8 @@ def _shift(day: date, unit: str, n: int) -> tuple[str, str]:
     return str(day.year + n), "year"
 
 
-def _count(word: str) -> int:
+def count(word: str) -> int:
+    """A written count as a number: "14", "two", "a few" (3)."""
     return int(word) if word.isdigit() else NUMBERS.get(word.lower(), 1)
 
 
@@ -200,7 +201,7 @@ def _resolve(kind: str, m: re.Match[str], ref: date, future: bool, anchor: date 
         year = _month_year(month, g.get("year"), rel if rel.lower() in {"last", "next", "this"} else "", ref, future)
         return f"{year}-{month:02d}", "month", not g.get("year")
     if kind in {"ago", "later"}:
-        n = _count(g["n"]) if kind == "ago" else 1
+        n = count(g["n"]) if kind == "ago" else 1
         direction, unit = g["dir"].lower(), g["unit"].lower()
         sign = 1 if direction in {"later", "after"} else -1
         if direction == "ago":

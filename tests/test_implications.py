@@ -351,8 +351,9 @@ def test_every_article_sentence_about_a_category_is_read_and_none_about_none(mon
 def test_an_archive_consequence_of_the_story_s_history_is_no_item_unless_it_looks_ahead():
     """A consequence the archive reported more than HISTORY_DAYS before the article is the story's
     history: it may be an article item's precedent, not an item of its own; one that looks ahead
-    (a warning that still stands), or a recent one, still is. (The old one is legal, the article's
-    item economic: it cannot become the article item's precedent instead.)"""
+    to a day not yet passed (a warning that still stands: enrich/forecasts.py), or a recent one,
+    still is. (The old one is legal, the article's item economic: it cannot become the article
+    item's precedent instead.)"""
     lead, suit = ("Shares of the carmaker fell sharply after it cut its profit forecast.",
                   "Regulators sued the carmaker in court over its faulty brakes.")
     article = f"{lead} {suit}"
@@ -366,7 +367,9 @@ def test_an_archive_consequence_of_the_story_s_history_is_no_item_unless_it_look
         article, [[0, len(lead)], [len(lead) + 1, len(article)]], 7, archive, read=read, as_of=as_of)]
     assert implications.HISTORY_DAYS == 30
     assert sorted(sources("2019-03-20")) == ["article", "old", "warning"]  # weeks later: all are news
-    assert sorted(sources("2024-04-01")) == ["article", "warning"]  # five years later: "old" is history
+    assert sorted(sources("2019-09-01")) == ["article", "warning"]  # months later: "old" is history
+    # Five years later the warning's "next year" (2020) is over too: it no longer says what may follow.
+    assert sorted(sources("2024-04-01")) == ["article"]
     assert sorted(sources(None)) == ["article", "old", "warning"]  # no date, no rule
 
 
