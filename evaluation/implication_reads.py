@@ -106,11 +106,12 @@ def measure(long: list[tuple[str, list[str]]], cnc: list[list[str]], gold: dict[
         read_count += len(texts)
         return read(texts)
 
-    items = allowed = with_items = kinds = 0
+    items = allowed = with_items = kinds = allowed_kinds = 0
     for domain, sentences in long:
         found = implications.implications(*joined(sentences), LIMIT, read=counting)
         items += len(found)
         kinds += len({i["category"] for i in found})
+        allowed_kinds += len({i["category"] for i in found} & category_domains.ALLOWED[domain])
         allowed += sum(i["category"] in category_domains.ALLOWED[domain] for i in found)
         with_items += bool(found)
     reads = read_count / len(long)
@@ -118,7 +119,7 @@ def measure(long: list[tuple[str, list[str]]], cnc: list[list[str]], gold: dict[
              for e in i["evidence"]]
     known = [gold[t] for t in cited if t in gold]
     return {"items_per_article": items / len(long), "allowed_per_article": allowed / len(long),
-            "categories_per_article": kinds / len(long),
+            "categories_per_article": kinds / len(long), "allowed_categories_per_article": allowed_kinds / len(long),
             "allowed_share": allowed / max(1, items), "articles_with_items": with_items / len(long),
             "reads_per_article": reads, "cnc_evidence": len(known),
             "cnc_precision": sum(known) / max(1, len(known))}
