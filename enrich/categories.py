@@ -45,9 +45,6 @@ STORY_WEIGHT = 1.25
 # precision 0.852 of 210); 0 (no gate, before) 0.812 (2.58, 2.09; 0.859 of 234); 0.3 0.840; 0.5 0.862
 # but evidence precision 0.846; 1.0 (the main category only) 0.889 (1.80, 1.60).
 STORY_SHARE = 0.4
-# A sentence that read alone is this sure of a category keeps it whatever the story's mix (the story
-# decides what a sentence of doubtful reading is about, not what a clear one is). None: no such rule.
-OWN_FLOOR: float | None = None
 
 
 def _above(p: dict[str, float], floor: float) -> list[tuple[str, float]]:
@@ -80,9 +77,5 @@ def in_context(sentences: list[str], story: list[str], floor: float = FLOOR,
         p = probabilities[sentence]
         weighed = {c: p[c] * prior[c] ** STORY_WEIGHT for c in p}
         total = sum(weighed.values())
-        found = [(c, v) for c, v in _above({c: v / total for c, v in weighed.items()}, floor) if c in served]
-        own = _above(p, OWN_FLOOR) if OWN_FLOOR is not None else []
-        if own and own[0][0] not in dict(found):
-            found = sorted([*found, own[0]], key=lambda cv: -cv[1])
-        out.append(found)
+        out.append([(c, v) for c, v in _above({c: v / total for c, v in weighed.items()}, floor) if c in served])
     return out

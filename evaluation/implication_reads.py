@@ -37,7 +37,6 @@ STORY_WEIGHTS = (0.0, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 STORY_SHARES = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0)
 # (causal, ahead) probability pairs from which a sentence states a consequence; 1.01: that head never passes.
 PER_CATEGORIES = (1, 2, 3, 4, 5)
-OWN_FLOORS = (None, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5)
 THRESHOLDS = tuple((c, a) for c in (0.7, 0.75, 0.8, 0.85, 0.9) for a in (0.5, 0.6, 0.7, 0.8, 0.9, 1.01))
 MIN_SENTENCES = 12
 PER_DOMAIN = 120
@@ -137,7 +136,6 @@ SETTINGS: dict[str, tuple[str, Callable[[Any], None], tuple[Any, ...]]] = {
     "story-share": ("STORY_SHARE", lambda v: setattr(categories, "STORY_SHARE", v), STORY_SHARES),
     "thresholds": ("CAUSAL_THRESHOLD, AHEAD_THRESHOLD", _set_thresholds, THRESHOLDS),
     "per-category": ("PER_CATEGORY", lambda v: setattr(implications, "PER_CATEGORY", v), PER_CATEGORIES),
-    "own-floor": ("OWN_FLOOR", lambda v: setattr(categories, "OWN_FLOOR", v), OWN_FLOORS),
     # enrich/ as it is: one model against another (e.g. a category head refitted) at the same settings.
     "as-set": ("settings", lambda v: None, ("as set",)),
 }
