@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from enrich import categories
-from evaluation import causal_news, conll_ner, stem_categories
+from evaluation import causal_news, stem_categories
 from evaluation.ptb import detokenise
 
 HELD_OUT_SHARE = 5  # one document in five, by crc32 of its key
@@ -81,8 +81,8 @@ def sentences(text: str) -> list[str]:
 
 def documents(data: Path) -> Iterator[tuple[str, str, list[str]]]:
     """(key, domain, sentences) of every story: Reuters with a topic, gva_news by incident,
-    Timeline17 by article; for training only (not scored), CoNLL-2003's training documents (domain
-    'conll') and the Causal News Corpus (domain 'cnc') by story (evaluation/causal_news.py)."""
+    Timeline17 by article; the Causal News Corpus (domain 'cnc', not scored) for training only, by
+    story (evaluation/causal_news.py)."""
     for line in (data / "reuters21578" / "articles.jsonl").open(encoding="utf-8"):
         r = json.loads(line)
         if r.get("topics") and r.get("body"):
@@ -96,12 +96,6 @@ def documents(data: Path) -> Iterator[tuple[str, str, list[str]]]:
         lines = [detokenise(s) for s in r["text"].split("\n")]
         yield (f"t17:{r['topic']}:{r['article_index']}", f"t17-{r['topic']}",
                [s for s in lines if MIN_CHARS <= len(s) <= MAX_CHARS])
-    # CoNLL-2003's training documents (Reuters world news of 1996: governments, wars, sport), for
-    # training only (domain 'conll', not scored): without them no training story is international
-    # affairs (1987 markets, U.S. local crime, the Causal News Corpus's protests). Since session 30.
-    for n, doc in enumerate(conll_ner.read_conll(data / "conll2003" / "train.txt")):
-        lines = [detokenise(" ".join(token for token, _ in sentence)) for sentence in doc]
-        yield f"conll:{n}", "conll", [s for s in lines if MIN_CHARS <= len(s) <= MAX_CHARS]
     by_doc: dict[str, list[str]] = {}
     train, held = causal_news.split(data / "causal_news" / "sentences.jsonl")
     # The consequence model's held-out stories stay out of this training too (key "cnc-held:").
