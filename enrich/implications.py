@@ -83,7 +83,12 @@ AHEAD_BONUS = 0.25
 # 39 (13), 90 days 30 (13), 30 days 24 (13), 14 days 23 (12), 7 days 22 (12); allowed share 0.973
 # (335 items) without the rule, 0.971 (307) at 30 days.
 HISTORY_DAYS: int | None = 30
-FORECASTS_LAPSE = True  # False: a forecast of the story's history stands for ever (the rule before session 30)
+# Which archive forecasts (sentences read as looking ahead) lapse once their day has passed: "any
+# age" (a forecast whose named day is over is history however recent: "the autopsy is scheduled for
+# Monday" after that Monday), "history" (only those older than HISTORY_DAYS), None (none: the rule
+# before session 30). Chosen on the gva_news tuning half (python -m evaluation.background_choice
+# --gva-only, the "forecasts" rows).
+FORECASTS_LAPSE: str | None = "history"
 
 # An item that says what an earlier one said is left out: when at least this share of the shorter
 # claim's words are in the other's (a story's wire copies and rewrites carry the same sentence with
@@ -139,9 +144,19 @@ def _history(candidate: dict[str, Any], as_of: str | None) -> bool:
 def _stands(candidate: dict[str, Any], as_of: str | None) -> bool:
     """Whether an archive candidate's forecast still stands on `as_of` (enrich/forecasts.py)."""
     reported = timex.as_date(candidate["reported"]) if candidate.get("reported") else None
-    if not FORECASTS_LAPSE or not as_of or reported is None:
+    if FORECASTS_LAPSE is None or not as_of or reported is None:
         return True
     return forecasts.stands(candidate["text"], reported, date.fromisoformat(as_of[:10]))
+
+
+def _past(candidate: dict[str, Any], as_of: str | None, ahead: float) -> bool:
+    """Whether an archive candidate is the story's past, not what may follow: a forecast that no
+    longer stands (FORECASTS_LAPSE), or any other consequence reported more than HISTORY_DAYS ago."""
+    if candidate["source"] == "article":
+        return False
+    if ahead >= AHEAD_THRESHOLD and (FORECASTS_LAPSE == "any age" or _history(candidate, as_of)):
+        return not _stands(candidate, as_of)
+    return _history(candidate, as_of)
 
 
 def _cited(candidate: dict[str, Any]) -> dict[str, Any]:
@@ -209,9 +224,7 @@ def implications(text: str, sentences: list[list[int]], limit: int,
     # The article's own consequences first; the archive's fill categories the article leaves empty
     # (and serve as precedents).
     bonus = [1.0 + AHEAD_BONUS * ahead for _, ahead in heads]
-    history = {i for i, ((c, _), (_, ahead)) in enumerate(zip(found, heads, strict=True))
-               if c["source"] != "article" and _history(c, as_of)
-               and not (ahead >= AHEAD_THRESHOLD and _stands(c, as_of))}
+    history = {i for i, ((c, _), (_, ahead)) in enumerate(zip(found, heads, strict=True)) if _past(c, as_of, ahead)}
     choices.sort(key=lambda c: (found[c[2]][0]["source"] != "article", -c[0] * bonus[c[2]], c[1], c[2]))
     items: list[dict[str, Any]] = []
     used: set[int] = set()
