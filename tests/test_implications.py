@@ -390,3 +390,24 @@ def test_an_item_that_says_what_an_earlier_one_said_is_left_out(monkeypatch):
     assert evidence() == [first, other]
     monkeypatch.setattr(implications, "REPEAT_OVERLAP", None)
     assert evidence() == [first, again, other]
+
+
+def test_a_recent_forecast_lapses_only_when_every_age_is_set_to(monkeypatch):
+    """FORECASTS_LAPSE: a forecast reported days before the article whose named day is already over
+    is still an item under "history" (the shipped rule: it is recent news), and is the story's past
+    under "any age"; one whose day is still to come is an item under both."""
+    lead = "Shares of the carmaker fell sharply after it cut its profit forecast."
+    over = "The carmaker will announce its results on March 10, the company said."
+    ahead = "The carmaker will announce its new plan on April 20, the company said."
+    archive = [{"archive_id": name, "span": [0, len(text)], "text": text, "published": "2019-03-05"}
+               for name, text in (("over", over), ("ahead", ahead))]
+    heads = {lead: (0.9, 0.1), over: (0.2, 0.95), ahead: (0.2, 0.95)}
+    monkeypatch.setattr(categories, "in_context", lambda sentences, story: [[("economic", 0.9)] for _ in sentences])
+    sources = lambda: sorted(i["evidence"][0]["source"] for i in implications.implications(  # noqa: E731
+        lead, [[0, len(lead)]], 7, archive, read=lambda texts: [heads[t] for t in texts], as_of="2019-03-15"))
+    assert implications.FORECASTS_LAPSE == "history"
+    assert sources() == ["ahead", "article", "over"]
+    monkeypatch.setattr(implications, "FORECASTS_LAPSE", "any age")
+    assert sources() == ["ahead", "article"]
+    monkeypatch.setattr(implications, "FORECASTS_LAPSE", None)
+    assert sources() == ["ahead", "article", "over"]
