@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
 from enrich import background, implications
-from enrich.prepare import epoch
 from evaluation import category_domains, eval_archive, reuters_background, timeline17
 from evaluation.archive_terms import DATA as GVA
 from evaluation.archive_terms import Gva, private_redis
@@ -55,14 +54,7 @@ def enriched(gva: Gva, r: object, limit: int = 8) -> Iterator[tuple[dict, list[d
     implications, which draw on the story sentences: background.story_sentences)."""
     for i, p in zip(gva.sample, gva.prepared, strict=True):
         article = gva.articles[i]
-        main = background.main_entities(p["entities"])
-        weights, sources, story = eval_archive.story_sources(r, p["features"], [e["key"] for e in main],
-                                                             epoch(article["published_at"]), article["id"],
-                                                             p["title"], limit)
-        timeline = background.timeline(main, sources, weights, limit, story=story)
-        yield article, timeline, implications.implications_and_key_points(
-            p, timeline, 5, background.story_sentences(sources, main, story), article["published_at"]
-        )["implications"]
+        yield article, *eval_archive.timeline_and_implications(r, article, p, limit)
 
 
 def on_story(gva: Gva, r: object, limit: int = 8) -> tuple[int, ...]:

@@ -7,7 +7,8 @@ from typing import Any
 
 import redis
 
-from enrich import background
+from enrich import background, implications
+from enrich.prepare import epoch
 from store import archive_index, archive_search
 
 ARCHIVE = "eval"
@@ -43,3 +44,16 @@ def store(r: redis.Redis, doc: dict[str, Any]) -> None:
 
 def size(r: redis.Redis) -> int:
     return archive_index.size(r, ARCHIVE)
+
+
+def timeline_and_implications(r: redis.Redis, article: dict[str, Any], prepared: dict[str, Any], limit: int = 8
+                              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """An article's background timeline and implications against the archive, as the workers build
+    them (the implications read the story sentences: background.story_sentences)."""
+    main = background.main_entities(prepared["entities"])
+    weights, sources, story = story_sources(r, prepared["features"], [e["key"] for e in main],
+                                            epoch(article["published_at"]), article["id"], prepared["title"], limit)
+    timeline = background.timeline(main, sources, weights, limit, story=story)
+    return timeline, implications.implications_and_key_points(
+        prepared, timeline, 5, background.story_sentences(sources, main, story), article["published_at"]
+    )["implications"]
