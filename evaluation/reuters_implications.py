@@ -19,8 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from service.settings import Settings
-
+from core.settings import Settings
 from enrich.prepare import article_from_analysis, with_title
 from enrich.text import article_text
 from evaluation import category_domains, eval_archive, implication_reads, reuters_background, through_api
