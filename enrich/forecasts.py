@@ -1,10 +1,10 @@
 """How long a forecast stands: what an archive sentence said may follow is still to come until the
 last day it names, or, naming none, FORECAST_DAYS after it was reported.
 
-"U.S. forces would leave within 14 months" (reported February 2020) no longer says what may follow
-an article of August 2021; "troops would withdraw by Sept. 11" (April 2021) still does. The days a
-sentence names come from the temporal tagger (enrich/timex.py: dates after the report) and from a
-span of time counted from the report ("within 90 days", "in the next two years").
+"The merger would be completed within 14 months" (reported two years before) no longer says what
+may follow today's article; "the vote will be held by Sept. 11" (reported in April) still does in
+August. The days a sentence names come from the temporal tagger (enrich/timex.py: dates after the
+report) and from a span of time counted from the report ("within 90 days", "in the next two years").
 """
 
 from __future__ import annotations

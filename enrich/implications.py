@@ -76,7 +76,7 @@ AHEAD_BONUS = 0.25
 # source's publication) is the story's history: it may be an article item's precedent, but an item
 # of its own only where it looks ahead and its forecast still stands on the article's date (the last
 # day it names, or enrich/forecasts.FORECAST_DAYS after it was reported, since session 30: before, a
-# forecast of 1996 still counted as what a 2021 story may lead to). None: no such rule.
+# forecast decades old still counted as what the story may lead to). None: no such rule.
 # Chosen on the gva_news tuning half (python -m evaluation.background_choice --gva-only): the shortest
 # window that loses none of the archive items citing the query's own incident, with the share of
 # items in an allowed category within 0.01. Archive items (own incident): no rule 52 (13), 365 days

@@ -7,7 +7,8 @@ Queries: Reuters articles with a topic, in the tuning half of background's queri
 (reuters_background.half), outside the category head's held-out fifth, the lines make run's demo
 reads (implication_reads.DEMO_LINES) and the slice make eval posts through the API
 (through_api.REUTERS_SLICE); a seeded sample. Nothing here is a result. Run:
-    python -m evaluation.reuters_implications [queries]
+    python -m evaluation.reuters_implications [queries] [--all]
+(--all: every item, not only those outside the domain)
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ def choice_queries(lines: list[str], articles: list[dict[str, Any]], n: int) -> 
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 150
+    numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    n = int(numbers[0]) if numbers else 150
     path = Path("../shared/data") / "reuters21578" / "articles.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines()
     articles, _ = reuters_background.load(path)
@@ -65,7 +67,7 @@ def main() -> None:
                           "allowed": round(sum(c in allowed for c, _ in mine) / max(1, len(mine)), 3),
                           "by_category": dict(Counter(c for c, _ in mine))}))
     for kind, category, text in found:
-        if category not in allowed:
+        if category not in allowed or "--all" in sys.argv:
             print(f"  {kind:7} {category:12} {text[:150]}")
 
 
