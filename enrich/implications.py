@@ -18,6 +18,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from spacy.lang.en.lex_attrs import like_num
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from enrich import categories, consequence, forecasts, key_points, timex
 from enrich.statements import statement
 
@@ -44,6 +47,14 @@ from enrich.statements import statement
 CAUSAL_THRESHOLD, AHEAD_THRESHOLD = 0.7, 0.9
 ARCHIVE_WEIGHT = 0.9  # an archive sentence's confidence: it speaks of the story, not of this article
 MIN_CHARS, MAX_CHARS = 30, 600
+# A candidate reads as prose: at least PROSE_WORDS of its words are English function words (spaCy's
+# stop words, numerals left out). A table's line ("Qtly div 22 cts vs 22 cts prior") has none; the
+# consequence heads read such lines as if they were sentences. None: no such rule. Chosen in session
+# 30 on choice data (python -m evaluation.prose_lines: the Reuters, gva_news and Causal News choice
+# pools' sentences): the most function words a candidate may be asked for without leaving out a line
+# a reader calls a sentence.
+PROSE_WORDS: int | None = 1
+FUNCTION_WORDS = frozenset(w for w in STOP_WORDS if not like_num(w))
 # The most items one category may have (every category with a consequence is served first). Until
 # session 21 two, set by hand. Chosen on choice stories only (python -m evaluation.implication_reads
 # per-category), by the rule STORY_WEIGHT was chosen by, with both goals kept: the most items in an
@@ -121,14 +132,23 @@ def states_consequence(causal: float, ahead: float) -> bool:
     return causal >= CAUSAL_THRESHOLD or ahead >= AHEAD_THRESHOLD
 
 
+def function_words(sentence: str) -> int:
+    """How many of the sentence's words are English function words (FUNCTION_WORDS)."""
+    return sum(w in FUNCTION_WORDS for w in WORD.findall(sentence.lower()))
+
+
+def usable(sentence: str) -> bool:
+    """Whether a sentence may be evidence: its length (MIN_CHARS, MAX_CHARS) and prose (PROSE_WORDS)."""
+    return MIN_CHARS <= len(sentence) <= MAX_CHARS and (PROSE_WORDS is None or function_words(sentence) >= PROSE_WORDS)
+
+
 def candidates(text: str, sentences: list[list[int]],
                archive: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Evidence candidates: article sentences, then archive sentences ({archive_id, span, text})."""
-    out = [{"source": "article", "span": [s, e], "text": text[s:e]} for s, e in sentences
-           if MIN_CHARS <= e - s <= MAX_CHARS]
+    out = [{"source": "article", "span": [s, e], "text": text[s:e]} for s, e in sentences if usable(text[s:e])]
     out += [{"source": a["archive_id"], "span": list(a["span"]), "text": a["text"],
              "reported": a.get("date") or a.get("published"), **({"latest": True} if a.get("latest") else {})}
-            for a in archive if MIN_CHARS <= len(a["text"]) <= MAX_CHARS]
+            for a in archive if usable(a["text"])]
     return out
 
 

@@ -101,6 +101,7 @@ VARIANTS: list[tuple[str, dict[str, object]]] = [
     ("near 10, far never", {"NEAR_SOURCES": 10, "FAR_TIES": None, "FAR_ONE_NAME": ()}),
     ("shipped (versions of near sources near)", {}),
     *((f"shipped, forecasts lapse: {mode}", {"FORECASTS_LAPSE": mode}) for mode in (None, "history", "any age")),
+    *((f"shipped, prose words {n}", {"PROSE_WORDS": n}) for n in (None, 1, 2)),
     ("shipped, two a category", {"PER_CATEGORY": 2}),
     ("shipped, no repeat rule", {"REPEAT_OVERLAP": None}),
     *((f"shipped, {n} story sources", {"STORY_SOURCES": n}) for n in (1, 2, 3, 4, 5, 8)),

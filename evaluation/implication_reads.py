@@ -136,6 +136,7 @@ SETTINGS: dict[str, tuple[str, Callable[[Any], None], tuple[Any, ...]]] = {
     "story-share": ("STORY_SHARE", lambda v: setattr(categories, "STORY_SHARE", v), STORY_SHARES),
     "thresholds": ("CAUSAL_THRESHOLD, AHEAD_THRESHOLD", _set_thresholds, THRESHOLDS),
     "per-category": ("PER_CATEGORY", lambda v: setattr(implications, "PER_CATEGORY", v), PER_CATEGORIES),
+    "prose": ("PROSE_WORDS", lambda v: setattr(implications, "PROSE_WORDS", v), (None, 1, 2)),
     # enrich/ as it is: one model against another (e.g. a category head refitted) at the same settings.
     "as-set": ("settings", lambda v: None, ("as set",)),
 }

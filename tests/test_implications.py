@@ -411,3 +411,17 @@ def test_a_recent_forecast_lapses_only_when_every_age_is_set_to(monkeypatch):
     assert sources() == ["ahead", "article"]
     monkeypatch.setattr(implications, "FORECASTS_LAPSE", None)
     assert sources() == ["ahead", "article", "over"]
+
+
+def test_a_table_s_line_is_no_evidence_however_the_heads_read_it():
+    """A wire table's line has no English function word (PROSE_WORDS): it is no candidate, though
+    the consequence heads may read it as looking ahead; a sentence of the same length is one, and
+    numerals do not count as function words."""
+    table = "Qtly div nine cts vs eight cts prior Pay April 15"
+    prose = "The dividend will be paid on April 15, the company said."
+    assert implications.function_words(table) == 0 and implications.function_words(prose) >= 3
+    text = f"{table}\n{prose}"
+    found = [c["text"] for c in implications.candidates(text, [[0, len(table)], [len(table) + 1, len(text)]], [])]
+    assert found == [prose]
+    archive = [{"archive_id": "t", "span": [0, len(table)], "text": table, "published": "1987-03-01"}]
+    assert implications.candidates("", [], archive) == []
