@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import random
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,20 +53,25 @@ def joined(sentences: list[str]) -> tuple[str, list[list[int]]]:
     return "\n\n".join(sentences), spans
 
 
-def long_articles(data: Path) -> list[tuple[str, list[str]]]:
-    """(domain, sentences) of the choice side's long Reuters and gva_news articles, a seeded sample."""
+def choice_documents(data: Path) -> Iterator[tuple[str, str, list[str]]]:
+    """(key, domain, sentences) of the choice side's Reuters and gva_news stories: outside the
+    category head's held-out fifth, Reuters outside the lines make run's demo and make eval read,
+    gva_news in the tuning half of the incidents."""
     lines = (data / "reuters21578" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
     usable = {json.loads(line)["newid"] for line in lines[DEMO_LINES:-through_api.REUTERS_SLICE]}
-    tuning = set()
-    for line in (data / "gva_news" / "articles.jsonl").open(encoding="utf-8"):
-        r = json.loads(line)
-        if gva_also_read.half(r["incident_id"]) == "tuning":
-            tuning.add(f"gva:{r['incident_id']}")
-    picked: dict[str, list[tuple[str, list[str]]]] = {"reuters": [], "gva": []}
     for key, domain, sentences in category_domains.documents(data):
-        if domain not in picked or category_domains.held_out(key) or len(sentences) < MIN_SENTENCES:
+        if domain not in {"reuters", "gva"} or category_domains.held_out(key):
             continue
-        if (domain == "reuters" and int(key.split(":")[1]) in usable) or key in tuning:
+        if (int(key.split(":")[1]) in usable if domain == "reuters"
+                else gva_also_read.half(key.split(":", 1)[1]) == "tuning"):
+            yield key, domain, sentences
+
+
+def long_articles(data: Path) -> list[tuple[str, list[str]]]:
+    """(domain, sentences) of the choice side's long Reuters and gva_news articles, a seeded sample."""
+    picked: dict[str, list[tuple[str, list[str]]]] = {"reuters": [], "gva": []}
+    for _, domain, sentences in choice_documents(data):
+        if len(sentences) >= MIN_SENTENCES:
             picked[domain].append((domain, sentences))
     rng = random.Random(19)
     return [a for docs in picked.values() for a in rng.sample(docs, min(PER_DOMAIN, len(docs)))]

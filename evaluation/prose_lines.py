@@ -12,14 +12,13 @@ reader calls a sentence has. Nothing here is a result. Run:
 
 from __future__ import annotations
 
-import json
 import random
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from enrich import implications
-from evaluation import category_domains, causal_news, gva_also_read, implication_reads, through_api
+from evaluation import causal_news, implication_reads
 from evaluation.ptb import detokenise
 
 SAMPLE = 12
@@ -27,15 +26,9 @@ SAMPLE = 12
 
 def pools(data: Path) -> Iterator[tuple[str, list[str]]]:
     """(pool name, its sentences within the candidates' length)."""
-    lines = (data / "reuters21578" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
-    usable = {json.loads(line)["newid"] for line in lines[implication_reads.DEMO_LINES:-through_api.REUTERS_SLICE]}
-    tuning = {f"gva:{json.loads(line)['incident_id']}" for line in (data / "gva_news" / "articles.jsonl").open()
-              if gva_also_read.half(json.loads(line)["incident_id"]) == "tuning"}
     picked: dict[str, list[str]] = {"reuters": [], "gva": []}
-    for key, domain, texts in category_domains.documents(data):
-        if domain in picked and not category_domains.held_out(key) and (
-                (domain == "reuters" and int(key.split(":")[1]) in usable) or key in tuning):
-            picked[domain] += texts
+    for _, domain, texts in implication_reads.choice_documents(data):
+        picked[domain] += texts
     train, _ = causal_news.split(data / "causal_news" / "sentences.jsonl")
     picked["causal_news"] = [detokenise(r["text"]) for r in causal_news.choice_split(train)[1]]
     for name, texts in picked.items():

@@ -23,30 +23,25 @@ from typing import Any
 from core.settings import Settings
 from enrich.prepare import article_from_analysis, with_title
 from enrich.text import article_text
-from evaluation import category_domains, eval_archive, implication_reads, reuters_background, through_api
+from evaluation import category_domains, eval_archive, implication_reads, reuters_background
 from evaluation.archive_terms import private_redis
 from evaluation.nlp_cache import analyse_cached
 
 
-def choice_queries(lines: list[str], articles: list[dict[str, Any]], n: int) -> list[int]:
+def choice_queries(data: Path, articles: list[dict[str, Any]], n: int) -> list[int]:
     """Indexes into `articles` of a seeded sample of the choice queries."""
-    usable = set()
-    for line in lines[implication_reads.DEMO_LINES:-through_api.REUTERS_SLICE]:
-        r = json.loads(line)
-        if r.get("topics") and not category_domains.held_out(f"reuters:{r['newid']}"):
-            usable.add(str(r["newid"]))
-    picked = [i for i, a in enumerate(articles)
-              if a["id"].rsplit("-", 1)[-1] in usable and reuters_background.half(a["id"]) == "tuning"]
+    usable = {f"reuters-{key.split(':')[1]}" for key, domain, _ in implication_reads.choice_documents(data)
+              if domain == "reuters"}
+    picked = [i for i, a in enumerate(articles) if a["id"] in usable and reuters_background.half(a["id"]) == "tuning"]
     return sorted(random.Random(30).sample(picked, min(n, len(picked))))
 
 
 def main() -> None:
     numbers = [a for a in sys.argv[1:] if a.isdigit()]
     n = int(numbers[0]) if numbers else 150
-    path = Path("../shared/data") / "reuters21578" / "articles.jsonl"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    articles, _ = reuters_background.load(path)
-    chosen = choice_queries(lines, articles, n)
+    data = Path("../shared/data")
+    articles, _ = reuters_background.load(data / "reuters21578" / "articles.jsonl")
+    chosen = choice_queries(data, articles, n)
     model = Settings.from_env({}).nlp_pipeline
     bodies = [article_text(articles[i]["body"]) for i in chosen]
     analyses = analyse_cached(model, [with_title(articles[i]["title"], t) for i, (t, _) in
