@@ -152,31 +152,20 @@ def candidates(text: str, sentences: list[list[int]],
     return out
 
 
-def _history(candidate: dict[str, Any], as_of: str | None) -> bool:
-    """Whether an archive candidate was reported more than HISTORY_DAYS before `as_of` (a date),
-    counting from the first day its date covers (a background date may be a month or a year)."""
-    reported = timex.as_date(candidate["reported"]) if candidate.get("reported") else None
-    if HISTORY_DAYS is None or not as_of or reported is None:
-        return False
-    return (date.fromisoformat(as_of[:10]) - reported).days > HISTORY_DAYS
-
-
-def _stands(candidate: dict[str, Any], as_of: str | None) -> bool:
-    """Whether an archive candidate's forecast still stands on `as_of` (enrich/forecasts.py)."""
-    reported = timex.as_date(candidate["reported"]) if candidate.get("reported") else None
-    if FORECASTS_LAPSE is None or not as_of or reported is None:
-        return True
-    return forecasts.stands(candidate["text"], reported, date.fromisoformat(as_of[:10]))
-
-
 def _past(candidate: dict[str, Any], as_of: str | None, ahead: float) -> bool:
-    """Whether an archive candidate is the story's past, not what may follow: a forecast that no
-    longer stands (FORECASTS_LAPSE), or any other consequence reported more than HISTORY_DAYS ago."""
-    if candidate["source"] == "article":
+    """Whether an archive candidate is the story's past, not what may follow: reported more than
+    HISTORY_DAYS before `as_of` (counting from the first day its date covers: a background date may
+    be a month or a year), unless it looks ahead and its forecast still stands (enrich/forecasts.py);
+    or, with FORECASTS_LAPSE "any age", a forecast of any age that no longer stands."""
+    reported = timex.as_date(candidate["reported"]) if candidate.get("reported") else None
+    if candidate["source"] == "article" or not as_of or reported is None:
         return False
-    if ahead >= AHEAD_THRESHOLD and (FORECASTS_LAPSE == "any age" or _history(candidate, as_of)):
-        return not _stands(candidate, as_of)
-    return _history(candidate, as_of)
+    today = date.fromisoformat(as_of[:10])
+    old = HISTORY_DAYS is not None and (today - reported).days > HISTORY_DAYS
+    if ahead < AHEAD_THRESHOLD:
+        return old
+    lapses = FORECASTS_LAPSE == "any age" or (FORECASTS_LAPSE == "history" and old)
+    return lapses and not forecasts.stands(candidate["text"], reported, today)
 
 
 def _cited(candidate: dict[str, Any]) -> dict[str, Any]:
