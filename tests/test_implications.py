@@ -4,7 +4,6 @@ once (the pure logic, real models)."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 import pytest
@@ -12,10 +11,10 @@ import pytest
 from core.settings import Settings
 from enrich import categories, consequence, implications, key_points
 from enrich.prepare import prepare_article
-from enrich.statements import split_attribution, statement
+from enrich.statements import statement
+from tests.test_statements import NAMES_AND_NUMBERS
 
 MODEL = Settings().nlp_pipeline
-NAMES_AND_NUMBERS = re.compile(r"\b(?:[A-Z][\w'-]*|\d[\d.,]*)")
 
 SHELL = ("Royal Dutch/Shell Group said on Thursday its first-quarter profit fell 40 pct. "
          "Analysts expect a sharp fall in first-quarter results across the industry, said Chris Rowland "
@@ -24,61 +23,6 @@ SHELL = ("Royal Dutch/Shell Group said on Thursday its first-quarter profit fell
          "The ministry warned that higher fuel costs could push inflation above 5 pct this year. "
          "Shell shares closed at 12.50 pounds in London. "
          "The company's chairman was born in The Hague.")
-
-
-@pytest.mark.parametrize(("sentence", "expected"), [
-    ("Analysts expect a sharp fall in results, said Chris Rowland of Barclays de Zoete Wedd.",
-     "Analysts expect a sharp fall in results (Chris Rowland of Barclays de Zoete Wedd)"),
-    ("The ministry warned on Tuesday that prices would rise further, hurting exporters.",
-     "Prices would rise further, hurting exporters (The ministry)"),
-    ("But the strike will cost the company about 10 million dlrs a week, the union said.",
-     "The strike will cost the company about 10 million dlrs a week (the union)"),
-    ("According to police, the shooting could lead to new charges against the two men.",
-     "The shooting could lead to new charges against the two men (police)"),
-    ("Shares fell 5 pct after the report.", "Shares fell 5 pct after the report"),
-])
-def test_a_statement_is_its_clause_and_who_says_so(sentence, expected):
-    assert statement(sentence) == expected
-
-
-@pytest.mark.parametrize(("sentence", "expected"), [
-    # passive: no one is speaking, so nothing is cut off and no one is named
-    ("The merger is expected to be completed by the end of the year.",
-     "The merger is expected to be completed by the end of the year"),
-    ("Coal exports are now forecast at 12 mln tonnes for the season.",
-     "Coal exports are now forecast at 12 mln tonnes for the season"),
-    # the subject will act: "expects to", "told them to"
-    ("The airline expects to cut 400 jobs at its two northern bases.",
-     "The airline expects to cut 400 jobs at its two northern bases"),
-    # auxiliaries, adverbs, conjunctions and pronouns are not the speaker
-    ("The central bank has warned that the currency could weaken further.",
-     "The currency could weaken further (The central bank)"),
-    ("Freight rates will keep rising into the spring, the broker also said.",
-     "Freight rates will keep rising into the spring (the broker)"),
-    ("Local fishing could collapse within two years, the union has said.",
-     "Local fishing could collapse within two years (the union)"),
-    ("But he said the shortage would ease once the new mine opens.",
-     "The shortage would ease once the new mine opens"),
-    ("A second vote could be held in the autumn, one said.", "A second vote could be held in the autumn"),
-    # where it was said is not part of the claim
-    ("The regulator said in a statement that fares would rise by a tenth.",
-     "Fares would rise by a tenth (The regulator)"),
-])
-def test_an_attribution_names_a_speaker_or_nothing(sentence, expected):
-    assert statement(sentence) == expected
-
-
-@pytest.mark.parametrize("sentence", [
-    "Prices rose.",  # too short to split
-    "He said that.",
-    "The talks, which officials said would resume, collapsed on Monday after the army moved in.",
-])
-def test_a_statement_never_says_more_than_its_sentence(sentence):
-    claim = statement(sentence)
-    assert len(claim) <= len(" ".join(sentence.split()))
-    assert set(NAMES_AND_NUMBERS.findall(claim)) <= set(NAMES_AND_NUMBERS.findall(sentence)) | {
-        claim.split()[0]}  # the first word may gain a capital
-    assert split_attribution("Prices rose.") == ("Prices rose.", "")
 
 
 def test_the_classifier_tells_consequence_from_plain_report():
@@ -348,31 +292,6 @@ def test_every_article_sentence_about_a_category_is_read_and_none_about_none(mon
     assert read == texts[:3]
 
 
-def test_an_archive_consequence_of_the_story_s_history_is_no_item_unless_it_looks_ahead():
-    """A consequence the archive reported more than HISTORY_DAYS before the article is the story's
-    history: it may be an article item's precedent, not an item of its own; one that looks ahead
-    to a day not yet passed (a warning that still stands: enrich/forecasts.py), or a recent one,
-    still is. (The old one is legal, the article's item economic: it cannot become the article
-    item's precedent instead.)"""
-    lead, suit = ("Shares of the carmaker fell sharply after it cut its profit forecast.",
-                  "Regulators sued the carmaker in court over its faulty brakes.")
-    article = f"{lead} {suit}"
-    old = "A court fined the carmaker heavily over the faulty brakes, which forced it to recall a million cars."
-    warning = "Higher costs could force the carmaker to cut jobs and close plants next year."
-    archive = [{"archive_id": "old", "span": [0, len(old)], "text": old, "date": "2019-03-02"},
-               {"archive_id": "warning", "span": [0, len(warning)], "text": warning, "published": "2019-03-05"}]
-    heads = {lead: (0.9, 0.1), suit: (0.1, 0.1), old: (0.9, 0.1), warning: (0.6, 0.9)}
-    read = lambda texts: [heads[t] for t in texts]  # noqa: E731  (causal, ahead) for each sentence
-    sources = lambda as_of: [i["evidence"][0]["source"] for i in implications.implications(  # noqa: E731
-        article, [[0, len(lead)], [len(lead) + 1, len(article)]], 7, archive, read=read, as_of=as_of)]
-    assert implications.HISTORY_DAYS == 30
-    assert sorted(sources("2019-03-20")) == ["article", "old", "warning"]  # weeks later: all are news
-    assert sorted(sources("2019-09-01")) == ["article", "warning"]  # months later: "old" is history
-    # Five years later the warning's "next year" (2020) is over too: it no longer says what may follow.
-    assert sorted(sources("2024-04-01")) == ["article"]
-    assert sorted(sources(None)) == ["article", "old", "warning"]  # no date, no rule
-
-
 def test_an_item_that_says_what_an_earlier_one_said_is_left_out(monkeypatch):
     """Two copies of one story carry the same sentence, one word and the attribution changed: one
     item. A different consequence that shares some words with it stays."""
@@ -390,27 +309,6 @@ def test_an_item_that_says_what_an_earlier_one_said_is_left_out(monkeypatch):
     assert evidence() == [first, other]
     monkeypatch.setattr(implications, "REPEAT_OVERLAP", None)
     assert evidence() == [first, again, other]
-
-
-def test_a_recent_forecast_lapses_only_when_every_age_is_set_to(monkeypatch):
-    """FORECASTS_LAPSE: a forecast reported days before the article whose named day is already over
-    is still an item under "history" (the shipped rule: it is recent news), and is the story's past
-    under "any age"; one whose day is still to come is an item under both."""
-    lead = "Shares of the carmaker fell sharply after it cut its profit forecast."
-    over = "The carmaker will announce its results on March 10, the company said."
-    ahead = "The carmaker will announce its new plan on April 20, the company said."
-    archive = [{"archive_id": name, "span": [0, len(text)], "text": text, "published": "2019-03-05"}
-               for name, text in (("over", over), ("ahead", ahead))]
-    heads = {lead: (0.9, 0.1), over: (0.2, 0.95), ahead: (0.2, 0.95)}
-    monkeypatch.setattr(categories, "in_context", lambda sentences, story: [[("economic", 0.9)] for _ in sentences])
-    sources = lambda: sorted(i["evidence"][0]["source"] for i in implications.implications(  # noqa: E731
-        lead, [[0, len(lead)]], 7, archive, read=lambda texts: [heads[t] for t in texts], as_of="2019-03-15"))
-    assert implications.FORECASTS_LAPSE == "history"
-    assert sources() == ["ahead", "article", "over"]
-    monkeypatch.setattr(implications, "FORECASTS_LAPSE", "any age")
-    assert sources() == ["ahead", "article"]
-    monkeypatch.setattr(implications, "FORECASTS_LAPSE", None)
-    assert sources() == ["ahead", "article", "over"]
 
 
 def test_a_table_s_line_is_no_evidence_however_the_heads_read_it():
