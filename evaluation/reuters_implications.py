@@ -56,8 +56,8 @@ def main() -> None:
                        item["text"]) for item in items]
     allowed = category_domains.ALLOWED["reuters"]
     print(f"{len(chosen)} Reuters choice queries, {len(found)} implication items")
-    for kind in ("article", "archive"):
-        mine = [(c, t) for k, c, t in found if k == kind]
+    for kind in ("article", "archive", "all"):
+        mine = [(c, t) for k, c, t in found if kind in (k, "all")]
         print(json.dumps({"evidence from": kind, "items": len(mine),
                           "allowed": round(sum(c in allowed for c, _ in mine) / max(1, len(mine)), 3),
                           "by_category": dict(Counter(c for c, _ in mine))}))
